@@ -1,0 +1,225 @@
+//! What goes beyond the paper (SPEC section 5): transition matrices, gaps, regions; and the
+//! figure series. Pure functions of the panel and facts.
+
+use serde::Serialize;
+
+use super::levels::{Level, LevelRule};
+use crate::model::{Measure, Region, Year};
+use crate::normalise::Normalised;
+use crate::normalise::country::CountryId;
+use crate::panel::Panel;
+
+/// One figure's data: one series per country over the survey years.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FigureSeries {
+    /// Figure number 1-4.
+    pub number: u8,
+    /// EGDI, OSI, TII or HCI.
+    pub measure: Measure,
+    /// Benchmarks in order, then the focus country (the last one is emphasised).
+    pub countries: Vec<CountryId>,
+    /// The survey years.
+    pub years: Vec<Year>,
+    /// Values per year (rows) and country (columns); `None` when missing.
+    pub values: Vec<Vec<Option<f64>>>,
+}
+
+/// Figures 1-4: EGDI, OSI, TII, HCI of the given countries over every survey.
+pub fn figure(
+    normalised: &Normalised,
+    panel: &Panel,
+    number: u8,
+    countries: &[CountryId],
+) -> FigureSeries {
+    let measure = Measure::INDICES[usize::from(number - 1)];
+    let values = panel
+        .years
+        .iter()
+        .map(|&y| {
+            countries
+                .iter()
+                .map(|&c| {
+                    normalised
+                        .facts
+                        .value(c, y, measure)
+                        .map(|v| panel.scale(y, measure, v))
+                })
+                .collect()
+        })
+        .collect();
+    FigureSeries {
+        number,
+        measure,
+        countries: countries.to_vec(),
+        years: panel.years.clone(),
+        values,
+    }
+}
+
+/// The level transition matrix of one index between two consecutive surveys.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Transition {
+    /// The index.
+    pub measure: Measure,
+    /// The earlier survey.
+    pub from: Year,
+    /// The later survey.
+    pub to: Year,
+    /// `counts[i][j]`: countries at level `Level::DESCENDING[i]` in `from` and
+    /// `Level::DESCENDING[j]` in `to`.
+    pub counts: [[usize; 4]; 4],
+}
+
+/// Transition matrices for EGDI, OSI, TII and HCI between every pair of consecutive surveys.
+pub fn transitions(panel: &Panel, rule: &LevelRule) -> Vec<Transition> {
+    let col = |l: Level| 3 - usize::from(l.rank());
+    let mut out = Vec::new();
+    for measure in Measure::INDICES {
+        for y in 1..panel.years.len() {
+            let mut counts = [[0usize; 4]; 4];
+            for c in 0..panel.len() {
+                let a = rule.classify(panel.value(c, y - 1, measure));
+                let b = rule.classify(panel.value(c, y, measure));
+                counts[col(a)][col(b)] += 1;
+            }
+            out.push(Transition {
+                measure,
+                from: panel.years[y - 1],
+                to: panel.years[y],
+                counts,
+            });
+        }
+    }
+    out
+}
+
+/// The focus country's gap to one benchmark (or to the benchmark mean) for one measure and year.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Gap {
+    /// Survey year.
+    pub year: Year,
+    /// The index or component.
+    pub measure: Measure,
+    /// The benchmark country; `None` for the mean of the benchmarks.
+    pub benchmark: Option<CountryId>,
+    /// The focus country's value.
+    pub focus_value: Option<f64>,
+    /// The benchmark's value (or the mean of those present).
+    pub benchmark_value: Option<f64>,
+    /// focus - benchmark.
+    pub difference: Option<f64>,
+    /// focus / benchmark (none when the benchmark is 0).
+    pub ratio: Option<f64>,
+}
+
+/// Gaps of the focus country to each benchmark and to their mean, for the indices in the last
+/// two surveys and for the components in the last two surveys with component data.
+pub fn gaps(
+    normalised: &Normalised,
+    panel: &Panel,
+    focus: CountryId,
+    benchmarks: &[CountryId],
+) -> Vec<Gap> {
+    let last_two =
+        |years: Vec<Year>| -> Vec<Year> { years[years.len().saturating_sub(2)..].to_vec() };
+    let index_years = last_two(panel.years.clone());
+    let component_years = |group: &[Measure]| {
+        last_two(
+            panel
+                .years
+                .iter()
+                .copied()
+                .filter(|&y| group.iter().any(|&m| normalised.facts.has_any(y, m)))
+                .collect(),
+        )
+    };
+    let groups: [(&[Measure], Vec<Year>); 3] = [
+        (&Measure::INDICES, index_years),
+        (
+            &Measure::TII_COMPONENTS,
+            component_years(&Measure::TII_COMPONENTS),
+        ),
+        (
+            &Measure::HCI_COMPONENTS,
+            component_years(&Measure::HCI_COMPONENTS),
+        ),
+    ];
+    let value = |c: CountryId, y: Year, m: Measure| {
+        normalised
+            .facts
+            .value(c, y, m)
+            .map(|v| panel.scale(y, m, v))
+    };
+    let mut out = Vec::new();
+    for (measures, years) in groups {
+        for &year in &years {
+            for &measure in measures {
+                let f = value(focus, year, measure);
+                let mut present = Vec::new();
+                for &b in benchmarks {
+                    let v = value(b, year, measure);
+                    if let Some(v) = v {
+                        present.push(v);
+                    }
+                    out.push(gap_row(year, measure, Some(b), f, v));
+                }
+                // Summed in the benchmarks' order: a fixed order keeps the float result stable.
+                let mean = (!present.is_empty())
+                    .then(|| present.iter().sum::<f64>() / present.len() as f64);
+                out.push(gap_row(year, measure, None, f, mean));
+            }
+        }
+    }
+    out
+}
+
+fn gap_row(
+    year: Year,
+    measure: Measure,
+    benchmark: Option<CountryId>,
+    f: Option<f64>,
+    b: Option<f64>,
+) -> Gap {
+    let difference = f.zip(b).map(|(f, b)| f - b);
+    let ratio = f.zip(b).and_then(|(f, b)| (b != 0.0).then(|| f / b));
+    Gap {
+        year,
+        measure,
+        benchmark,
+        focus_value: f,
+        benchmark_value: b,
+        difference,
+        ratio,
+    }
+}
+
+/// Panel composition of one region.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RegionRow {
+    /// The region.
+    pub region: Region,
+    /// Countries of the input in that region.
+    pub input_countries: usize,
+    /// Of those, in the panel.
+    pub panel_countries: usize,
+}
+
+/// Panel composition by region, in the order Europe, Americas, Asia, Africa, Oceania.
+pub fn regions(normalised: &Normalised, panel: &Panel) -> Vec<RegionRow> {
+    Region::ALL
+        .into_iter()
+        .map(|region| {
+            let panel_countries = panel.regions.iter().filter(|r| **r == region).count();
+            let excluded = panel
+                .exclusions
+                .iter()
+                .filter(|e| normalised.region(e.country) == region)
+                .count();
+            RegionRow {
+                region,
+                input_countries: panel_countries + excluded,
+                panel_countries,
+            }
+        })
+        .collect()
+}

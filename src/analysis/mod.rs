@@ -1,0 +1,260 @@
+//! Stage 4: every table and figure series, each an independent job over the immutable panel.
+//!
+//! Consumes [`Normalised`], [`Panel`] and the analysis settings; produces [`Results`]. Jobs run
+//! in parallel with rayon and are collected in plan order, so the result is identical whatever
+//! the thread count. Counts are integers; the few float sums (benchmark means) run in a fixed
+//! order inside one job. Nothing here draws or writes (that is `render`).
+
+pub mod beyond;
+pub mod levels;
+pub mod quality;
+pub mod reproduction;
+pub mod tables;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use self::beyond::{FigureSeries, Gap, RegionRow, Transition};
+use self::levels::LevelRule;
+use self::quality::{Finding, WeightedCheck};
+use self::reproduction::Difference;
+use self::tables::{ComponentTable, Table1Row, Table2Row, Table3Row, Table4Row};
+use crate::error::{Error, Result};
+use crate::model::{Measure, Year};
+use crate::normalise::Normalised;
+use crate::normalise::country::CountryId;
+use crate::panel::Panel;
+
+/// What the analysis needs to know beyond the data.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The level rule.
+    pub levels: LevelRule,
+    /// The focus country.
+    pub focus: CountryId,
+    /// The benchmark countries, in column order.
+    pub benchmarks: Vec<CountryId>,
+}
+
+impl Settings {
+    /// Benchmarks in order, then the focus country: the columns of Tables 5-6 and the figures.
+    pub fn compared(&self) -> Vec<CountryId> {
+        let mut c = self.benchmarks.clone();
+        c.push(self.focus);
+        c
+    }
+}
+
+/// Everything the renderers show.
+#[derive(Debug, Clone, Serialize)]
+pub struct Results {
+    /// The survey years.
+    pub years: Vec<Year>,
+    /// Panel size.
+    pub panel_size: usize,
+    /// The level rule used.
+    pub levels: LevelRule,
+    /// The focus country.
+    pub focus: CountryId,
+    /// The benchmarks.
+    pub benchmarks: Vec<CountryId>,
+    /// Table 1.
+    pub table1: Vec<Table1Row>,
+    /// Table 2.
+    pub table2: Vec<Table2Row>,
+    /// Table 3.
+    pub table3: Vec<Table3Row>,
+    /// Table 4.
+    pub table4: Vec<Table4Row>,
+    /// Table 5 (TII components).
+    pub table5: ComponentTable,
+    /// Table 6 (HCI components).
+    pub table6: ComponentTable,
+    /// Figures 1-4.
+    pub figures: Vec<FigureSeries>,
+    /// Level transition matrices.
+    pub transitions: Vec<Transition>,
+    /// Gaps of the focus country.
+    pub gaps: Vec<Gap>,
+    /// Panel composition by region.
+    pub regions: Vec<RegionRow>,
+    /// The weighted-components check per survey.
+    pub weighted: Vec<WeightedCheck>,
+    /// Data-quality findings.
+    pub findings: Vec<Finding>,
+    /// Reproduction differences, when a reference was given.
+    pub reproduction: Option<Vec<Difference>>,
+}
+
+/// One independent unit of analysis.
+#[derive(Debug, Clone, Copy)]
+enum Job {
+    Table1,
+    Table2,
+    Table3,
+    Table4,
+    Table5,
+    Table6,
+    Figure(u8),
+    Transitions,
+    Gaps,
+    Regions,
+    Weighted,
+    Findings,
+}
+
+const PLAN: [Job; 15] = [
+    Job::Table1,
+    Job::Table2,
+    Job::Table3,
+    Job::Table4,
+    Job::Table5,
+    Job::Table6,
+    Job::Figure(1),
+    Job::Figure(2),
+    Job::Figure(3),
+    Job::Figure(4),
+    Job::Transitions,
+    Job::Gaps,
+    Job::Regions,
+    Job::Weighted,
+    Job::Findings,
+];
+
+enum Output {
+    Table1(Vec<Table1Row>),
+    Table2(Vec<Table2Row>),
+    Table3(Vec<Table3Row>),
+    Table4(Vec<Table4Row>),
+    Components(ComponentTable),
+    Figure(FigureSeries),
+    Transitions(Vec<Transition>),
+    Gaps(Vec<Gap>),
+    Regions(Vec<RegionRow>),
+    Weighted(Vec<WeightedCheck>),
+    Findings(Vec<Finding>),
+}
+
+fn run_job(job: Job, normalised: &Normalised, panel: &Panel, settings: &Settings) -> Output {
+    let rule = &settings.levels;
+    match job {
+        Job::Table1 => Output::Table1(tables::table1(panel, rule)),
+        Job::Table2 => Output::Table2(tables::table2(panel, rule)),
+        Job::Table3 => Output::Table3(tables::table3(panel, rule)),
+        Job::Table4 => Output::Table4(tables::table4(normalised, panel, rule)),
+        Job::Table5 => Output::Components(tables::component_table(
+            normalised,
+            panel,
+            &settings.compared(),
+            &Measure::TII_COMPONENTS,
+        )),
+        Job::Table6 => Output::Components(tables::component_table(
+            normalised,
+            panel,
+            &settings.compared(),
+            &Measure::HCI_COMPONENTS,
+        )),
+        Job::Figure(n) => {
+            Output::Figure(beyond::figure(normalised, panel, n, &settings.compared()))
+        }
+        Job::Transitions => Output::Transitions(beyond::transitions(panel, rule)),
+        Job::Gaps => Output::Gaps(beyond::gaps(
+            normalised,
+            panel,
+            settings.focus,
+            &settings.benchmarks,
+        )),
+        Job::Regions => Output::Regions(beyond::regions(normalised, panel)),
+        Job::Weighted => Output::Weighted(quality::weighted_checks(panel)),
+        Job::Findings => Output::Findings(quality::findings(normalised, panel, rule)),
+    }
+}
+
+/// Computes every table and figure series in parallel.
+pub fn analyse(normalised: &Normalised, panel: &Panel, settings: &Settings) -> Results {
+    let outputs: Vec<Output> = PLAN
+        .par_iter()
+        .map(|&job| run_job(job, normalised, panel, settings))
+        .collect();
+    let mut results = Results {
+        years: panel.years.clone(),
+        panel_size: panel.len(),
+        levels: settings.levels,
+        focus: settings.focus,
+        benchmarks: settings.benchmarks.clone(),
+        table1: Vec::new(),
+        table2: Vec::new(),
+        table3: Vec::new(),
+        table4: Vec::new(),
+        table5: ComponentTable {
+            countries: Vec::new(),
+            rows: Vec::new(),
+        },
+        table6: ComponentTable {
+            countries: Vec::new(),
+            rows: Vec::new(),
+        },
+        figures: Vec::new(),
+        transitions: Vec::new(),
+        gaps: Vec::new(),
+        regions: Vec::new(),
+        weighted: Vec::new(),
+        findings: Vec::new(),
+        reproduction: None,
+    };
+    let mut components = 0;
+    for output in outputs {
+        match output {
+            Output::Table1(t) => results.table1 = t,
+            Output::Table2(t) => results.table2 = t,
+            Output::Table3(t) => results.table3 = t,
+            Output::Table4(t) => results.table4 = t,
+            Output::Components(t) => {
+                if components == 0 {
+                    results.table5 = t;
+                } else {
+                    results.table6 = t;
+                }
+                components += 1;
+            }
+            Output::Figure(f) => results.figures.push(f),
+            Output::Transitions(t) => results.transitions = t,
+            Output::Gaps(g) => results.gaps = g,
+            Output::Regions(r) => results.regions = r,
+            Output::Weighted(w) => results.weighted = w,
+            Output::Findings(f) => results.findings = f,
+        }
+    }
+    results
+}
+
+/// Resolves the focus and benchmark codes against the concordance.
+///
+/// # Errors
+/// [`Error::Config`] naming the key of an unknown code.
+pub fn settings(
+    normalised: &Normalised,
+    levels: LevelRule,
+    focus: &str,
+    benchmarks: &[String],
+    config_file: Option<&std::path::Path>,
+) -> Result<Settings> {
+    let lookup = |key: &str, code: &str| {
+        normalised
+            .concordance
+            .by_code(code)
+            .ok_or_else(|| Error::Config {
+                path: config_file
+                    .map_or_else(|| "command line".into(), std::path::Path::to_path_buf),
+                message: format!("`{key}`: `{code}` is not a known country code"),
+            })
+    };
+    Ok(Settings {
+        levels,
+        focus: lookup("focus", focus)?,
+        benchmarks: benchmarks
+            .iter()
+            .map(|b| lookup("benchmarks", b))
+            .collect::<Result<_>>()?,
+    })
+}

@@ -1,0 +1,236 @@
+//! Data-quality findings (SPEC section 7) as data: what the numbers do not say by themselves.
+//!
+//! Exclusions, aliases, region notes, values exactly on a level boundary, and surveys whose
+//! OSI, TII and HCI look like weighted contributions (their sum is about EGDI, not 3 x EGDI).
+
+use serde::Serialize;
+
+use super::levels::{Level, LevelRule};
+use crate::model::{Measure, Year};
+use crate::normalise::Normalised;
+use crate::normalise::country::CountryId;
+use crate::panel::Panel;
+
+/// A median (OSI + TII + HCI) / EGDI below this marks weighted contributions: the ratio is 3
+/// when the components are the indices themselves (EGDI is their mean) and 1 when they are
+/// already divided by 3.
+pub const WEIGHTED_RATIO_LIMIT: f64 = 2.0;
+
+/// The kind of a finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingKind {
+    /// A survey whose components are weighted contributions.
+    WeightedComponents,
+    /// A country left out of the panel.
+    Excluded,
+    /// A value exactly on a level boundary.
+    OnBoundary,
+    /// A country name that needed an alias.
+    Alias,
+    /// A region written in a survey table that disagrees with the region used.
+    RegionMismatch,
+    /// A region set by a country reference table.
+    RegionOverride,
+}
+
+impl FindingKind {
+    /// The key used in CSV files.
+    pub fn key(self) -> &'static str {
+        match self {
+            FindingKind::WeightedComponents => "weighted_components",
+            FindingKind::Excluded => "excluded",
+            FindingKind::OnBoundary => "on_boundary",
+            FindingKind::Alias => "alias",
+            FindingKind::RegionMismatch => "region_mismatch",
+            FindingKind::RegionOverride => "region_override",
+        }
+    }
+}
+
+/// One data-quality finding.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    /// What kind.
+    pub kind: FindingKind,
+    /// The country concerned.
+    pub country: Option<CountryId>,
+    /// The survey year concerned.
+    pub year: Option<Year>,
+    /// The measure concerned.
+    pub measure: Option<Measure>,
+    /// The value concerned (ratio, boundary value).
+    pub value: Option<f64>,
+    /// The level assigned (boundary findings).
+    pub level: Option<Level>,
+    /// A plain-English detail.
+    pub detail: String,
+}
+
+/// A survey checked for weighted components.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WeightedCheck {
+    /// The survey.
+    pub year: Year,
+    /// Median over panel countries of (OSI + TII + HCI) / EGDI, as given.
+    pub median_ratio: f64,
+    /// Whether it looks weighted.
+    pub weighted: bool,
+    /// Whether the configuration rescales it.
+    pub rescaled: bool,
+}
+
+/// Median (OSI + TII + HCI) / EGDI per survey, on the values as given.
+pub fn weighted_checks(panel: &Panel) -> Vec<WeightedCheck> {
+    panel
+        .years
+        .iter()
+        .enumerate()
+        .map(|(y, &year)| {
+            let mut ratios: Vec<f64> = (0..panel.len())
+                .filter_map(|c| {
+                    let egdi = panel.raw_value(c, y, Measure::Egdi);
+                    let sum: f64 = Measure::SUB_INDICES
+                        .iter()
+                        .map(|&m| panel.raw_value(c, y, m))
+                        .sum();
+                    (egdi > 0.0 && sum.is_finite()).then(|| sum / egdi)
+                })
+                .collect();
+            ratios.sort_by(f64::total_cmp);
+            let median = if ratios.is_empty() {
+                f64::NAN
+            } else if ratios.len() % 2 == 1 {
+                ratios[ratios.len() / 2]
+            } else {
+                f64::midpoint(ratios[ratios.len() / 2 - 1], ratios[ratios.len() / 2])
+            };
+            WeightedCheck {
+                year,
+                median_ratio: median,
+                weighted: median < WEIGHTED_RATIO_LIMIT,
+                rescaled: panel.rescaled.contains(&year),
+            }
+        })
+        .collect()
+}
+
+/// Every finding, in the order: weighted surveys, exclusions, boundary values, aliases, regions.
+pub fn findings(normalised: &Normalised, panel: &Panel, rule: &LevelRule) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let blank = |kind| Finding {
+        kind,
+        country: None,
+        year: None,
+        measure: None,
+        value: None,
+        level: None,
+        detail: String::new(),
+    };
+    for check in weighted_checks(panel).into_iter().filter(|c| c.weighted) {
+        out.push(Finding {
+            year: Some(check.year),
+            value: Some(check.median_ratio),
+            detail: format!(
+                "OSI + TII + HCI is about EGDI (median ratio {:.3}), not 3 x EGDI: the components are \
+                 weighted contributions; {}",
+                check.median_ratio,
+                if check.rescaled {
+                    "they are multiplied by 3 as configured"
+                } else {
+                    "levels are computed on the values as given (set `rescale_surveys` to multiply them by 3)"
+                }
+            ),
+            ..blank(FindingKind::WeightedComponents)
+        });
+    }
+    for e in &panel.exclusions {
+        let gaps: Vec<String> = e.gaps.iter().map(crate::panel::Gap::describe).collect();
+        out.push(Finding {
+            country: Some(e.country),
+            detail: gaps.join("; "),
+            ..blank(FindingKind::Excluded)
+        });
+    }
+    for (c, &country) in panel.countries.iter().enumerate() {
+        for (y, &year) in panel.years.iter().enumerate() {
+            for measure in Measure::INDICES {
+                let v = panel.value(c, y, measure);
+                if let Some(t) = rule.boundary_of(v) {
+                    out.push(boundary(country, year, measure, v, t, rule.classify(v)));
+                }
+            }
+            for stage in Measure::STAGES {
+                if let Some(v) = normalised.facts.value(country, year, stage)
+                    && let Some(t) = rule.boundary_of(v / 100.0)
+                {
+                    out.push(boundary(
+                        country,
+                        year,
+                        stage,
+                        v,
+                        t * 100.0,
+                        rule.classify(v / 100.0),
+                    ));
+                }
+            }
+        }
+    }
+    for a in &normalised.aliases {
+        out.push(Finding {
+            country: Some(a.country),
+            detail: format!(
+                "`{}` read as {} ({} rows; first at {})",
+                a.written,
+                normalised.concordance.get(a.country).name_en,
+                a.rows,
+                a.first
+            ),
+            ..blank(FindingKind::Alias)
+        });
+    }
+    for n in &normalised.region_notes {
+        out.push(Finding {
+            country: Some(n.country),
+            detail: format!(
+                "region written `{}` at {}; {} is used",
+                n.written, n.source, n.used
+            ),
+            ..blank(FindingKind::RegionMismatch)
+        });
+    }
+    for o in &normalised.region_overrides {
+        out.push(Finding {
+            country: Some(o.country),
+            detail: format!(
+                "region set to {} (embedded: {}) by {}",
+                o.region, o.embedded, o.source
+            ),
+            ..blank(FindingKind::RegionOverride)
+        });
+    }
+    out
+}
+
+fn boundary(
+    country: CountryId,
+    year: Year,
+    measure: Measure,
+    v: f64,
+    threshold: f64,
+    level: Level,
+) -> Finding {
+    Finding {
+        kind: FindingKind::OnBoundary,
+        country: Some(country),
+        year: Some(year),
+        measure: Some(measure),
+        value: Some(v),
+        level: Some(level),
+        detail: format!(
+            "{} is exactly on the threshold {threshold}: counted as {}",
+            v,
+            level.key()
+        ),
+    }
+}

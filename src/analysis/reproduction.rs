@@ -1,0 +1,331 @@
+//! The reproduction check (SPEC section 8): every published cell of Tables 1-6 against ours.
+//!
+//! Consumes the text of a reference JSON (the shape of `paper/paper-tables.json`) and the
+//! computed tables; produces one [`Difference`] per cell that differs. Counts and values are
+//! compared exactly (values within 1e-9); published country lists must each be in our row.
+
+use std::path::Path;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::Results;
+use crate::error::{Error, Result};
+use crate::model::{Measure, Region, Year};
+use crate::normalise::Normalised;
+use crate::normalise::country::CountryId;
+
+/// One published cell that the computation does not reproduce.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Difference {
+    /// `table1` ... `table6` or `panel`.
+    pub table: String,
+    /// The row, e.g. `rose 2`, `2018 TII`.
+    pub row: String,
+    /// The column, e.g. `count`, `low`, `countries`, `USA`.
+    pub column: String,
+    /// The published value.
+    pub published: String,
+    /// The computed value (`not in row` for a published country the row lacks).
+    pub computed: String,
+}
+
+struct Checker<'a> {
+    path: &'a Path,
+    normalised: &'a Normalised,
+    out: Vec<Difference>,
+}
+
+impl Checker<'_> {
+    fn diff(&mut self, table: &str, row: &str, column: &str, published: String, computed: String) {
+        self.out.push(Difference {
+            table: table.into(),
+            row: row.into(),
+            column: column.into(),
+            published,
+            computed,
+        });
+    }
+
+    fn count(
+        &mut self,
+        table: &str,
+        row: &str,
+        column: &str,
+        published: &Value,
+        computed: usize,
+    ) -> Result<()> {
+        let p = published.as_u64().ok_or_else(|| {
+            self.bad(&format!(
+                "{table} {row} {column}: `{published}` is not a count"
+            ))
+        })?;
+        if p != computed as u64 {
+            self.diff(table, row, column, p.to_string(), computed.to_string());
+        }
+        Ok(())
+    }
+
+    fn bad(&self, message: &str) -> Error {
+        Error::Reference {
+            path: self.path.to_path_buf(),
+            message: message.to_string(),
+        }
+    }
+
+    fn country(&self, name: &str) -> Result<CountryId> {
+        self.normalised
+            .concordance
+            .lookup(name)
+            .map(|(id, _)| id)
+            .ok_or_else(|| self.bad(&format!("unknown country `{name}`")))
+    }
+
+    /// Each published name must be in the computed row.
+    fn members(
+        &mut self,
+        table: &str,
+        row: &str,
+        names: Option<&Value>,
+        computed: &[CountryId],
+    ) -> Result<()> {
+        let Some(names) = names.and_then(Value::as_array) else {
+            return Ok(());
+        };
+        for name in names {
+            let name = name.as_str().ok_or_else(|| {
+                self.bad(&format!("{table} {row}: country names must be strings"))
+            })?;
+            let id = self.country(name)?;
+            if !computed.contains(&id) {
+                self.diff(
+                    table,
+                    row,
+                    "countries",
+                    name.to_string(),
+                    "not in row".into(),
+                );
+            }
+        }
+        Ok(())
+    }
+}
+
+fn year_of(key: &str) -> Option<Year> {
+    key.parse::<i64>().ok().and_then(Year::new)
+}
+
+/// Compares a reference JSON with the results.
+///
+/// # Errors
+/// [`Error::Reference`] when the text is not JSON of the expected shape or names an unknown
+/// country.
+pub fn compare(
+    path: &Path,
+    text: &str,
+    normalised: &Normalised,
+    results: &Results,
+) -> Result<Vec<Difference>> {
+    let json: Value = serde_json::from_str(text).map_err(|e| Error::Reference {
+        path: path.to_path_buf(),
+        message: format!("not valid JSON: {e}"),
+    })?;
+    let mut ck = Checker {
+        path,
+        normalised,
+        out: Vec::new(),
+    };
+
+    if let Some(panel) = json.get("panel") {
+        if let Some(n) = panel.get("countries") {
+            ck.count("panel", "panel", "countries", n, results.panel_size)?;
+        }
+        if let Some(regions) = panel.get("regions").and_then(Value::as_object) {
+            for (name, n) in regions {
+                let region = Region::parse(name)
+                    .ok_or_else(|| ck.bad(&format!("unknown region `{name}`")))?;
+                let computed = results
+                    .regions
+                    .iter()
+                    .find(|r| r.region == region)
+                    .map_or(0, |r| r.panel_countries);
+                ck.count("panel", "regions", region.name(), n, computed)?;
+            }
+        }
+    }
+
+    if let Some(rows) = json.pointer("/table1/rows").and_then(Value::as_array) {
+        let mut matched = vec![false; results.table1.len()];
+        for row in rows {
+            let trend = row.get("trend").and_then(Value::as_str).unwrap_or_default();
+            let levels = row.get("levels").and_then(Value::as_u64).unwrap_or(0);
+            let level = row.get("level").and_then(Value::as_str);
+            let label = match level {
+                Some(l) => format!("{trend} {l}"),
+                None => format!("{trend} {levels}"),
+            };
+            let found = results.table1.iter().position(|r| {
+                r.trend.key() == trend
+                    && u64::from(r.levels) == levels
+                    && r.level.map(|l| l.key()) == level
+            });
+            let computed: &[CountryId] = found.map_or(&[], |i| &results.table1[i].countries);
+            if let Some(i) = found {
+                matched[i] = true;
+            }
+            if let Some(n) = row.get("count") {
+                ck.count("table1", &label, "count", n, computed.len())?;
+            }
+            ck.members("table1", &label, row.get("representatives"), computed)?;
+        }
+        for (i, r) in results.table1.iter().enumerate() {
+            if !matched[i] && !r.countries.is_empty() {
+                let label = format!(
+                    "{} {}",
+                    r.trend.key(),
+                    r.level
+                        .map_or_else(|| r.levels.to_string(), |l| l.key().to_string())
+                );
+                ck.diff(
+                    "table1",
+                    &label,
+                    "count",
+                    String::new(),
+                    r.countries.len().to_string(),
+                );
+            }
+        }
+    }
+
+    if let Some(rows) = json.pointer("/table2/rows").and_then(Value::as_array) {
+        let mut matched = vec![false; results.table2.len()];
+        for row in rows {
+            let levels = row.get("levels").and_then(Value::as_u64).unwrap_or(0);
+            let path: Vec<&str> = row
+                .get("path")
+                .and_then(Value::as_array)
+                .map(|p| p.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            let label = format!("{levels} {}", path.join(">"));
+            let found = results.table2.iter().position(|r| {
+                u64::from(r.levels) == levels
+                    && r.path.iter().map(|l| l.key()).eq(path.iter().copied())
+            });
+            if let Some(i) = found {
+                matched[i] = true;
+            }
+            let computed: &[CountryId] = found.map_or(&[], |i| &results.table2[i].countries);
+            if let Some(n) = row.get("count") {
+                ck.count("table2", &label, "count", n, computed.len())?;
+            }
+            ck.members("table2", &label, row.get("countries_in_text"), computed)?;
+        }
+        for (i, r) in results.table2.iter().enumerate() {
+            if !matched[i] {
+                ck.diff(
+                    "table2",
+                    &format!("{} {}", r.levels, r.path_key()),
+                    "count",
+                    String::new(),
+                    r.countries.len().to_string(),
+                );
+            }
+        }
+    }
+
+    const COLUMNS: [&str; 4] = ["very_high", "high", "medium", "low"];
+    if let Some(years) = json.pointer("/table3/rows").and_then(Value::as_object) {
+        for (year, indices) in years {
+            let y =
+                year_of(year).ok_or_else(|| ck.bad(&format!("table3: `{year}` is not a year")))?;
+            for (index, counts) in indices.as_object().into_iter().flatten() {
+                let label = format!("{year} {index}");
+                let computed = results
+                    .table3
+                    .iter()
+                    .find(|r| r.year == y && r.index.key() == index)
+                    .map(|r| r.counts);
+                for (i, n) in counts.as_array().into_iter().flatten().enumerate().take(4) {
+                    ck.count(
+                        "table3",
+                        &label,
+                        COLUMNS[i],
+                        n,
+                        computed.map_or(0, |c| c[i]),
+                    )?;
+                }
+            }
+        }
+    }
+    if let Some(years) = json.pointer("/table4/rows").and_then(Value::as_object) {
+        for (year, stages) in years {
+            let y =
+                year_of(year).ok_or_else(|| ck.bad(&format!("table4: `{year}` is not a year")))?;
+            for (stage, counts) in stages.as_object().into_iter().flatten() {
+                let label = format!("{year} stage {stage}");
+                let computed = results
+                    .table4
+                    .iter()
+                    .find(|r| r.year == y && r.stage.to_string() == *stage)
+                    .map(|r| r.counts);
+                for (i, n) in counts.as_array().into_iter().flatten().enumerate().take(4) {
+                    ck.count(
+                        "table4",
+                        &label,
+                        COLUMNS[i],
+                        n,
+                        computed.map_or(0, |c| c[i]),
+                    )?;
+                }
+            }
+        }
+    }
+
+    for table in ["table5", "table6"] {
+        let Some(t) = json.get(table) else { continue };
+        let countries: Vec<CountryId> = t
+            .get("countries")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(|c| ck.country(c.as_str().unwrap_or_default()))
+            .collect::<Result<_>>()?;
+        for (year, indicators) in t
+            .get("rows")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            let y =
+                year_of(year).ok_or_else(|| ck.bad(&format!("{table}: `{year}` is not a year")))?;
+            for (indicator, values) in indicators.as_object().into_iter().flatten() {
+                let m = Measure::from_key(indicator)
+                    .ok_or_else(|| ck.bad(&format!("{table}: unknown indicator `{indicator}`")))?;
+                for (i, v) in values.as_array().into_iter().flatten().enumerate() {
+                    let Some(&country) = countries.get(i) else {
+                        continue;
+                    };
+                    let published = v.as_f64();
+                    let computed = normalised.facts.value(country, y, m);
+                    let same = match (published, computed) {
+                        (Some(p), Some(c)) => (p - c).abs() < crate::normalise::EQUAL_TOLERANCE,
+                        (None, None) => true,
+                        _ => false,
+                    };
+                    if !same {
+                        let show = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
+                        let iso3 = normalised.concordance.get(country).iso3.clone();
+                        ck.diff(
+                            table,
+                            &format!("{year} {indicator}"),
+                            &iso3,
+                            show(published),
+                            show(computed),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    Ok(ck.out)
+}

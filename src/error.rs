@@ -1,0 +1,422 @@
+//! The error type of the pipeline and the warnings that travel beside its results.
+//!
+//! Every variant is a condition a user can fix and names the place involved (file, sheet, row,
+//! column). Only `main.rs` prints errors and chooses the exit code (see [`Error::exit_code`]).
+
+use std::fmt;
+use std::path::PathBuf;
+
+use crate::source::{SourceRef, TableRef};
+
+/// Result alias of the crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Exit code: the run succeeded.
+pub const EXIT_OK: i32 = 0;
+/// Exit code: the run worked but found differences (`--check` drift, `--strict` reproduction).
+pub const EXIT_DIFFERENCES: i32 = 1;
+/// Exit code: the input, the configuration or the command line cannot be used.
+pub const EXIT_INPUT: i32 = 2;
+/// Exit code: an internal error or the output could not be written.
+pub const EXIT_INTERNAL: i32 = 3;
+
+/// Everything that can make a run fail.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Several input errors found in one pass; each is reported.
+    #[error("{} errors in the input:\n{}", .0.len(), list(.0))]
+    Many(Vec<Error>),
+
+    /// The input folder does not exist.
+    #[error("input folder `{}` does not exist", .0.display())]
+    InputMissing(PathBuf),
+
+    /// A file or folder could not be read or written.
+    #[error("failed to {action} `{}`: {source}", path.display())]
+    Io {
+        /// What was attempted (`read`, `write`, `create folder`, ...).
+        action: &'static str,
+        /// The path involved.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+
+    /// A file holds no data at all.
+    #[error("`{}` is empty", .0.display())]
+    FileEmpty(PathBuf),
+
+    /// A file is not in a supported text encoding.
+    #[error("`{}` is encoded as {encoding}, not UTF-8\nhint: save it as CSV UTF-8", path.display())]
+    FileEncoding {
+        /// The file.
+        path: PathBuf,
+        /// The encoding found.
+        encoding: String,
+    },
+
+    /// A CSV file is malformed.
+    #[error("`{}`, row {row}: {detail}", path.display())]
+    CsvMalformed {
+        /// The file.
+        path: PathBuf,
+        /// 1-based row.
+        row: u64,
+        /// What is wrong.
+        detail: String,
+    },
+
+    /// A workbook cannot be opened.
+    #[error("`{}` is not a readable workbook: {detail}", path.display())]
+    WorkbookUnreadable {
+        /// The file.
+        path: PathBuf,
+        /// The reader's explanation.
+        detail: String,
+    },
+
+    /// A sheet cannot be read.
+    #[error("{table} cannot be read: {detail}")]
+    SheetUnreadable {
+        /// The sheet.
+        table: TableRef,
+        /// The reader's explanation.
+        detail: String,
+    },
+
+    /// A sheet's used range is larger than any survey table.
+    #[error(
+        "{table} claims a used range of {rows} rows x {columns} columns (up to cell {last_cell}), \
+         more than the {max_cells} cells a survey table can have\nhint: delete the stray cells \
+         outside the table"
+    )]
+    SheetTooLarge {
+        /// The sheet.
+        table: TableRef,
+        /// Rows in the used range.
+        rows: u64,
+        /// Columns in the used range.
+        columns: u64,
+        /// The last cell of the range, like `XFD1048576`.
+        last_cell: String,
+        /// The limit.
+        max_cells: u64,
+    },
+
+    /// Two columns of one table have headers meaning the same thing.
+    #[error("{table}: columns {first} and {second} both hold `{meaning}`")]
+    HeaderDuplicated {
+        /// The table.
+        table: TableRef,
+        /// What both columns mean.
+        meaning: String,
+        /// First column (letter and header).
+        first: String,
+        /// Second column (letter and header).
+        second: String,
+    },
+
+    /// A table has measure columns but no country column.
+    #[error(
+        "{table} has measure columns ({measures}) but no country column\nhint: name it `Country \
+         Name` or `ISO3`"
+    )]
+    CountryColumnMissing {
+        /// The table.
+        table: TableRef,
+        /// The measures found.
+        measures: String,
+    },
+
+    /// A table with measures has no survey year anywhere.
+    #[error(
+        "{table} has measures but no survey year: no year column, and no year (2001-2099) in the \
+         sheet or file name\nhint: add a `Survey Year` column or put the year in the file name"
+    )]
+    YearMissing {
+        /// The table.
+        table: TableRef,
+    },
+
+    /// A year cell cannot be read as a survey year.
+    #[error("{at}: `{text}` is not a survey year (2001-2099)")]
+    YearUnparseable {
+        /// The cell.
+        at: SourceRef,
+        /// The cell's text.
+        text: String,
+    },
+
+    /// A year column disagrees with the year in the sheet's name.
+    #[error("{at}: the year column says {column_year} but the sheet name says {name_year}")]
+    YearConflict {
+        /// The cell.
+        at: SourceRef,
+        /// The year in the column.
+        column_year: i64,
+        /// The year in the sheet name.
+        name_year: i64,
+    },
+
+    /// A country name or code matches nothing in the concordance.
+    #[error("{at}: unknown country `{name}`\nhint: the closest known names are {suggestions}")]
+    CountryUnknown {
+        /// The cell.
+        at: SourceRef,
+        /// The name as written.
+        name: String,
+        /// The closest known names.
+        suggestions: String,
+    },
+
+    /// A row has values but no country name or code.
+    #[error("{at}: the row has values but no country name or code")]
+    CountryEmpty {
+        /// The row.
+        at: SourceRef,
+    },
+
+    /// The code and the name of one row mean different countries.
+    #[error("{at}: code `{code}` means {code_country} but the name `{name}` means {name_country}")]
+    CountryMismatch {
+        /// The row.
+        at: SourceRef,
+        /// The code as written.
+        code: String,
+        /// Its country.
+        code_country: String,
+        /// The name as written.
+        name: String,
+        /// Its country.
+        name_country: String,
+    },
+
+    /// The same country appears twice in one table for the same year.
+    #[error("{second}: {country} ({year}) appears a second time; first at {first}")]
+    CountryDuplicated {
+        /// The country.
+        country: String,
+        /// The survey year.
+        year: String,
+        /// The first row.
+        first: SourceRef,
+        /// The repeated row.
+        second: SourceRef,
+    },
+
+    /// A measure cell holds something that is not a number.
+    #[error("{at}: `{text}` is not a number\nhint: leave missing values empty or write `..`")]
+    ValueNotNumeric {
+        /// The cell.
+        at: SourceRef,
+        /// The text found.
+        text: String,
+    },
+
+    /// A value lies outside its measure's range.
+    #[error("{at}: {value} is outside the range of {measure} ({min} to {max})")]
+    ValueOutOfRange {
+        /// The cell.
+        at: SourceRef,
+        /// The value.
+        value: f64,
+        /// The measure.
+        measure: String,
+        /// Lowest valid value.
+        min: f64,
+        /// Highest valid value.
+        max: f64,
+    },
+
+    /// Two sources give different values for the same country, year and measure.
+    #[error(
+        "{country} {year} {measure}: {first} gives {first_value} but {second} gives {second_value}"
+    )]
+    SourcesConflict {
+        /// The country.
+        country: String,
+        /// The year.
+        year: String,
+        /// The measure.
+        measure: String,
+        /// First source.
+        first: SourceRef,
+        /// Its value.
+        first_value: f64,
+        /// Second source.
+        second: SourceRef,
+        /// Its value.
+        second_value: f64,
+    },
+
+    /// A region cell of a country reference table is not one of the five regions.
+    #[error("{at}: `{text}` is not a region (Africa, Americas, Asia, Europe, Oceania)")]
+    RegionUnknown {
+        /// The cell.
+        at: SourceRef,
+        /// The text found.
+        text: String,
+    },
+
+    /// The input holds no survey table.
+    #[error("`{}` holds no survey table (no file with country and measure columns)", .0.display())]
+    NoSurveyData(PathBuf),
+
+    /// No country is complete in every survey.
+    #[error("the panel is empty: no country has EGDI, OSI, TII and HCI in all of {years}")]
+    PanelEmpty {
+        /// The survey years.
+        years: String,
+    },
+
+    /// A country of a configured (fixed) panel lacks a value.
+    #[error("panel country {country} has no usable {measure} in {year}{detail}")]
+    PanelCountryIncomplete {
+        /// The country.
+        country: String,
+        /// The year.
+        year: String,
+        /// The measure.
+        measure: String,
+        /// Extra detail (e.g. `: EGDI is 0`).
+        detail: String,
+    },
+
+    /// The configuration is invalid.
+    #[error("{}: {message}", path.display())]
+    Config {
+        /// The configuration file (or `command line`).
+        path: PathBuf,
+        /// What is wrong, naming the key.
+        message: String,
+    },
+
+    /// A reference (published tables) file is invalid.
+    #[error("reference `{}`: {message}", path.display())]
+    Reference {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+
+    /// The output location cannot be used.
+    #[error("output `{}` cannot be used: {message}", path.display())]
+    OutputUnusable {
+        /// The path.
+        path: PathBuf,
+        /// Why.
+        message: String,
+    },
+
+    /// A renderer failed.
+    #[error("failed to render {output}: {message}")]
+    Render {
+        /// The output being written.
+        output: String,
+        /// The cause.
+        message: String,
+    },
+}
+
+fn list(errors: &[Error]) -> String {
+    errors
+        .iter()
+        .map(|e| format!("- {}", e.to_string().replace('\n', "\n  ")))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+impl Error {
+    /// Builds an I/O error naming its path.
+    pub fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            action,
+            path: path.into(),
+            source,
+        }
+    }
+
+    /// Collapses a list of errors: one error stays itself, several become [`Error::Many`].
+    ///
+    /// # Panics
+    /// When `errors` is empty (a broken invariant of the caller).
+    pub fn from_list(mut errors: Vec<Error>) -> Self {
+        assert!(!errors.is_empty(), "from_list needs at least one error");
+        if errors.len() == 1 {
+            errors.remove(0)
+        } else {
+            Error::Many(errors)
+        }
+    }
+
+    /// The process exit code for this error.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Render { .. } | Error::OutputUnusable { .. } => EXIT_INTERNAL,
+            Error::Io { action, .. }
+                if action.starts_with("write")
+                    || action.starts_with("create")
+                    || action.starts_with("move") =>
+            {
+                EXIT_INTERNAL
+            }
+            _ => EXIT_INPUT,
+        }
+    }
+}
+
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Worth knowing; changes nothing.
+    Note,
+    /// Something was skipped or may be wrong.
+    Warning,
+}
+
+/// A warning or note that travels beside a stage's output instead of being logged.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct Diagnostic {
+    /// How serious.
+    pub severity: Severity,
+    /// Where (file, sheet, row, column), as text.
+    pub location: String,
+    /// What.
+    pub message: String,
+}
+
+impl Diagnostic {
+    /// A warning at a location.
+    pub fn warning(location: impl fmt::Display, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Warning,
+            location: location.to_string(),
+            message: message.into(),
+        }
+    }
+
+    /// A note at a location.
+    pub fn note(location: impl fmt::Display, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Note,
+            location: location.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let label = match self.severity {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+        };
+        if self.location.is_empty() {
+            write!(f, "{label}: {}", self.message)
+        } else {
+            write!(f, "{label}: {}: {}", self.location, self.message)
+        }
+    }
+}

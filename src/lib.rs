@@ -1,0 +1,228 @@
+//! egov-report: UN E-Government Survey spreadsheets in, an analytical report out.
+//!
+//! The pipeline is a staged batch job; each stage hands plain owned data to the next:
+//!
+//! ```text
+//! input/ --ingest--> Ingested --normalise--> Normalised --panel--> Panel
+//!        --analysis (rayon, one job per table/figure)--> Results
+//!        --render (csv, xlsx, md, html, svg/png, manifest)--> output/ (swapped in atomically)
+//! ```
+//!
+//! Only `ingest`, `render` and the binary touch the disk. The contract is the project's
+//! `docs/SPEC.md`; `README.md` documents the command line and the configuration.
+
+pub mod analysis;
+pub mod config;
+pub mod error;
+pub mod ingest;
+pub mod model;
+pub mod normalise;
+pub mod panel;
+pub mod render;
+pub mod source;
+pub mod validation;
+
+pub use validation::validate;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use serde::Serialize;
+
+use crate::analysis::Results;
+use crate::config::Config;
+use crate::error::{Diagnostic, Error, Result};
+use crate::ingest::Ingested;
+use crate::normalise::Normalised;
+use crate::normalise::country::Concordance;
+use crate::panel::Panel;
+use crate::render::manifest::Timing;
+use crate::render::{Artifact, RenderContext, Renderer};
+
+/// Everything computed before rendering.
+pub struct Prepared {
+    /// Stage 1 output.
+    pub ingested: Ingested,
+    /// Stage 2 output.
+    pub normalised: Normalised,
+    /// Stage 3 output.
+    pub panel: Panel,
+    /// Stage 4 output.
+    pub results: Results,
+    /// Every warning, sorted.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Time per stage so far.
+    pub timings: Vec<Timing>,
+}
+
+fn timed<T>(timings: &mut Vec<Timing>, stage: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    let start = Instant::now();
+    let out = f();
+    timings.push(Timing {
+        stage: stage.into(),
+        ms: start.elapsed().as_secs_f64() * 1000.0,
+    });
+    out
+}
+
+/// Runs stages 1-4: ingest, normalise, panel, analysis (and the reproduction check).
+///
+/// # Errors
+/// Any input, configuration or reference error (see [`Error`]).
+pub fn prepare(config: &Config) -> Result<Prepared> {
+    let mut timings = Vec::new();
+    let concordance = match &config.entities {
+        Some(path) => {
+            let extra = ingest::read_entities(path)?;
+            Concordance::with_extra(&extra).map_err(|m| Error::Config {
+                path: path.clone(),
+                message: m,
+            })?
+        }
+        None => Concordance::embedded(),
+    };
+    let ingested = timed(&mut timings, "ingest", || {
+        ingest::read_inputs(&config.input)
+    })?;
+    let normalised = timed(&mut timings, "normalise", || {
+        normalise::normalise(&ingested, Arc::new(concordance))
+    })?;
+    let panel = timed(&mut timings, "panel", || panel::build(&normalised, config))?;
+    let settings = analysis::settings(
+        &normalised,
+        config.levels,
+        &config.focus,
+        &config.benchmarks,
+        config.config_file.as_deref(),
+    )?;
+    let mut results = timed(&mut timings, "analysis", || {
+        Ok(analysis::analyse(&normalised, &panel, &settings))
+    })?;
+    if let Some(path) = &config.reference {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io("read", path, e))?;
+        let diffs = timed(&mut timings, "reproduction", || {
+            analysis::reproduction::compare(path, &text, &normalised, &results)
+        })?;
+        results.reproduction = Some(diffs);
+    }
+    let mut diagnostics: Vec<Diagnostic> = ingested
+        .diagnostics
+        .iter()
+        .chain(&normalised.diagnostics)
+        .cloned()
+        .collect();
+    diagnostics.sort();
+    Ok(Prepared {
+        ingested,
+        normalised,
+        panel,
+        results,
+        diagnostics,
+        timings,
+    })
+}
+
+/// The renderers of a run, in output order.
+pub fn renderers() -> Vec<&'static dyn Renderer> {
+    vec![&render::tables::TablesCsv]
+}
+
+/// Renders every output in memory, the manifest last.
+///
+/// # Errors
+/// [`Error::Render`] from a renderer.
+pub fn render_outputs(config: &Config, prepared: &mut Prepared) -> Result<Vec<Artifact>> {
+    let ctx = RenderContext {
+        config,
+        ingested: &prepared.ingested,
+        normalised: &prepared.normalised,
+        panel: &prepared.panel,
+        results: &prepared.results,
+        diagnostics: &prepared.diagnostics,
+    };
+    let start = Instant::now();
+    let rendered = render::render_all(&renderers(), &ctx)?;
+    let mut artifacts = Vec::new();
+    let mut timings = prepared.timings.clone();
+    for (name, elapsed, files) in rendered {
+        timings.push(Timing {
+            stage: format!("render:{name}"),
+            ms: elapsed.as_secs_f64() * 1000.0,
+        });
+        artifacts.extend(files);
+    }
+    timings.push(Timing {
+        stage: "render".into(),
+        ms: start.elapsed().as_secs_f64() * 1000.0,
+    });
+    artifacts.sort_by(|a, b| a.path.cmp(&b.path));
+    let manifest = render::manifest::manifest(&ctx, &artifacts, &timings);
+    artifacts.push(manifest);
+    prepared.timings = timings;
+    Ok(artifacts)
+}
+
+/// What a run did, for the terminal and `--json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    /// The survey years.
+    pub surveys: Vec<u16>,
+    /// Panel size.
+    pub panel_size: usize,
+    /// Countries left out.
+    pub excluded: usize,
+    /// Output files written (or compared), relative to the output folder.
+    pub outputs: Vec<String>,
+    /// Warnings.
+    pub warnings: Vec<String>,
+    /// Reproduction differences, when a reference was given.
+    pub differences: Option<usize>,
+    /// With `--check`: outputs that would change.
+    pub changed: Vec<String>,
+    /// Time per stage.
+    pub timings: Vec<Timing>,
+}
+
+/// How a run treats the output folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Write the outputs (atomically).
+    Write,
+    /// Compute everything and compare with the existing outputs; write nothing.
+    Check,
+}
+
+/// The whole pipeline: prepare, render, then write or check.
+///
+/// # Errors
+/// Any [`Error`]; on error the output folder is untouched.
+pub fn run(config: &Config, mode: Mode) -> Result<Summary> {
+    let mut prepared = prepare(config)?;
+    let artifacts = render_outputs(config, &mut prepared)?;
+    let changed = match mode {
+        Mode::Write => {
+            let start = Instant::now();
+            render::write_atomically(&config.output, &artifacts)?;
+            prepared.timings.push(Timing {
+                stage: "write".into(),
+                ms: start.elapsed().as_secs_f64() * 1000.0,
+            });
+            Vec::new()
+        }
+        Mode::Check => render::changed_outputs(&config.output, &artifacts),
+    };
+    Ok(Summary {
+        surveys: prepared.panel.years.iter().map(|y| y.get()).collect(),
+        panel_size: prepared.panel.len(),
+        excluded: prepared.panel.exclusions.len(),
+        outputs: artifacts.iter().map(|a| a.path.clone()).collect(),
+        warnings: prepared
+            .diagnostics
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
+        differences: prepared.results.reproduction.as_ref().map(Vec::len),
+        changed,
+        timings: prepared.timings,
+    })
+}

@@ -1,0 +1,200 @@
+//! The `egov-report` binary: parse the command line, run the pipeline, print, exit.
+//!
+//! Only this file prints errors and chooses the exit code (see `error::EXIT_*`).
+
+mod cli;
+
+use std::io::IsTerminal as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser as _;
+use egov_report::config::{Config, Lang, Overrides};
+use egov_report::error::{EXIT_DIFFERENCES, EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, Error};
+use egov_report::{Mode, Summary};
+
+use crate::cli::{Cli, Command, CommonArgs, LangArg};
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() {
+                EXIT_INPUT as u8
+            } else {
+                EXIT_OK as u8
+            });
+        }
+    };
+    let code = match cli.command {
+        Command::Run(args) => run(&args),
+        Command::Validate(args) => validate(&args),
+    };
+    ExitCode::from(u8::try_from(code).unwrap_or(1))
+}
+
+fn overrides(common: &CommonArgs) -> Overrides {
+    Overrides {
+        config: common.config.clone(),
+        input: common.input.clone(),
+        focus: common.focus.clone(),
+        benchmarks: common.benchmarks.clone(),
+        ..Overrides::default()
+    }
+}
+
+fn resolve(o: &Overrides) -> Result<Config, Error> {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
+    Config::resolve(o, &cwd, epoch.as_deref())
+}
+
+fn report_error(e: &Error) -> i32 {
+    eprintln!("error: {e}");
+    e.exit_code()
+}
+
+fn run(args: &cli::RunArgs) -> i32 {
+    let mut o = overrides(&args.common);
+    o.output.clone_from(&args.output);
+    o.reference.clone_from(&args.reference);
+    o.templates.clone_from(&args.templates);
+    o.lang = args.lang.map(|l| match l {
+        LangArg::En => Lang::En,
+        LangArg::Zh => Lang::Zh,
+    });
+    let config = match resolve(&o) {
+        Ok(c) => c,
+        Err(e) => return report_error(&e),
+    };
+    let progress = Progress::new(args.common.quiet || args.common.json);
+    progress.message("running");
+    let mode = if args.check { Mode::Check } else { Mode::Write };
+    let result = egov_report::run(&config, mode);
+    progress.finish();
+    let summary = match result {
+        Ok(s) => s,
+        Err(e) => return report_error(&e),
+    };
+    if args.common.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&summary).unwrap_or_default()
+        );
+    } else {
+        print_summary(
+            &summary,
+            &config,
+            args,
+            args.common.quiet,
+            args.common.verbose,
+        );
+    }
+    if args.check && !summary.changed.is_empty() {
+        return EXIT_DIFFERENCES;
+    }
+    if args.strict && summary.differences.unwrap_or(0) > 0 {
+        return EXIT_DIFFERENCES;
+    }
+    EXIT_OK
+}
+
+fn print_summary(s: &Summary, config: &Config, args: &cli::RunArgs, quiet: bool, verbose: u8) {
+    if !quiet {
+        for w in &s.warnings {
+            eprintln!("{w}");
+        }
+    }
+    let years: Vec<String> = s.surveys.iter().map(ToString::to_string).collect();
+    if args.check {
+        if s.changed.is_empty() {
+            eprintln!(
+                "up to date: {} outputs in `{}` match",
+                s.outputs.len(),
+                config.output.display()
+            );
+        } else {
+            eprintln!(
+                "{} outputs in `{}` would change:",
+                s.changed.len(),
+                config.output.display()
+            );
+            for c in &s.changed {
+                eprintln!("  {c}");
+            }
+        }
+    } else if !quiet {
+        eprintln!(
+            "wrote {} files to `{}`: {} surveys ({}), panel of {} countries ({} left out)",
+            s.outputs.len(),
+            config.output.display(),
+            s.surveys.len(),
+            years.join(", "),
+            s.panel_size,
+            s.excluded
+        );
+    }
+    if let Some(d) = s.differences
+        && !quiet
+    {
+        eprintln!(
+            "reproduction check: {d} differences from the reference (tables/reproduction.csv)"
+        );
+    }
+    if verbose > 0 {
+        for t in &s.timings {
+            eprintln!("  {:<24} {:>9.2} ms", t.stage, t.ms);
+        }
+    }
+}
+
+fn validate(args: &CommonArgs) -> i32 {
+    let config = match resolve(&overrides(args)) {
+        Ok(c) => c,
+        Err(e) => return report_error(&e),
+    };
+    match egov_report::validate(&config) {
+        Ok(report) => {
+            if args.json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report.json).unwrap_or_default()
+                );
+            } else {
+                print!("{}", report.text);
+            }
+            EXIT_OK
+        }
+        Err(e) => report_error(&e),
+    }
+}
+
+/// A spinner on stderr when it is a terminal; nothing otherwise.
+struct Progress(Option<indicatif::ProgressBar>);
+
+impl Progress {
+    fn new(quiet: bool) -> Self {
+        if quiet || !std::io::stderr().is_terminal() {
+            return Self(None);
+        }
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.enable_steady_tick(std::time::Duration::from_millis(100));
+        Self(Some(bar))
+    }
+
+    fn message(&self, m: &str) {
+        if let Some(b) = &self.0 {
+            b.set_message(m.to_string());
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(b) = &self.0 {
+            b.finish_and_clear();
+        }
+    }
+}
+
+#[allow(dead_code)]
+const _: i32 = EXIT_INTERNAL;

@@ -1,0 +1,278 @@
+//! Stage 3: the balanced panel (SPEC section 3).
+//!
+//! Consumes [`Normalised`] and the panel settings of the [`Config`]; produces [`Panel`]: the
+//! survey years, the countries complete in every one of them (EGDI, OSI, TII and HCI present,
+//! EGDI > 0), their index values, and for every country left out the years and measures that
+//! kept it out. It does not classify or count (that is `analysis`).
+
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::model::{Measure, Region, Year};
+use crate::normalise::Normalised;
+use crate::normalise::country::CountryId;
+
+/// Why a country-year is not usable for the panel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Gap {
+    /// The survey year.
+    pub year: Year,
+    /// The country has no row at all in that survey.
+    pub absent: bool,
+    /// Required measures without a value.
+    pub missing: Vec<Measure>,
+    /// EGDI is present but 0 (countries not assessed).
+    pub egdi_zero: bool,
+}
+
+impl Gap {
+    /// A short English description: `2004 OSI missing`, `2012 EGDI 0`, `2003 absent`.
+    pub fn describe(&self) -> String {
+        if self.absent {
+            return format!("{} absent", self.year);
+        }
+        let mut parts = Vec::new();
+        if self.egdi_zero {
+            parts.push("EGDI 0".to_string());
+        }
+        if !self.missing.is_empty() {
+            let names: Vec<&str> = self.missing.iter().map(|m| m.key()).collect();
+            parts.push(format!("{} missing", names.join(", ")));
+        }
+        format!("{} {}", self.year, parts.join("; "))
+    }
+}
+
+/// A country left out of the panel and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Exclusion {
+    /// The country.
+    pub country: CountryId,
+    /// Every survey year in which it is incomplete.
+    pub gaps: Vec<Gap>,
+}
+
+/// The balanced panel.
+#[derive(Debug, Clone)]
+pub struct Panel {
+    /// The survey years, ascending.
+    pub years: Vec<Year>,
+    /// The panel countries in ISO3 order.
+    pub countries: Vec<CountryId>,
+    /// Their regions, parallel to `countries`.
+    pub regions: Vec<Region>,
+    /// EGDI, OSI, TII, HCI per country and year: index `country * years.len() + year`,
+    /// as given in the input (before any rescaling).
+    values: Vec<[f64; 4]>,
+    /// Surveys whose OSI, TII and HCI are multiplied by 3 on use.
+    pub rescaled: Vec<Year>,
+    /// Countries of the input left out, in ISO3 order.
+    pub exclusions: Vec<Exclusion>,
+    /// Whether the panel was fixed by configuration.
+    pub fixed: bool,
+}
+
+impl Panel {
+    /// Position of an index measure in the value arrays.
+    fn slot(measure: Measure) -> usize {
+        Measure::INDICES
+            .iter()
+            .position(|m| *m == measure)
+            .expect("EGDI, OSI, TII or HCI")
+    }
+
+    /// The value used for a panel country, year and index (rescaled where configured).
+    pub fn value(&self, country: usize, year: usize, measure: Measure) -> f64 {
+        let v = self.values[country * self.years.len() + year][Self::slot(measure)];
+        self.scale(self.years[year], measure, v)
+    }
+
+    /// The value as given in the input.
+    pub fn raw_value(&self, country: usize, year: usize, measure: Measure) -> f64 {
+        self.values[country * self.years.len() + year][Self::slot(measure)]
+    }
+
+    /// Applies the configured rescaling (OSI, TII, HCI x 3 in rescaled surveys) to a value.
+    pub fn scale(&self, year: Year, measure: Measure, v: f64) -> f64 {
+        if matches!(measure, Measure::Osi | Measure::Tii | Measure::Hci)
+            && self.rescaled.contains(&year)
+        {
+            v * 3.0
+        } else {
+            v
+        }
+    }
+
+    /// Position of a country in the panel.
+    pub fn position(&self, country: CountryId) -> Option<usize> {
+        self.countries.binary_search(&country).ok()
+    }
+
+    /// Number of panel countries.
+    pub fn len(&self) -> usize {
+        self.countries.len()
+    }
+
+    /// Whether the panel is empty.
+    pub fn is_empty(&self) -> bool {
+        self.countries.is_empty()
+    }
+}
+
+/// The survey years: the configured subset, else every year with an EGDI, OSI, TII or HCI value.
+pub fn survey_years(normalised: &Normalised, config: &Config) -> Vec<Year> {
+    if let Some(subset) = &config.surveys {
+        return subset.clone();
+    }
+    let mut years: Vec<Year> = Measure::INDICES
+        .iter()
+        .flat_map(|&m| normalised.facts.years_with(m))
+        .collect();
+    years.sort_unstable();
+    years.dedup();
+    years
+}
+
+/// Builds the panel.
+///
+/// # Errors
+/// [`Error::PanelEmpty`] when no country is complete; with a fixed panel,
+/// [`Error::Config`] for a code that is no known country and [`Error::PanelCountryIncomplete`]
+/// for each gap of a listed country.
+pub fn build(normalised: &Normalised, config: &Config) -> Result<Panel> {
+    let years = survey_years(normalised, config);
+    let concordance = &normalised.concordance;
+    let required = &config.required_measures;
+
+    let gaps_of = |country: CountryId| -> Vec<Gap> {
+        years
+            .iter()
+            .filter_map(|&year| {
+                let missing: Vec<Measure> = required
+                    .iter()
+                    .copied()
+                    .filter(|&m| normalised.facts.value(country, year, m).is_none())
+                    .collect();
+                let egdi_zero = normalised
+                    .facts
+                    .value(country, year, Measure::Egdi)
+                    .is_some_and(|v| v <= 0.0);
+                let absent = !normalised.has_row(country, year);
+                (absent || egdi_zero || !missing.is_empty()).then(|| Gap {
+                    year,
+                    absent,
+                    missing: if absent { Vec::new() } else { missing },
+                    egdi_zero,
+                })
+            })
+            .collect()
+    };
+
+    // Candidates: every country with a row in some survey year.
+    let mut candidates: Vec<CountryId> = normalised
+        .rows_seen
+        .iter()
+        .filter(|(_, y)| years.contains(y))
+        .map(|(c, _)| *c)
+        .collect();
+    candidates.dedup();
+
+    let mut countries = Vec::new();
+    let mut exclusions = Vec::new();
+    let fixed = config.panel_countries.is_some();
+    if let Some(list) = &config.panel_countries {
+        let mut errors = Vec::new();
+        let mut wanted = Vec::new();
+        for code in list {
+            match concordance.by_code(code) {
+                Some(id) => wanted.push(id),
+                None => errors.push(Error::Config {
+                    path: config.config_file.clone().unwrap_or_default(),
+                    message: format!("`panel_countries`: `{code}` is not a known country code"),
+                }),
+            }
+        }
+        wanted.sort();
+        wanted.dedup();
+        for &country in &wanted {
+            for gap in gaps_of(country) {
+                let measures: Vec<Measure> = if gap.absent {
+                    required.clone()
+                } else {
+                    gap.missing.clone()
+                };
+                for m in &measures {
+                    errors.push(Error::PanelCountryIncomplete {
+                        country: concordance.get(country).iso3.clone(),
+                        year: gap.year.to_string(),
+                        measure: m.key().to_string(),
+                        detail: if gap.absent {
+                            ": no row in that survey".into()
+                        } else {
+                            String::new()
+                        },
+                    });
+                }
+                if gap.egdi_zero {
+                    errors.push(Error::PanelCountryIncomplete {
+                        country: concordance.get(country).iso3.clone(),
+                        year: gap.year.to_string(),
+                        measure: "EGDI".into(),
+                        detail: ": EGDI is 0".into(),
+                    });
+                }
+            }
+        }
+        if !errors.is_empty() {
+            return Err(Error::from_list(errors));
+        }
+        countries = wanted;
+        for &c in &candidates {
+            if countries.binary_search(&c).is_err() {
+                exclusions.push(Exclusion {
+                    country: c,
+                    gaps: gaps_of(c),
+                });
+            }
+        }
+    } else {
+        for &c in &candidates {
+            let gaps = gaps_of(c);
+            if gaps.is_empty() {
+                countries.push(c);
+            } else {
+                exclusions.push(Exclusion { country: c, gaps });
+            }
+        }
+    }
+    if countries.is_empty() {
+        let list: Vec<String> = years.iter().map(ToString::to_string).collect();
+        return Err(Error::PanelEmpty {
+            years: list.join(", "),
+        });
+    }
+
+    let mut values = Vec::with_capacity(countries.len() * years.len());
+    for &c in &countries {
+        for &y in &years {
+            let get = |m| normalised.facts.value(c, y, m).unwrap_or(f64::NAN);
+            values.push([
+                get(Measure::Egdi),
+                get(Measure::Osi),
+                get(Measure::Tii),
+                get(Measure::Hci),
+            ]);
+        }
+    }
+    let regions = countries.iter().map(|&c| normalised.region(c)).collect();
+    Ok(Panel {
+        years,
+        countries,
+        regions,
+        values,
+        rescaled: config.rescale_surveys.clone(),
+        exclusions,
+        fixed,
+    })
+}

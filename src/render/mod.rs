@@ -1,0 +1,200 @@
+//! Stage 5: turn the results into files, in memory, then write them all at once.
+//!
+//! Consumes a [`RenderContext`] (read-only views of every earlier stage); each [`Renderer`]
+//! returns [`Artifact`]s (a relative path and bytes). Renderers recompute nothing: they only
+//! lay out what `analysis` produced. [`write_atomically`] swaps the new output folder in.
+
+pub mod manifest;
+pub mod tables;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::analysis::Results;
+use crate::config::Config;
+use crate::error::{Diagnostic, Error, Result};
+use crate::ingest::Ingested;
+use crate::normalise::Normalised;
+use crate::panel::Panel;
+
+/// Everything a renderer may look at.
+pub struct RenderContext<'a> {
+    /// The effective configuration.
+    pub config: &'a Config,
+    /// The files read (names, SHA-256, README text).
+    pub ingested: &'a Ingested,
+    /// Facts, concordance, regions, aliases.
+    pub normalised: &'a Normalised,
+    /// The panel and its exclusions.
+    pub panel: &'a Panel,
+    /// Every table and figure.
+    pub results: &'a Results,
+    /// Warnings of all stages, sorted.
+    pub diagnostics: &'a [Diagnostic],
+}
+
+/// One output file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Artifact {
+    /// Path relative to the output folder, `/`-separated.
+    pub path: String,
+    /// The contents.
+    pub bytes: Vec<u8>,
+}
+
+impl Artifact {
+    /// An artifact from text.
+    pub fn text(path: impl Into<String>, text: String) -> Self {
+        Self {
+            path: path.into(),
+            bytes: text.into_bytes(),
+        }
+    }
+}
+
+/// A producer of output files.
+pub trait Renderer: Sync {
+    /// A short name for progress and timings.
+    fn name(&self) -> &'static str;
+    /// Renders the files.
+    ///
+    /// # Errors
+    /// [`Error::Render`] naming the output.
+    fn render(&self, ctx: &RenderContext<'_>) -> Result<Vec<Artifact>>;
+}
+
+/// Runs renderers in parallel; artifacts come back sorted by path.
+///
+/// # Errors
+/// The first renderer error in renderer order.
+pub fn render_all(
+    renderers: &[&dyn Renderer],
+    ctx: &RenderContext<'_>,
+) -> Result<Vec<(String, std::time::Duration, Vec<Artifact>)>> {
+    let results: Vec<Result<(String, std::time::Duration, Vec<Artifact>)>> = renderers
+        .par_iter()
+        .map(|r| {
+            let start = std::time::Instant::now();
+            let artifacts = r.render(ctx)?;
+            Ok((r.name().to_string(), start.elapsed(), artifacts))
+        })
+        .collect();
+    results.into_iter().collect()
+}
+
+/// Writes the artifacts into a fresh folder beside `output` and swaps it in.
+///
+/// The previous `output` stays exactly as it was until the new one is complete; on any error
+/// the fresh folder is removed and `output` is untouched.
+///
+/// # Errors
+/// [`Error::OutputUnusable`] when `output` exists and is not a folder; [`Error::Io`] naming the
+/// path that could not be written.
+pub fn write_atomically(output: &Path, artifacts: &[Artifact]) -> Result<()> {
+    if output.exists() && !output.is_dir() {
+        return Err(Error::OutputUnusable {
+            path: output.to_path_buf(),
+            message: "it exists and is not a folder".into(),
+        });
+    }
+    let parent = match output.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent).map_err(|e| Error::io("create folder", &parent, e))?;
+    let name = output
+        .file_name()
+        .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
+    let staging = parent.join(format!(".{name}.new-{}", std::process::id()));
+    let backup = parent.join(format!(".{name}.old-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&staging);
+    let write = || -> Result<()> {
+        for a in artifacts {
+            let path = staging.join(&a.path);
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir).map_err(|e| Error::io("create folder", dir, e))?;
+            }
+            std::fs::write(&path, &a.bytes).map_err(|e| Error::io("write", &path, e))?;
+        }
+        // Keep files that are part of the folder but not of the run (e.g. `.gitignore`).
+        if output.is_dir() {
+            for keep in [".gitignore", ".gitkeep"] {
+                let from = output.join(keep);
+                if from.is_file() {
+                    std::fs::copy(&from, staging.join(keep))
+                        .map_err(|e| Error::io("write", staging.join(keep), e))?;
+                }
+            }
+        }
+        Ok(())
+    };
+    if let Err(e) = write() {
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(e);
+    }
+    let had_output = output.exists();
+    if had_output {
+        std::fs::rename(output, &backup).map_err(|e| {
+            let _ = std::fs::remove_dir_all(&staging);
+            Error::io("move", output, e)
+        })?;
+    }
+    if let Err(e) = std::fs::rename(&staging, output) {
+        if had_output {
+            let _ = std::fs::rename(&backup, output);
+        }
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(Error::io("move", &staging, e));
+    }
+    if had_output {
+        let _ = std::fs::remove_dir_all(&backup);
+    }
+    Ok(())
+}
+
+/// With `--check`: the outputs that differ from the files in `output` (the manifest compared
+/// without its timings), plus files in `output` that the run would not write.
+pub fn changed_outputs(output: &Path, artifacts: &[Artifact]) -> Vec<String> {
+    let mut changed = Vec::new();
+    for a in artifacts {
+        let existing = std::fs::read(output.join(&a.path)).ok();
+        let same = match &existing {
+            None => false,
+            Some(old) if a.path == manifest::MANIFEST => {
+                manifest::without_timings(old).is_some()
+                    && manifest::without_timings(old) == manifest::without_timings(&a.bytes)
+            }
+            Some(old) => *old == a.bytes,
+        };
+        if !same {
+            changed.push(if existing.is_none() {
+                format!("{} (new)", a.path)
+            } else {
+                a.path.clone()
+            });
+        }
+    }
+    let mut on_disk = Vec::new();
+    list_files(output, output, &mut on_disk);
+    for path in on_disk {
+        if !path.starts_with('.') && !artifacts.iter().any(|a| a.path == path) {
+            changed.push(format!("{path} (no longer written)"));
+        }
+    }
+    changed
+}
+
+fn list_files(root: &Path, dir: &Path, out: &mut Vec<String>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            list_files(root, &path, out);
+        } else if let Ok(rel) = path.strip_prefix(root) {
+            out.push(rel.to_string_lossy().replace('\\', "/"));
+        }
+    }
+}

@@ -1,0 +1,210 @@
+//! `egov-report validate`: what was read, the panel it gives, and why countries are left out.
+//!
+//! Runs stages 1-3 and lays out what they found as text (for a terminal) and JSON (for CI).
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::error::Result;
+use crate::model::Region;
+use crate::normalise::TableShape;
+
+/// The validation report.
+pub struct ValidationReport {
+    /// Human-readable text.
+    pub text: String,
+    /// The same as JSON.
+    pub json: serde_json::Value,
+}
+
+#[derive(Serialize)]
+struct TableLine {
+    file: String,
+    sheet: Option<String>,
+    shape: TableShape,
+    header_row: Option<u32>,
+    year_from: Option<String>,
+    years: Vec<u16>,
+    countries: usize,
+    measures: Vec<&'static str>,
+}
+
+#[derive(Serialize)]
+struct Json {
+    files: usize,
+    tables: Vec<TableLine>,
+    surveys: BTreeMap<u16, usize>,
+    panel_size: usize,
+    panel_by_region: BTreeMap<String, usize>,
+    exclusions: Vec<(String, String)>,
+    aliases: Vec<(String, String)>,
+    warnings: Vec<String>,
+}
+
+/// Reads and checks the input without writing anything.
+///
+/// # Errors
+/// Any input error, as `run` would report it.
+pub fn validate(config: &Config) -> Result<ValidationReport> {
+    let ingested = crate::ingest::read_inputs(&config.input)?;
+    let concordance = match &config.entities {
+        Some(path) => {
+            let extra = crate::ingest::read_entities(path)?;
+            crate::normalise::country::Concordance::with_extra(&extra).map_err(|m| {
+                crate::error::Error::Config {
+                    path: path.clone(),
+                    message: m,
+                }
+            })?
+        }
+        None => crate::normalise::country::Concordance::embedded(),
+    };
+    let normalised = crate::normalise::normalise(&ingested, std::sync::Arc::new(concordance))?;
+    let panel = crate::panel::build(&normalised, config)?;
+    let conc = &normalised.concordance;
+
+    let tables: Vec<TableLine> = normalised
+        .tables
+        .iter()
+        .map(|t| TableLine {
+            file: t.table.file.clone(),
+            sheet: t.table.sheet.clone(),
+            shape: t.shape,
+            header_row: t.header_row,
+            year_from: t.year_source.map(|s| format!("{s:?}").to_lowercase()),
+            years: t.years.iter().map(|y| y.get()).collect(),
+            countries: t.countries,
+            measures: t.measures.iter().map(|m| m.key()).collect(),
+        })
+        .collect();
+    let mut surveys: BTreeMap<u16, usize> = BTreeMap::new();
+    for &(_, year) in &normalised.rows_seen {
+        if panel.years.contains(&year) {
+            *surveys.entry(year.get()).or_default() += 1;
+        }
+    }
+    let panel_by_region: BTreeMap<String, usize> = Region::ALL
+        .iter()
+        .map(|r| {
+            (
+                r.to_string(),
+                panel.regions.iter().filter(|x| *x == r).count(),
+            )
+        })
+        .collect();
+    let exclusions: Vec<(String, String)> = panel
+        .exclusions
+        .iter()
+        .map(|e| {
+            let gaps: Vec<String> = e.gaps.iter().map(crate::panel::Gap::describe).collect();
+            (
+                format!(
+                    "{} {}",
+                    conc.get(e.country).iso3,
+                    conc.get(e.country).name_en
+                ),
+                gaps.join("; "),
+            )
+        })
+        .collect();
+    let aliases: Vec<(String, String)> = normalised
+        .aliases
+        .iter()
+        .map(|a| {
+            (
+                a.written.clone(),
+                format!(
+                    "{} {}",
+                    conc.get(a.country).iso3,
+                    conc.get(a.country).name_en
+                ),
+            )
+        })
+        .collect();
+    let mut warnings: Vec<String> = ingested
+        .diagnostics
+        .iter()
+        .chain(&normalised.diagnostics)
+        .map(ToString::to_string)
+        .collect();
+    warnings.sort();
+
+    let mut text = String::new();
+    let _ = writeln!(
+        text,
+        "read {} files from `{}`",
+        ingested.files.len(),
+        config.input.display()
+    );
+    for f in &ingested.files {
+        let _ = writeln!(text, "  {} ({:?}, {} bytes)", f.name, f.kind, f.bytes);
+    }
+    let _ = writeln!(text, "tables:");
+    for t in &tables {
+        let place = match &t.sheet {
+            Some(s) => format!("{} [{s}]", t.file),
+            None => t.file.clone(),
+        };
+        let years: Vec<String> = t.years.iter().map(ToString::to_string).collect();
+        let _ = writeln!(
+            text,
+            "  {place}: {:?}, header row {}, year from {}, years {}, {} countries, measures {}",
+            t.shape,
+            t.header_row.map_or_else(|| "-".into(), |r| r.to_string()),
+            t.year_from.as_deref().unwrap_or("-"),
+            if years.is_empty() {
+                "-".into()
+            } else {
+                years.join(",")
+            },
+            t.countries,
+            if t.measures.is_empty() {
+                "-".into()
+            } else {
+                t.measures.join(",")
+            }
+        );
+    }
+    let _ = writeln!(text, "surveys (countries with a row):");
+    for (y, n) in &surveys {
+        let _ = writeln!(text, "  {y}: {n}");
+    }
+    let regions: Vec<String> = panel_by_region
+        .iter()
+        .map(|(r, n)| format!("{r} {n}"))
+        .collect();
+    let _ = writeln!(
+        text,
+        "panel: {} countries ({})",
+        panel.len(),
+        regions.join(", ")
+    );
+    let _ = writeln!(text, "left out: {}", exclusions.len());
+    for (c, why) in &exclusions {
+        let _ = writeln!(text, "  {c}: {why}");
+    }
+    let _ = writeln!(text, "aliases used: {}", aliases.len());
+    for (w, c) in &aliases {
+        let _ = writeln!(text, "  `{w}` -> {c}");
+    }
+    for w in &warnings {
+        let _ = writeln!(text, "{w}");
+    }
+    let json = Json {
+        files: ingested.files.len(),
+        tables,
+        surveys,
+        panel_size: panel.len(),
+        panel_by_region,
+        exclusions,
+        aliases,
+        warnings,
+    };
+    Ok(ValidationReport {
+        text,
+        json: serde_json::to_value(&json).unwrap_or_default(),
+    })
+}
