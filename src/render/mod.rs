@@ -4,8 +4,12 @@
 //! returns [`Artifact`]s (a relative path and bytes). Renderers recompute nothing: they only
 //! lay out what `analysis` produced. [`write_atomically`] swaps the new output folder in.
 
+pub mod charts;
+pub mod i18n;
 pub mod manifest;
+pub mod report;
 pub mod tables;
+pub mod workbook;
 
 use std::path::{Path, PathBuf};
 

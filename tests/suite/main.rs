@@ -1,1 +1,14 @@
-//! The integration suite: one binary, one module per stage.
+//! The integration suite: one binary, one module per concern. See `README.md` beside this file.
+
+mod common;
+
+// Stage 1-3: reading the bundled and the real UN inputs, the panel, every error kind.
+mod ingest;
+// Stage 4: tables against the expected CSVs, reproduction, properties, thread independence.
+mod analysis;
+// Stage 5: workbook, figures, reports, manifest, determinism, atomic output.
+mod outputs;
+// The command line: exit codes, --json, --check, configuration.
+mod cli;
+// Hostile input: every corpus case fails cleanly, naming the place, leaving output untouched.
+mod hostile;

@@ -1,0 +1,142 @@
+//! The message catalogue: every label of the reports, the workbook and the figures, per language.
+//!
+//! Catalogues are TOML files under `templates/i18n/` (`<part>.<lang>.toml`), embedded in the
+//! binary; `--templates DIR` overrides any of them file by file (`DIR/i18n/<part>.<lang>.toml`).
+//! Keys are dotted paths (`table1.title`); `{name}` placeholders are filled by [`Catalogue::fill`].
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::config::Lang;
+use crate::error::{Error, Result};
+use crate::normalise::country::Country;
+
+/// The embedded catalogue files: (file name, text).
+const EMBEDDED: &[(&str, &str)] = &[
+    ("report.en.toml", include_str!("../../templates/i18n/report.en.toml")),
+    ("report.zh.toml", include_str!("../../templates/i18n/report.zh.toml")),
+    ("workbook.en.toml", include_str!("../../templates/i18n/workbook.en.toml")),
+    ("workbook.zh.toml", include_str!("../../templates/i18n/workbook.zh.toml")),
+    ("charts.en.toml", include_str!("../../templates/i18n/charts.en.toml")),
+    ("charts.zh.toml", include_str!("../../templates/i18n/charts.zh.toml")),
+];
+
+/// The messages of one language.
+#[derive(Debug, Clone)]
+pub struct Catalogue {
+    lang: Lang,
+    messages: BTreeMap<String, String>,
+}
+
+impl Catalogue {
+    /// Loads the catalogue of a language, with overrides from `templates`.
+    ///
+    /// # Errors
+    /// [`Error::Render`] naming a catalogue file that is not valid TOML of strings.
+    pub fn load(lang: Lang, templates: Option<&Path>) -> Result<Self> {
+        let mut messages = BTreeMap::new();
+        let suffix = format!(".{}.toml", lang.code());
+        for (name, text) in EMBEDDED.iter().filter(|(n, _)| n.ends_with(&suffix)) {
+            let override_path = templates.map(|d| d.join("i18n").join(name));
+            let text = match override_path.filter(|p| p.is_file()) {
+                Some(p) => std::fs::read_to_string(&p).map_err(|e| Error::io("read", &p, e))?,
+                None => (*text).to_string(),
+            };
+            let table: toml::Table = toml::from_str(&text)
+                .map_err(|e| Error::Render { output: format!("catalogue `{name}`"), message: e.to_string() })?;
+            flatten("", &toml::Value::Table(table), &mut messages)
+                .map_err(|m| Error::Render { output: format!("catalogue `{name}`"), message: m })?;
+        }
+        Ok(Self { lang, messages })
+    }
+
+    /// The language.
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    /// A message; a missing key is an error naming it.
+    ///
+    /// # Errors
+    /// [`Error::Render`] when the key is not in the catalogue.
+    pub fn get(&self, key: &str) -> Result<&str> {
+        self.messages.get(key).map(String::as_str).ok_or_else(|| Error::Render {
+            output: format!("catalogue ({})", self.lang.code()),
+            message: format!("no message `{key}`"),
+        })
+    }
+
+    /// A message with `{name}` placeholders filled.
+    ///
+    /// # Errors
+    /// [`Error::Render`] when the key is not in the catalogue.
+    pub fn fill(&self, key: &str, args: &[(&str, &str)]) -> Result<String> {
+        let mut text = self.get(key)?.to_string();
+        for (name, value) in args {
+            text = text.replace(&format!("{{{name}}}"), value);
+        }
+        Ok(text)
+    }
+
+    /// Every message, for templates (`t.table1.title` style lookups use the flattened keys).
+    pub fn messages(&self) -> &BTreeMap<String, String> {
+        &self.messages
+    }
+
+    /// A country's name in this language (Chinese name in `zh`, M49 English short name in `en`).
+    pub fn country_name<'a>(&self, country: &'a Country) -> &'a str {
+        match self.lang {
+            Lang::En => &country.name_en,
+            Lang::Zh => &country.name_zh,
+        }
+    }
+}
+
+fn flatten(prefix: &str, value: &toml::Value, out: &mut BTreeMap<String, String>) -> std::result::Result<(), String> {
+    match value {
+        toml::Value::Table(t) => {
+            for (k, v) in t {
+                let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                flatten(&key, v, out)?;
+            }
+            Ok(())
+        }
+        toml::Value::String(s) => {
+            out.insert(prefix.to_string(), s.clone());
+            Ok(())
+        }
+        other => Err(format!("`{prefix}` must be a string, found {}", other.type_str())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_languages_have_the_same_keys() {
+        let en = Catalogue::load(Lang::En, None).unwrap();
+        let zh = Catalogue::load(Lang::Zh, None).unwrap();
+        let en_keys: Vec<_> = en.messages().keys().collect();
+        let zh_keys: Vec<_> = zh.messages().keys().collect();
+        assert_eq!(en_keys, zh_keys);
+        assert!(!en_keys.is_empty());
+    }
+
+    #[test]
+    fn placeholders_are_filled_and_missing_keys_are_errors() {
+        let en = Catalogue::load(Lang::En, None).unwrap();
+        let (key, _) = en.messages().iter().next().unwrap();
+        assert!(en.get(key).is_ok());
+        assert!(en.get("no.such.key").unwrap_err().to_string().contains("no.such.key"));
+    }
+
+    #[test]
+    fn a_templates_folder_overrides_a_catalogue_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("i18n")).unwrap();
+        std::fs::write(dir.path().join("i18n/report.en.toml"), "title = \"Overridden\"\n").unwrap();
+        let en = Catalogue::load(Lang::En, Some(dir.path())).unwrap();
+        assert_eq!(en.get("title").unwrap(), "Overridden");
+    }
+}

@@ -1,0 +1,107 @@
+//! Shared helpers: paths to the bundled and shared data, running the binary in a scratch folder.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+/// The project root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The bundled default input.
+pub fn bundled_input() -> PathBuf {
+    root().join("input")
+}
+
+/// `../shared` beside the project (read-only data of the project).
+pub fn shared() -> PathBuf {
+    root().join("..").join("shared")
+}
+
+/// The expected CSVs of the bundled input.
+pub fn expected_dir() -> PathBuf {
+    shared().join("fixtures/paper-panel/expected")
+}
+
+/// The real UN exports, or `None` (with the reason printed) when they are absent.
+pub fn real_data() -> Option<PathBuf> {
+    let dir = shared().join("data/un-egov");
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!("skipped: {} is absent (the real UN exports live outside the repository)", dir.display());
+        None
+    }
+}
+
+/// A `shared` file, or `None` (with the reason printed) when absent.
+pub fn shared_file(rel: &str) -> Option<PathBuf> {
+    let p = shared().join(rel);
+    if p.exists() {
+        Some(p)
+    } else {
+        eprintln!("skipped: {} is absent", p.display());
+        None
+    }
+}
+
+/// A fresh scratch folder that lives as long as the returned guard.
+pub fn scratch() -> tempfile::TempDir {
+    tempfile::Builder::new().prefix("egov-test-").tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("scratch folder")
+}
+
+/// Runs the binary with `args` in `cwd`, with a fixed `SOURCE_DATE_EPOCH` and no config file.
+pub fn run_bin(cwd: &Path, args: &[&str]) -> Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_egov-report"))
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .env_remove("EGOV_REPORT_INPUT")
+        .env_remove("EGOV_REPORT_OUTPUT")
+        .output()
+        .expect("the binary runs")
+}
+
+/// stderr as text.
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// stdout as text.
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Every file under `dir` with its bytes, sorted by relative path.
+pub fn snapshot_dir(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(root, &p, out);
+            } else {
+                let rel = p.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+                out.push((rel, std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
+}
+
+/// Runs the pipeline on the bundled input into a fresh output folder; returns (guard, output).
+pub fn run_bundled(extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
+    let dir = scratch();
+    let out = dir.path().join("output");
+    let input = bundled_input();
+    let mut args = vec!["run", "--input", input.to_str().unwrap(), "--output", out.to_str().unwrap(), "--quiet"];
+    args.extend_from_slice(extra);
+    let o = run_bin(dir.path(), &args);
+    assert!(o.status.success(), "run failed: {}", stderr(&o));
+    (dir, out)
+}

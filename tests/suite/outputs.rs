@@ -1,0 +1,1 @@
+//! Tests of this concern; see main.rs.
