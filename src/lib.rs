@@ -124,7 +124,12 @@ pub fn prepare(config: &Config) -> Result<Prepared> {
 
 /// The renderers of a run, in output order.
 pub fn renderers() -> Vec<&'static dyn Renderer> {
-    vec![&render::tables::TablesCsv, &render::workbook::Workbook, &render::charts::Charts, &render::report::Report]
+    vec![
+        &render::tables::TablesCsv,
+        &render::workbook::Workbook,
+        &render::charts::Charts,
+        &render::report::Report,
+    ]
 }
 
 /// Renders every output in memory, the manifest last.

@@ -45,7 +45,9 @@ pub(super) fn read_csv(name: &Path, bytes: &[u8]) -> Result<RawTable> {
                 while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
                     start += 1;
                 }
-                let end = usize::try_from(reader.position().byte()).unwrap_or(bytes.len()).clamp(start, bytes.len());
+                let end = usize::try_from(reader.position().byte())
+                    .unwrap_or(bytes.len())
+                    .clamp(start, bytes.len());
                 let line = number + count_newlines(&bytes[counted_to..start]);
                 number = line + count_newlines(&bytes[start..end]);
                 counted_to = end;
@@ -62,7 +64,10 @@ pub(super) fn read_csv(name: &Path, bytes: &[u8]) -> Result<RawTable> {
                         }
                     })
                     .collect();
-                rows.push(RawRow { number: line, cells });
+                rows.push(RawRow {
+                    number: line,
+                    cells,
+                });
             }
             Err(e) => {
                 return Err(Error::CsvMalformed {

@@ -13,12 +13,30 @@ use crate::normalise::country::Country;
 
 /// The embedded catalogue files: (file name, text).
 const EMBEDDED: &[(&str, &str)] = &[
-    ("report.en.toml", include_str!("../../templates/i18n/report.en.toml")),
-    ("report.zh.toml", include_str!("../../templates/i18n/report.zh.toml")),
-    ("workbook.en.toml", include_str!("../../templates/i18n/workbook.en.toml")),
-    ("workbook.zh.toml", include_str!("../../templates/i18n/workbook.zh.toml")),
-    ("charts.en.toml", include_str!("../../templates/i18n/charts.en.toml")),
-    ("charts.zh.toml", include_str!("../../templates/i18n/charts.zh.toml")),
+    (
+        "report.en.toml",
+        include_str!("../../templates/i18n/report.en.toml"),
+    ),
+    (
+        "report.zh.toml",
+        include_str!("../../templates/i18n/report.zh.toml"),
+    ),
+    (
+        "workbook.en.toml",
+        include_str!("../../templates/i18n/workbook.en.toml"),
+    ),
+    (
+        "workbook.zh.toml",
+        include_str!("../../templates/i18n/workbook.zh.toml"),
+    ),
+    (
+        "charts.en.toml",
+        include_str!("../../templates/i18n/charts.en.toml"),
+    ),
+    (
+        "charts.zh.toml",
+        include_str!("../../templates/i18n/charts.zh.toml"),
+    ),
 ];
 
 /// The messages of one language.
@@ -42,10 +60,14 @@ impl Catalogue {
                 Some(p) => std::fs::read_to_string(&p).map_err(|e| Error::io("read", &p, e))?,
                 None => (*text).to_string(),
             };
-            let table: toml::Table = toml::from_str(&text)
-                .map_err(|e| Error::Render { output: format!("catalogue `{name}`"), message: e.to_string() })?;
-            flatten("", &toml::Value::Table(table), &mut messages)
-                .map_err(|m| Error::Render { output: format!("catalogue `{name}`"), message: m })?;
+            let table: toml::Table = toml::from_str(&text).map_err(|e| Error::Render {
+                output: format!("catalogue `{name}`"),
+                message: e.to_string(),
+            })?;
+            flatten("", &toml::Value::Table(table), &mut messages).map_err(|m| Error::Render {
+                output: format!("catalogue `{name}`"),
+                message: m,
+            })?;
         }
         Ok(Self { lang, messages })
     }
@@ -60,10 +82,13 @@ impl Catalogue {
     /// # Errors
     /// [`Error::Render`] when the key is not in the catalogue.
     pub fn get(&self, key: &str) -> Result<&str> {
-        self.messages.get(key).map(String::as_str).ok_or_else(|| Error::Render {
-            output: format!("catalogue ({})", self.lang.code()),
-            message: format!("no message `{key}`"),
-        })
+        self.messages
+            .get(key)
+            .map(String::as_str)
+            .ok_or_else(|| Error::Render {
+                output: format!("catalogue ({})", self.lang.code()),
+                message: format!("no message `{key}`"),
+            })
     }
 
     /// A message with `{name}` placeholders filled.
@@ -92,11 +117,19 @@ impl Catalogue {
     }
 }
 
-fn flatten(prefix: &str, value: &toml::Value, out: &mut BTreeMap<String, String>) -> std::result::Result<(), String> {
+fn flatten(
+    prefix: &str,
+    value: &toml::Value,
+    out: &mut BTreeMap<String, String>,
+) -> std::result::Result<(), String> {
     match value {
         toml::Value::Table(t) => {
             for (k, v) in t {
-                let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                let key = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
                 flatten(&key, v, out)?;
             }
             Ok(())
@@ -105,7 +138,10 @@ fn flatten(prefix: &str, value: &toml::Value, out: &mut BTreeMap<String, String>
             out.insert(prefix.to_string(), s.clone());
             Ok(())
         }
-        other => Err(format!("`{prefix}` must be a string, found {}", other.type_str())),
+        other => Err(format!(
+            "`{prefix}` must be a string, found {}",
+            other.type_str()
+        )),
     }
 }
 
@@ -128,14 +164,23 @@ mod tests {
         let en = Catalogue::load(Lang::En, None).unwrap();
         let (key, _) = en.messages().iter().next().unwrap();
         assert!(en.get(key).is_ok());
-        assert!(en.get("no.such.key").unwrap_err().to_string().contains("no.such.key"));
+        assert!(
+            en.get("no.such.key")
+                .unwrap_err()
+                .to_string()
+                .contains("no.such.key")
+        );
     }
 
     #[test]
     fn a_templates_folder_overrides_a_catalogue_file() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("i18n")).unwrap();
-        std::fs::write(dir.path().join("i18n/report.en.toml"), "title = \"Overridden\"\n").unwrap();
+        std::fs::write(
+            dir.path().join("i18n/report.en.toml"),
+            "title = \"Overridden\"\n",
+        )
+        .unwrap();
         let en = Catalogue::load(Lang::En, Some(dir.path())).unwrap();
         assert_eq!(en.get("title").unwrap(), "Overridden");
     }

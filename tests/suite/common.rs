@@ -31,7 +31,10 @@ pub fn real_data() -> Option<PathBuf> {
     if dir.is_dir() {
         Some(dir)
     } else {
-        eprintln!("skipped: {} is absent (the real UN exports live outside the repository)", dir.display());
+        eprintln!(
+            "skipped: {} is absent (the real UN exports live outside the repository)",
+            dir.display()
+        );
         None
     }
 }
@@ -49,7 +52,10 @@ pub fn shared_file(rel: &str) -> Option<PathBuf> {
 
 /// A fresh scratch folder that lives as long as the returned guard.
 pub fn scratch() -> tempfile::TempDir {
-    tempfile::Builder::new().prefix("egov-test-").tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("scratch folder")
+    tempfile::Builder::new()
+        .prefix("egov-test-")
+        .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
+        .expect("scratch folder")
 }
 
 /// Runs the binary with `args` in `cwd`, with a fixed `SOURCE_DATE_EPOCH` and no config file.
@@ -77,13 +83,19 @@ pub fn stdout(out: &Output) -> String {
 /// Every file under `dir` with its bytes, sorted by relative path.
 pub fn snapshot_dir(dir: &Path) -> Vec<(String, Vec<u8>)> {
     fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
-        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
         for e in entries.flatten() {
             let p = e.path();
             if p.is_dir() {
                 walk(root, &p, out);
             } else {
-                let rel = p.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+                let rel = p
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
                 out.push((rel, std::fs::read(&p).unwrap()));
             }
         }
@@ -99,7 +111,14 @@ pub fn run_bundled(extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
     let dir = scratch();
     let out = dir.path().join("output");
     let input = bundled_input();
-    let mut args = vec!["run", "--input", input.to_str().unwrap(), "--output", out.to_str().unwrap(), "--quiet"];
+    let mut args = vec![
+        "run",
+        "--input",
+        input.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+        "--quiet",
+    ];
     args.extend_from_slice(extra);
     let o = run_bin(dir.path(), &args);
     assert!(o.status.success(), "run failed: {}", stderr(&o));
