@@ -41,6 +41,7 @@ struct Json {
     panel_by_region: BTreeMap<String, usize>,
     exclusions: Vec<(String, String)>,
     aliases: Vec<(String, String)>,
+    region_notes: usize,
     warnings: Vec<String>,
 }
 
@@ -190,6 +191,18 @@ pub fn validate(config: &Config) -> Result<ValidationReport> {
     for (w, c) in &aliases {
         let _ = writeln!(text, "  `{w}` -> {c}");
     }
+    let _ = writeln!(text, "region notes: {}", normalised.region_notes.len());
+    for n in &normalised.region_notes {
+        let _ = writeln!(
+            text,
+            "  {} {}: `{}` at {}; {} is used",
+            conc.get(n.country).iso3,
+            conc.get(n.country).name_en,
+            n.written,
+            n.source,
+            n.used
+        );
+    }
     for w in &warnings {
         let _ = writeln!(text, "{w}");
     }
@@ -201,6 +214,7 @@ pub fn validate(config: &Config) -> Result<ValidationReport> {
         panel_by_region,
         exclusions,
         aliases,
+        region_notes: normalised.region_notes.len(),
         warnings,
     };
     Ok(ValidationReport {

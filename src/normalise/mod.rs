@@ -213,6 +213,8 @@ pub struct Normalised {
     pub region_overrides: Vec<RegionOverride>,
     /// Warnings (skipped sheets, unknown measure names, ...).
     pub diagnostics: Vec<Diagnostic>,
+    /// The folder (or file) read.
+    pub input: std::path::PathBuf,
     /// Every (country, year) that has a row in some survey table, sorted.
     pub rows_seen: Vec<(CountryId, Year)>,
 }
@@ -237,7 +239,7 @@ impl Normalised {
 /// [`Error::YearUnparseable`], [`Error::YearConflict`], [`Error::CountryUnknown`],
 /// [`Error::CountryEmpty`], [`Error::CountryMismatch`], [`Error::CountryDuplicated`],
 /// [`Error::ValueNotNumeric`], [`Error::ValueOutOfRange`], [`Error::RegionUnknown`],
-/// [`Error::SourcesConflict`]; [`Error::NoSurveyData`] when no table holds measures.
+/// [`Error::SourcesConflict`].
 pub fn normalise(ingested: &Ingested, concordance: Arc<Concordance>) -> Result<Normalised> {
     let outcomes: Vec<TableOutcome> = ingested
         .tables
@@ -272,13 +274,6 @@ pub fn normalise(ingested: &Ingested, concordance: Arc<Concordance>) -> Result<N
         }
         claims.extend(outcome.region_claims);
         references.extend(outcome.reference_regions);
-    }
-    if !tables
-        .iter()
-        .any(|t| matches!(t.shape, TableShape::Wide | TableShape::Long))
-        && errors.is_empty()
-    {
-        errors.push(Error::NoSurveyData(ingested.input_dir.clone()));
     }
     let facts = merge_facts(pending, &concordance, &mut errors);
     errors.truncate(MAX_ERRORS);
@@ -336,6 +331,7 @@ pub fn normalise(ingested: &Ingested, concordance: Arc<Concordance>) -> Result<N
         region_notes,
         region_overrides,
         diagnostics,
+        input: ingested.input_dir.clone(),
         rows_seen: {
             rows_seen.sort_unstable();
             rows_seen.dedup();

@@ -104,6 +104,35 @@ impl Panel {
         }
     }
 
+    /// A panel from values directly (for tests and benchmarks of the analysis):
+    /// `values[country][year]` = [EGDI, OSI, TII, HCI]; countries must be in id order.
+    ///
+    /// # Panics
+    /// When the shapes disagree or the countries are not sorted.
+    pub fn from_values(
+        years: Vec<Year>,
+        countries: Vec<CountryId>,
+        regions: Vec<Region>,
+        values: &[Vec<[f64; 4]>],
+    ) -> Self {
+        assert!(
+            countries.windows(2).all(|w| w[0] < w[1]),
+            "countries must be sorted and unique"
+        );
+        assert_eq!(countries.len(), values.len());
+        assert_eq!(countries.len(), regions.len());
+        assert!(values.iter().all(|v| v.len() == years.len()));
+        Self {
+            years,
+            countries,
+            regions,
+            values: values.iter().flatten().copied().collect(),
+            rescaled: Vec::new(),
+            exclusions: Vec::new(),
+            fixed: false,
+        }
+    }
+
     /// Position of a country in the panel.
     pub fn position(&self, country: CountryId) -> Option<usize> {
         self.countries.binary_search(&country).ok()
@@ -137,11 +166,15 @@ pub fn survey_years(normalised: &Normalised, config: &Config) -> Vec<Year> {
 /// Builds the panel.
 ///
 /// # Errors
-/// [`Error::PanelEmpty`] when no country is complete; with a fixed panel,
+/// [`Error::NoSurveyData`] when no table holds an index; [`Error::PanelEmpty`] when no country
+/// is complete; with a fixed panel,
 /// [`Error::Config`] for a code that is no known country and [`Error::PanelCountryIncomplete`]
 /// for each gap of a listed country.
 pub fn build(normalised: &Normalised, config: &Config) -> Result<Panel> {
     let years = survey_years(normalised, config);
+    if years.is_empty() {
+        return Err(Error::NoSurveyData(normalised.input.clone()));
+    }
     let concordance = &normalised.concordance;
     let required = &config.required_measures;
 
