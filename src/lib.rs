@@ -55,7 +55,19 @@ pub struct Prepared {
     pub timings: Vec<Timing>,
 }
 
-fn timed<T>(timings: &mut Vec<Timing>, stage: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
+/// Called with the name of each stage as it starts (drives the terminal progress display).
+pub type Progress<'a> = &'a (dyn Fn(&str) + Sync);
+
+/// A progress callback that shows nothing.
+pub fn no_progress(_stage: &str) {}
+
+fn timed<T>(
+    timings: &mut Vec<Timing>,
+    progress: Progress<'_>,
+    stage: &str,
+    f: impl FnOnce() -> Result<T>,
+) -> Result<T> {
+    progress(stage);
     let start = Instant::now();
     let out = f();
     timings.push(Timing {
@@ -69,7 +81,7 @@ fn timed<T>(timings: &mut Vec<Timing>, stage: &str, f: impl FnOnce() -> Result<T
 ///
 /// # Errors
 /// Any input, configuration or reference error (see [`Error`]).
-pub fn prepare(config: &Config) -> Result<Prepared> {
+pub fn prepare(config: &Config, progress: Progress<'_>) -> Result<Prepared> {
     let mut timings = Vec::new();
     let concordance = match &config.entities {
         Some(path) => {
@@ -81,13 +93,15 @@ pub fn prepare(config: &Config) -> Result<Prepared> {
         }
         None => Concordance::embedded(),
     };
-    let ingested = timed(&mut timings, "ingest", || {
+    let ingested = timed(&mut timings, progress, "ingest", || {
         ingest::read_inputs(&config.input)
     })?;
-    let normalised = timed(&mut timings, "normalise", || {
+    let normalised = timed(&mut timings, progress, "normalise", || {
         normalise::normalise(&ingested, Arc::new(concordance))
     })?;
-    let panel = timed(&mut timings, "panel", || panel::build(&normalised, config))?;
+    let panel = timed(&mut timings, progress, "panel", || {
+        panel::build(&normalised, config)
+    })?;
     let settings = analysis::settings(
         &normalised,
         config.levels,
@@ -95,12 +109,12 @@ pub fn prepare(config: &Config) -> Result<Prepared> {
         &config.benchmarks,
         config.config_file.as_deref(),
     )?;
-    let mut results = timed(&mut timings, "analysis", || {
+    let mut results = timed(&mut timings, progress, "analysis", || {
         Ok(analysis::analyse(&normalised, &panel, &settings))
     })?;
     if let Some(path) = &config.reference {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io("read", path, e))?;
-        let diffs = timed(&mut timings, "reproduction", || {
+        let diffs = timed(&mut timings, progress, "reproduction", || {
             analysis::reproduction::compare(path, &text, &normalised, &results)
         })?;
         results.reproduction = Some(diffs);
@@ -201,11 +215,13 @@ pub enum Mode {
 ///
 /// # Errors
 /// Any [`Error`]; on error the output folder is untouched.
-pub fn run(config: &Config, mode: Mode) -> Result<Summary> {
-    let mut prepared = prepare(config)?;
+pub fn run(config: &Config, mode: Mode, progress: Progress<'_>) -> Result<Summary> {
+    let mut prepared = prepare(config, progress)?;
+    progress("render");
     let artifacts = render_outputs(config, &mut prepared)?;
     let changed = match mode {
         Mode::Write => {
+            progress("write");
             let start = Instant::now();
             render::write_atomically(&config.output, &artifacts)?;
             prepared.timings.push(Timing {

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use clap::Parser as _;
 use egov_report::config::{Config, Lang, Overrides};
-use egov_report::error::{EXIT_DIFFERENCES, EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, Error};
+use egov_report::error::{EXIT_DIFFERENCES, EXIT_INPUT, EXIT_OK, Error};
 use egov_report::{Mode, Summary};
 
 use crate::cli::{Cli, Command, CommonArgs, LangArg};
@@ -69,9 +69,8 @@ fn run(args: &cli::RunArgs) -> i32 {
         Err(e) => return report_error(&e),
     };
     let progress = Progress::new(args.common.quiet || args.common.json);
-    progress.message("running");
     let mode = if args.check { Mode::Check } else { Mode::Write };
-    let result = egov_report::run(&config, mode);
+    let result = egov_report::run(&config, mode, &|stage| progress.message(stage));
     progress.finish();
     let summary = match result {
         Ok(s) => s,
@@ -170,21 +169,40 @@ fn validate(args: &CommonArgs) -> i32 {
     }
 }
 
-/// A spinner on stderr when it is a terminal; nothing otherwise.
+/// A progress bar over the stages on stderr when it is a terminal; nothing otherwise.
 struct Progress(Option<indicatif::ProgressBar>);
+
+/// The stages reported by the pipeline, in order.
+const STAGES: [&str; 7] = [
+    "ingest",
+    "normalise",
+    "panel",
+    "analysis",
+    "reproduction",
+    "render",
+    "write",
+];
 
 impl Progress {
     fn new(quiet: bool) -> Self {
         if quiet || !std::io::stderr().is_terminal() {
             return Self(None);
         }
-        let bar = indicatif::ProgressBar::new_spinner();
+        let bar = indicatif::ProgressBar::new(STAGES.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} [{bar:20}] {pos}/{len} {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                .progress_chars("=> "),
+        );
         bar.enable_steady_tick(std::time::Duration::from_millis(100));
         Self(Some(bar))
     }
 
     fn message(&self, m: &str) {
         if let Some(b) = &self.0 {
+            if let Some(i) = STAGES.iter().position(|s| *s == m) {
+                b.set_position(i as u64);
+            }
             b.set_message(m.to_string());
         }
     }
@@ -195,6 +213,3 @@ impl Progress {
         }
     }
 }
-
-#[allow(dead_code)]
-const _: i32 = EXIT_INTERNAL;
