@@ -28,6 +28,28 @@ pub(crate) enum Command {
     /// Read the input and report what was recognised, the panel and any errors; write nothing.
     #[command(after_help = EXIT_CODES)]
     Validate(CommonArgs),
+    /// Write a synthetic UN-shaped input (N entities x Y surveys) for measuring performance.
+    Synth(SynthArgs),
+}
+
+/// Options of `synth`.
+#[derive(Debug, Args, Clone)]
+pub(crate) struct SynthArgs {
+    /// Number of entities (the 193 Member States first, then synthetic ones).
+    #[arg(long, default_value_t = 193)]
+    pub(crate) countries: usize,
+    /// Number of surveys (2 to 50).
+    #[arg(long, default_value_t = 9)]
+    pub(crate) surveys: usize,
+    /// Folder to write (an `input/` folder, `entities.csv` and `egov-report.toml`).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) out: PathBuf,
+    /// Write XLSX workbooks instead of CSV files.
+    #[arg(long)]
+    pub(crate) xlsx: bool,
+    /// Seed of the generator.
+    #[arg(long, default_value_t = 1)]
+    pub(crate) seed: u64,
 }
 
 /// Options shared by `run` and `validate`.

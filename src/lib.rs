@@ -20,6 +20,7 @@ pub mod normalise;
 pub mod panel;
 pub mod render;
 pub mod source;
+pub mod synth;
 pub mod validation;
 
 pub use validation::validate;

@@ -30,6 +30,7 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Run(args) => run(&args),
         Command::Validate(args) => validate(&args),
+        Command::Synth(args) => synth(&args),
     };
     ExitCode::from(u8::try_from(code).unwrap_or(1))
 }
@@ -163,6 +164,22 @@ fn validate(args: &CommonArgs) -> i32 {
             } else {
                 print!("{}", report.text);
             }
+            EXIT_OK
+        }
+        Err(e) => report_error(&e),
+    }
+}
+
+fn synth(args: &cli::SynthArgs) -> i32 {
+    let spec = egov_report::synth::SynthSpec {
+        entities: args.countries,
+        surveys: args.surveys,
+        xlsx: args.xlsx,
+        seed: args.seed,
+    };
+    match egov_report::synth::write(&spec, &args.out) {
+        Ok(files) => {
+            eprintln!("wrote {} files to `{}`", files.len(), args.out.display());
             EXIT_OK
         }
         Err(e) => report_error(&e),

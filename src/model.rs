@@ -228,7 +228,7 @@ impl Measure {
     pub fn range(self) -> (f64, f64) {
         match self {
             Measure::Egdi | Measure::Osi | Measure::Tii | Measure::Hci | Measure::Epi => (0.0, 1.0),
-            Measure::Rank => (1.0, 1000.0),
+            Measure::Rank => (1.0, 1_000_000.0),
             Measure::InternetUsersPct
             | Measure::AdultLiteracyPct
             | Measure::Stage1Pct

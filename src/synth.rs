@@ -1,0 +1,309 @@
+//! `egov-report synth`: a synthetic, UN-shaped input of any size, for measuring cost as it grows.
+//!
+//! Writes `N` entities x `Y` surveys as one UN Data Center CSV export (or XLSX workbook) per
+//! survey, TII and HCI component files for the last two surveys, OSI stage data for three
+//! surveys, `entities.csv` for the entities beyond the 193 Member States, and an
+//! `egov-report.toml` that points at them. Values come from a seeded generator: the same
+//! arguments always give the same bytes.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::model::Region;
+use crate::normalise::country::Concordance;
+
+/// What to generate.
+#[derive(Debug, Clone)]
+pub struct SynthSpec {
+    /// Number of entities (the 193 Member States first, then synthetic ones).
+    pub entities: usize,
+    /// Number of surveys (2001, 2003, ...; at most 50).
+    pub surveys: usize,
+    /// Write XLSX workbooks instead of CSV files.
+    pub xlsx: bool,
+    /// Seed of the generator.
+    pub seed: u64,
+}
+
+/// One entity: code, name, region.
+struct Entity {
+    code: String,
+    name: String,
+    region: Region,
+}
+
+/// Writes the synthetic input into `out` (created if needed) and returns the files written.
+///
+/// # Errors
+/// [`Error::Config`] for an impossible size; [`Error::Io`] / [`Error::Render`] when a file cannot
+/// be written.
+pub fn write(spec: &SynthSpec, out: &Path) -> Result<Vec<PathBuf>> {
+    if spec.surveys < 2 || spec.surveys > 50 || spec.entities == 0 {
+        return Err(Error::Config {
+            path: PathBuf::from("command line"),
+            message: "`synth` needs 1 or more entities and 2 to 50 surveys".into(),
+        });
+    }
+    let input = out.join("input");
+    std::fs::create_dir_all(&input).map_err(|e| Error::io("create folder", &input, e))?;
+    let conc = Concordance::embedded();
+    let mut entities: Vec<Entity> = conc
+        .iter()
+        .take(spec.entities)
+        .map(|(_, c)| Entity {
+            code: c.iso3.clone(),
+            name: c.name_en.clone(),
+            region: c.region,
+        })
+        .collect();
+    for i in entities.len()..spec.entities {
+        entities.push(Entity {
+            code: format!("X{i:06}"),
+            name: format!("Synthetic entity {i:06}"),
+            region: Region::ALL[i % Region::ALL.len()],
+        });
+    }
+    let years: Vec<u16> = (0..spec.surveys)
+        .map(|i| 2001 + 2 * u16::try_from(i).unwrap_or(0))
+        .collect();
+    let mut rng = fastrand::Rng::with_seed(spec.seed);
+    // Each entity's sub-indices start low and drift upwards, like the real surveys.
+    let mut values: Vec<Vec<[f64; 3]>> = Vec::with_capacity(entities.len());
+    for _ in &entities {
+        let mut v = [rng.f64() * 0.6, rng.f64() * 0.5, 0.3 + rng.f64() * 0.6];
+        let mut series = Vec::with_capacity(years.len());
+        for _ in &years {
+            for x in &mut v {
+                *x = (*x + (rng.f64() - 0.3) * 0.08).clamp(0.0, 1.0);
+            }
+            series.push(v.map(|x| (x * 10_000.0).round() / 10_000.0));
+        }
+        values.push(series);
+    }
+
+    let mut written = Vec::new();
+    let header = [
+        "Survey Year",
+        "Country Name",
+        "E-Government Rank",
+        "E-Government Index",
+        "E-Participation Index",
+        "Online Service Index",
+        "Human Capital Index",
+        "Telecommunication Infrastructure Index",
+    ];
+    for (y, year) in years.iter().enumerate() {
+        let egdi: Vec<f64> = values
+            .iter()
+            .map(|v| ((v[y][0] + v[y][1] + v[y][2]) / 3.0 * 10_000.0).round() / 10_000.0)
+            .collect();
+        let mut order: Vec<usize> = (0..entities.len()).collect();
+        order.sort_by(|&a, &b| egdi[b].total_cmp(&egdi[a]).then(a.cmp(&b)));
+        let mut rank = vec![0usize; entities.len()];
+        for (r, &i) in order.iter().enumerate() {
+            rank[i] = r + 1;
+        }
+        let rows: Vec<Vec<Cell>> = entities
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                let [osi, tii, hci] = values[i][y];
+                vec![
+                    Cell::Int(i64::from(*year)),
+                    Cell::Text(e.name.clone()),
+                    Cell::Int(i64::try_from(rank[i]).unwrap_or(0)),
+                    Cell::Num(egdi[i]),
+                    Cell::Num(((osi * 0.9) * 10_000.0).round() / 10_000.0),
+                    Cell::Num(osi),
+                    Cell::Num(hci),
+                    Cell::Num(tii),
+                ]
+            })
+            .collect();
+        written.push(write_table(
+            &input,
+            &format!("EGOV_DATA_{year}"),
+            spec.xlsx,
+            &header,
+            &rows,
+        )?);
+    }
+    let last_two = &years[years.len() - 2..];
+    let tii_header = [
+        "Survey Year",
+        "Country Name",
+        "internet_users_pct",
+        "fixed_telephone_per100",
+        "mobile_cellular_per100",
+        "fixed_broadband_per100",
+        "wireless_broadband_per100",
+    ];
+    let hci_header = [
+        "Survey Year",
+        "Country Name",
+        "adult_literacy_pct",
+        "gross_enrolment_pct",
+        "expected_years_schooling",
+        "mean_years_schooling",
+    ];
+    let mut tii_rows = Vec::new();
+    let mut hci_rows = Vec::new();
+    for year in last_two {
+        for e in &entities {
+            let mut r = |max: f64| Cell::Num((rng.f64() * max * 100.0).round() / 100.0);
+            tii_rows.push(vec![
+                Cell::Int(i64::from(*year)),
+                Cell::Text(e.name.clone()),
+                r(100.0),
+                r(60.0),
+                r(150.0),
+                r(40.0),
+                r(120.0),
+            ]);
+            hci_rows.push(vec![
+                Cell::Int(i64::from(*year)),
+                Cell::Text(e.name.clone()),
+                r(100.0),
+                r(120.0),
+                r(20.0),
+                r(14.0),
+            ]);
+        }
+    }
+    written.push(write_table(
+        &input,
+        "EGOV_TII_COMPONENTS",
+        spec.xlsx,
+        &tii_header,
+        &tii_rows,
+    )?);
+    written.push(write_table(
+        &input,
+        "EGOV_HCI_COMPONENTS",
+        spec.xlsx,
+        &hci_header,
+        &hci_rows,
+    )?);
+    let stage_header = [
+        "Survey Year",
+        "Country Name",
+        "stage1_pct",
+        "stage2_pct",
+        "stage3_pct",
+        "stage4_pct",
+    ];
+    let mut stage_rows = Vec::new();
+    for year in years.iter().take(3) {
+        for e in &entities {
+            let mut r = || Cell::Num((rng.f64() * 10_000.0).round() / 100.0);
+            stage_rows.push(vec![
+                Cell::Int(i64::from(*year)),
+                Cell::Text(e.name.clone()),
+                r(),
+                r(),
+                r(),
+                r(),
+            ]);
+        }
+    }
+    written.push(write_table(
+        &input,
+        "EGOV_OSI_STAGES",
+        spec.xlsx,
+        &stage_header,
+        &stage_rows,
+    )?);
+
+    let extra: Vec<&Entity> = entities.iter().skip(conc.len()).collect();
+    let mut config =
+        String::from("# Synthetic input written by `egov-report synth`.\ninput = \"input\"\n");
+    if !extra.is_empty() {
+        let mut csv = String::from("code,name,region\n");
+        for e in extra {
+            let _ = writeln!(csv, "{},{},{}", e.code, e.name, e.region);
+        }
+        let path = out.join("entities.csv");
+        std::fs::write(&path, csv).map_err(|e| Error::io("write", &path, e))?;
+        written.push(path);
+        config.push_str("entities = \"entities.csv\"\n");
+    }
+    let path = out.join(crate::config::CONFIG_FILE);
+    std::fs::write(&path, config).map_err(|e| Error::io("write", &path, e))?;
+    written.push(path);
+    Ok(written)
+}
+
+enum Cell {
+    Int(i64),
+    Num(f64),
+    Text(String),
+}
+
+fn write_table(
+    dir: &Path,
+    stem: &str,
+    xlsx: bool,
+    header: &[&str],
+    rows: &[Vec<Cell>],
+) -> Result<PathBuf> {
+    if xlsx {
+        let path = dir.join(format!("{stem}.xlsx"));
+        let render = |e: rust_xlsxwriter::XlsxError| Error::Render {
+            output: path.display().to_string(),
+            message: e.to_string(),
+        };
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.set_name(stem.chars().take(31).collect::<String>())
+            .map_err(render)?;
+        for (c, h) in header.iter().enumerate() {
+            ws.write_string(0, u16::try_from(c).unwrap_or(0), *h)
+                .map_err(render)?;
+        }
+        for (r, row) in rows.iter().enumerate() {
+            let r = u32::try_from(r + 1).unwrap_or(u32::MAX);
+            for (c, cell) in row.iter().enumerate() {
+                let c = u16::try_from(c).unwrap_or(0);
+                match cell {
+                    #[allow(clippy::cast_precision_loss)]
+                    Cell::Int(v) => ws.write_number(r, c, *v as f64),
+                    Cell::Num(v) => ws.write_number(r, c, *v),
+                    Cell::Text(t) => ws.write_string(r, c, t),
+                }
+                .map_err(render)?;
+            }
+        }
+        wb.save(&path).map_err(render)?;
+        Ok(path)
+    } else {
+        let path = dir.join(format!("{stem}.csv"));
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(Vec::new());
+        w.write_record(header).map_err(|e| Error::Render {
+            output: stem.into(),
+            message: e.to_string(),
+        })?;
+        for row in rows {
+            let fields: Vec<String> = row
+                .iter()
+                .map(|c| match c {
+                    Cell::Int(v) => v.to_string(),
+                    Cell::Num(v) => format!("{v:.4}"),
+                    Cell::Text(t) => t.clone(),
+                })
+                .collect();
+            w.write_record(&fields).map_err(|e| Error::Render {
+                output: stem.into(),
+                message: e.to_string(),
+            })?;
+        }
+        let bytes = w.into_inner().map_err(|e| Error::Render {
+            output: stem.into(),
+            message: e.to_string(),
+        })?;
+        std::fs::write(&path, bytes).map_err(|e| Error::io("write", &path, e))?;
+        Ok(path)
+    }
+}
