@@ -287,6 +287,13 @@ mod tests {
     }
 
     #[test]
+    fn measure_discriminants_follow_the_spec_order() {
+        for (i, m) in Measure::ALL.into_iter().enumerate() {
+            assert_eq!(m as usize, i);
+        }
+    }
+
+    #[test]
     fn measure_keys_round_trip() {
         for m in Measure::ALL {
             assert_eq!(Measure::from_key(m.key()), Some(m));

@@ -44,9 +44,16 @@ pub struct Fact {
 pub type FactKey = (CountryId, Year, Measure);
 
 /// Every value of the input: (country, year, measure) -> value, sorted by key.
+///
+/// Lookups go through a dense index of (country, year) -> the slice of that pair's facts, so
+/// they cost two array reads and a scan of at most 19 measures whatever the input's size.
 #[derive(Debug, Clone, Default)]
 pub struct FactTable {
     entries: Vec<(FactKey, Fact)>,
+    /// The distinct years, ascending.
+    years: Vec<Year>,
+    /// `starts[c * years.len() + y]` .. `starts[.. + 1]`: the facts of country `c` in year `y`.
+    starts: Vec<u32>,
     /// Every (year, measure) with at least one value, sorted.
     present: Vec<(Year, Measure)>,
 }
@@ -54,10 +61,39 @@ pub struct FactTable {
 impl FactTable {
     /// Builds a table from facts sorted by key with unique keys.
     fn from_sorted(entries: Vec<(FactKey, Fact)>) -> Self {
-        let mut present: Vec<(Year, Measure)> = entries.iter().map(|(k, _)| (k.1, k.2)).collect();
-        present.sort_unstable();
-        present.dedup();
-        Self { entries, present }
+        // A grid over every possible (year, measure) keeps this one pass over the facts.
+        const SPAN: usize = 99;
+        let mut seen = vec![false; SPAN * Measure::ALL.len()];
+        for (k, _) in &entries {
+            seen[usize::from(k.1.get() - 2001) * Measure::ALL.len() + k.2 as usize] = true;
+        }
+        let present: Vec<(Year, Measure)> = seen
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| **s)
+            .map(|(i, _)| {
+                let year = Year::new(2001 + i64::try_from(i / Measure::ALL.len()).expect("small"))
+                    .expect("in range");
+                (year, Measure::ALL[i % Measure::ALL.len()])
+            })
+            .collect();
+        let mut years: Vec<Year> = present.iter().map(|(y, _)| *y).collect();
+        years.dedup();
+        let countries = entries.last().map_or(0, |(k, _)| k.0.index() + 1);
+        let mut starts = vec![0u32; countries * years.len() + 1];
+        for (k, _) in &entries {
+            let y = years.binary_search(&k.1).expect("year collected above");
+            starts[k.0.index() * years.len() + y + 1] += 1;
+        }
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        Self {
+            entries,
+            years,
+            starts,
+            present,
+        }
     }
 
     /// Whether some country has a value of `measure` in `year`.
@@ -74,12 +110,24 @@ impl FactTable {
             .collect()
     }
 
+    /// Every fact of one country in one year, in measure order.
+    pub fn of_country_year(&self, country: CountryId, year: Year) -> &[(FactKey, Fact)] {
+        let Ok(y) = self.years.binary_search(&year) else {
+            return &[];
+        };
+        let i = country.index() * self.years.len() + y;
+        if i + 1 >= self.starts.len() {
+            return &[];
+        }
+        &self.entries[self.starts[i] as usize..self.starts[i + 1] as usize]
+    }
+
     /// The fact for a key.
     pub fn get(&self, country: CountryId, year: Year, measure: Measure) -> Option<&Fact> {
-        self.entries
-            .binary_search_by(|(k, _)| k.cmp(&(country, year, measure)))
-            .ok()
-            .map(|i| &self.entries[i].1)
+        self.of_country_year(country, year)
+            .iter()
+            .find(|(k, _)| k.2 == measure)
+            .map(|(_, f)| f)
     }
 
     /// The value for a key.

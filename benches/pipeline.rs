@@ -1,0 +1,158 @@
+//! Benchmarks of every stage on the bundled input, the end-to-end run, and how the run scales
+//! with the number of entities (synthetic input, 30 surveys).
+//!
+//! `cargo bench` runs everything; `cargo bench -- stages` or `-- scaling` picks a group.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use egov_report::config::Config;
+use egov_report::normalise::country::Concordance;
+use egov_report::render::RenderContext;
+use egov_report::{Mode, no_progress};
+
+fn bundled() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("input")
+}
+
+/// A copy of the bundled input's files whose extension is `ext`.
+fn subset(dir: &Path, ext: &str) -> PathBuf {
+    let out = dir.join(ext);
+    std::fs::create_dir_all(&out).unwrap();
+    for e in std::fs::read_dir(bundled()).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == ext) {
+            std::fs::copy(&p, out.join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    out
+}
+
+fn stages(c: &mut Criterion) {
+    let tmp = tempfile::tempdir().unwrap();
+    let config = Config::with_defaults(bundled(), tmp.path().join("output"));
+    let csv = subset(tmp.path(), "csv");
+    let xlsx = subset(tmp.path(), "xlsx");
+    let mut g = c.benchmark_group("stages");
+    g.bench_function("ingest_csv", |b| {
+        b.iter(|| egov_report::ingest::read_inputs(&csv).unwrap())
+    });
+    g.bench_function("ingest_xlsx", |b| {
+        b.iter(|| egov_report::ingest::read_inputs(&xlsx).unwrap())
+    });
+    let ingested = egov_report::ingest::read_inputs(&bundled()).unwrap();
+    let concordance = Arc::new(Concordance::embedded());
+    g.bench_function("normalise", |b| {
+        b.iter(|| egov_report::normalise::normalise(&ingested, Arc::clone(&concordance)).unwrap());
+    });
+    let normalised = egov_report::normalise::normalise(&ingested, concordance).unwrap();
+    g.bench_function("panel", |b| {
+        b.iter(|| egov_report::panel::build(&normalised, &config).unwrap())
+    });
+    let panel = egov_report::panel::build(&normalised, &config).unwrap();
+    let settings = egov_report::analysis::settings(
+        &normalised,
+        config.levels,
+        &config.focus,
+        &config.benchmarks,
+        None,
+    )
+    .unwrap();
+    g.bench_function("analysis", |b| {
+        b.iter(|| egov_report::analysis::analyse(&normalised, &panel, &settings))
+    });
+    let results = egov_report::analysis::analyse(&normalised, &panel, &settings);
+    let ctx = RenderContext {
+        config: &config,
+        ingested: &ingested,
+        normalised: &normalised,
+        panel: &panel,
+        results: &results,
+        diagnostics: &[],
+    };
+    for renderer in egov_report::renderers() {
+        g.bench_function(format!("render_{}", renderer.name()), |b| {
+            b.iter(|| renderer.render(&ctx).unwrap())
+        });
+    }
+    g.bench_function("end_to_end", |b| {
+        b.iter(|| egov_report::run(&config, Mode::Write, &no_progress).unwrap())
+    });
+    g.finish();
+}
+
+fn analysis_threads(c: &mut Criterion) {
+    let tmp = tempfile::tempdir().unwrap();
+    egov_report::synth::write(
+        &egov_report::synth::SynthSpec {
+            entities: 10_000,
+            surveys: 30,
+            xlsx: false,
+            seed: 1,
+        },
+        tmp.path(),
+    )
+    .unwrap();
+    let overrides = egov_report::config::Overrides {
+        output: Some(tmp.path().join("output")),
+        ..Default::default()
+    };
+    let config = Config::resolve(&overrides, tmp.path(), None).unwrap();
+    let prepared = egov_report::prepare(&config, &no_progress).unwrap();
+    let settings = egov_report::analysis::settings(
+        &prepared.normalised,
+        config.levels,
+        &config.focus,
+        &config.benchmarks,
+        None,
+    )
+    .unwrap();
+    let mut g = c.benchmark_group("analysis_threads_10000x30");
+    g.sample_size(20);
+    for threads in [1, 2] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        g.bench_with_input(BenchmarkId::from_parameter(threads), &threads, |b, _| {
+            b.iter(|| {
+                pool.install(|| {
+                    egov_report::analysis::analyse(&prepared.normalised, &prepared.panel, &settings)
+                })
+            });
+        });
+    }
+    g.finish();
+}
+
+fn scaling(c: &mut Criterion) {
+    let mut g = c.benchmark_group("scaling_end_to_end_30_surveys");
+    g.sample_size(10).measurement_time(Duration::from_secs(20));
+    for entities in [2_500, 5_000, 10_000, 20_000] {
+        let tmp = tempfile::tempdir().unwrap();
+        egov_report::synth::write(
+            &egov_report::synth::SynthSpec {
+                entities,
+                surveys: 30,
+                xlsx: false,
+                seed: 1,
+            },
+            tmp.path(),
+        )
+        .unwrap();
+        let overrides = egov_report::config::Overrides {
+            output: Some(tmp.path().join("output")),
+            ..Default::default()
+        };
+        let config = Config::resolve(&overrides, tmp.path(), None).unwrap();
+        g.bench_with_input(BenchmarkId::from_parameter(entities), &entities, |b, _| {
+            b.iter(|| egov_report::run(&config, Mode::Write, &no_progress).unwrap());
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, stages, analysis_threads, scaling);
+criterion_main!(benches);
