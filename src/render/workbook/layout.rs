@@ -11,9 +11,9 @@ use rust_xlsxwriter::{
 };
 use unicode_width::UnicodeWidthStr;
 
-/// Shown for a value that is not available ("[x]" in the UK statistics convention).
+/// Shown for a value that is not available (`[x]` in the UK statistics convention).
 pub(super) const MISSING: &str = "[x]";
-/// Shown for a cell that does not apply to its row ("[z]").
+/// Shown for a cell that does not apply to its row (`[z]`).
 pub(super) const NOT_APPLICABLE: &str = "[z]";
 
 /// Rows above each table: title, what the sheet holds, the notes that apply.
@@ -275,12 +275,8 @@ pub(super) fn write_table_sheet(
     let headers = unique_headers(&sheet.headers);
     let last_col = col_num(headers.len().max(1) - 1)?;
     // An Excel Table needs a data row: an empty table says so in its first cell.
-    let empty = [std::iter::once(Cell::Text(captions.none.clone()))
-        .chain(std::iter::repeat_n(
-            Cell::NotApplicable,
-            headers.len().saturating_sub(1),
-        ))
-        .collect::<Vec<_>>()];
+    let mut empty = vec![vec![Cell::NotApplicable; headers.len().max(1)]];
+    empty[0][0] = Cell::Text(captions.none.clone());
     let rows: &[Vec<Cell>] = if sheet.rows.is_empty() {
         &empty
     } else {
