@@ -1,9 +1,34 @@
-//! Placeholder: filled in by its owner.
+//! `workbook.xlsx`: the tables and figures laid out as statistical offices publish spreadsheets.
+//!
+//! Consumes the [`RenderContext`]; produces one [`Artifact`]. Sheets, in order: `Cover`
+//! (provenance and rules), `Contents`, `Notes`, then one Excel Table per sheet (Tables 1-6,
+//! Figures 1-4 with native line charts, `Panel`, `Countries`, `Quality`, and `Reproduction`
+//! with `--reference`), every label in the report language. Missing values are `[x]`, cells
+//! that do not apply `[z]`. The creation date comes from `SOURCE_DATE_EPOCH`, so the bytes are
+//! the same on every run. Nothing is computed here: `sheets` only lays out the results.
 
+mod layout;
+mod sheets;
+
+use rust_xlsxwriter::{
+    DocProperties, ExcelDateTime, Workbook as XlsxWorkbook, Worksheet, XlsxError,
+};
+
+use self::layout::{Captions, Cell, Formats, TableSheet};
+use super::i18n::Catalogue;
+use super::tables::number;
 use super::{Artifact, RenderContext, Renderer};
-use crate::error::Result;
+use crate::analysis::levels::{Level, LevelRule, Side};
+use crate::analysis::quality::FindingKind;
+use crate::error::{Error, Result};
+use crate::ingest::FileKind;
+use crate::model::{Measure, Region};
+use crate::normalise::country::CountryId;
 
-/// The workbook renderer.
+/// The output path.
+pub const WORKBOOK: &str = "workbook.xlsx";
+
+/// Writes `workbook.xlsx`.
 pub struct Workbook;
 
 impl Renderer for Workbook {
@@ -11,7 +36,510 @@ impl Renderer for Workbook {
         "workbook"
     }
 
-    fn render(&self, _ctx: &RenderContext<'_>) -> Result<Vec<Artifact>> {
-        Ok(Vec::new())
+    fn render(&self, ctx: &RenderContext<'_>) -> Result<Vec<Artifact>> {
+        Ok(vec![Artifact {
+            path: WORKBOOK.into(),
+            bytes: build(ctx)?,
+        }])
+    }
+}
+
+fn render_error(message: impl ToString) -> Error {
+    Error::Render {
+        output: WORKBOOK.into(),
+        message: message.to_string(),
+    }
+}
+
+/// The workbook's labels: the `workbook.*` messages of the catalogue, plus the names of things.
+pub(super) struct Labels {
+    catalogue: Catalogue,
+}
+
+impl Labels {
+    fn load(ctx: &RenderContext<'_>) -> Result<Self> {
+        Ok(Self {
+            catalogue: Catalogue::load(ctx.config.lang, ctx.config.templates.as_deref())?,
+        })
+    }
+
+    /// The message `workbook.<key>`.
+    pub(super) fn get(&self, key: &str) -> Result<String> {
+        self.catalogue
+            .get(&format!("workbook.{key}"))
+            .map(str::to_string)
+    }
+
+    /// The message `workbook.<key>` with its placeholders filled.
+    pub(super) fn fill(&self, key: &str, args: &[(&str, &str)]) -> Result<String> {
+        self.catalogue.fill(&format!("workbook.{key}"), args)
+    }
+
+    /// Column headers from their keys.
+    pub(super) fn columns(&self, keys: &[&str]) -> Result<Vec<String>> {
+        keys.iter()
+            .map(|k| self.get(&format!("column.{k}")))
+            .collect()
+    }
+
+    pub(super) fn level(&self, level: Level) -> Result<String> {
+        self.get(&format!("level.{}", level.key()))
+    }
+
+    pub(super) fn region(&self, region: Region) -> Result<String> {
+        self.get(&format!("region.{}", region.name()))
+    }
+
+    /// A measure's full name (`EGDI (E-Government Development Index)`).
+    pub(super) fn measure(&self, measure: Measure) -> Result<String> {
+        self.get(&format!("measure.{}", measure.key()))
+    }
+
+    /// A measure as a table cell: the indices by their acronym, the rest by name.
+    pub(super) fn measure_short(&self, measure: Measure) -> Result<String> {
+        if Measure::INDICES.contains(&measure) {
+            Ok(measure.key().to_string())
+        } else {
+            self.measure(measure)
+        }
+    }
+
+    pub(super) fn finding(&self, kind: FindingKind) -> Result<String> {
+        self.get(&format!("finding.{}", kind.key()))
+    }
+
+    /// A country's name in the report language.
+    pub(super) fn country(&self, ctx: &RenderContext<'_>, id: CountryId) -> String {
+        self.catalogue
+            .country_name(ctx.normalised.concordance.get(id))
+            .to_string()
+    }
+
+    /// Country names joined with the language's list separator.
+    pub(super) fn country_list(
+        &self,
+        ctx: &RenderContext<'_>,
+        ids: &[CountryId],
+    ) -> Result<String> {
+        let names: Vec<String> = ids.iter().map(|&c| self.country(ctx, c)).collect();
+        Ok(names.join(&self.get("list_separator")?))
+    }
+}
+
+/// A note that tables refer to; only the notes that apply to the run are numbered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Note {
+    Missing,
+    NotApplicable,
+    Levels,
+    Order,
+    Panel,
+    Weighted,
+    Stages,
+    Components,
+    Figures,
+    Boundary,
+    Reproduction,
+}
+
+impl Note {
+    const ALL: [Note; 11] = [
+        Note::Missing,
+        Note::NotApplicable,
+        Note::Levels,
+        Note::Order,
+        Note::Panel,
+        Note::Weighted,
+        Note::Stages,
+        Note::Components,
+        Note::Figures,
+        Note::Boundary,
+        Note::Reproduction,
+    ];
+}
+
+/// The notes of this run, numbered in [`Note::ALL`] order, with their texts.
+pub(super) struct Notes {
+    notes: Vec<(Note, String)>,
+}
+
+impl Notes {
+    fn new(ctx: &RenderContext<'_>, labels: &Labels) -> Result<Self> {
+        let r = ctx.results;
+        let weighted: Vec<_> = r.weighted.iter().filter(|w| w.weighted).collect();
+        let focus = labels.country(ctx, r.focus);
+        let mut notes = Vec::new();
+        for note in Note::ALL {
+            let text = match note {
+                Note::Missing => labels.get("note.missing")?,
+                Note::NotApplicable => labels.get("note.not_applicable")?,
+                Note::Levels => {
+                    let rule =
+                        level_ranges(labels, &r.levels)?.join(&labels.get("list_separator")?);
+                    labels.fill("note.levels", &[("rule", &rule)])?
+                }
+                Note::Order => labels.get("note.order")?,
+                Note::Panel => {
+                    labels.fill("note.panel", &[("panel_rule", &panel_rule(ctx, labels)?)])?
+                }
+                Note::Weighted if weighted.is_empty() => continue,
+                Note::Weighted => {
+                    let years: Vec<String> = weighted.iter().map(|w| w.year.to_string()).collect();
+                    let treatment = if weighted.iter().all(|w| w.rescaled) {
+                        labels.get("note.weighted_rescaled")?
+                    } else {
+                        labels.get("note.weighted_as_given")?
+                    };
+                    labels.fill(
+                        "note.weighted",
+                        &[("years", &years.join(", ")), ("treatment", &treatment)],
+                    )?
+                }
+                Note::Stages => labels.get("note.stages")?,
+                Note::Components => labels.get("note.components")?,
+                Note::Figures => labels.fill("note.figures", &[("focus", &focus)])?,
+                Note::Boundary if !r.findings.iter().any(|f| f.kind == FindingKind::OnBoundary) => {
+                    continue;
+                }
+                Note::Boundary => labels.get("note.boundary")?,
+                Note::Reproduction if r.reproduction.is_none() => continue,
+                Note::Reproduction => labels.get("note.reproduction")?,
+            };
+            notes.push((note, text));
+        }
+        Ok(Self { notes })
+    }
+
+    fn marker(labels: &Labels, number: usize) -> Result<String> {
+        labels.fill("note_marker", &[("n", &number.to_string())])
+    }
+
+    /// The line above a table naming the notes that apply to it (those of this run).
+    pub(super) fn line(&self, labels: &Labels, wanted: &[Note]) -> Result<String> {
+        let markers = self
+            .notes
+            .iter()
+            .enumerate()
+            .filter(|(_, (note, _))| wanted.contains(note))
+            .map(|(i, _)| Self::marker(labels, i + 1))
+            .collect::<Result<Vec<_>>>()?;
+        if markers.is_empty() {
+            labels.get("sheet_info.no_notes")
+        } else {
+            labels.fill("sheet_info.notes", &[("notes", &markers.join(", "))])
+        }
+    }
+
+    /// The `Notes` sheet.
+    fn sheet(&self, labels: &Labels) -> Result<TableSheet> {
+        let rows = self
+            .notes
+            .iter()
+            .enumerate()
+            .map(|(i, (_, text))| {
+                Ok(vec![
+                    Cell::Text(Self::marker(labels, i + 1)?),
+                    Cell::Text(text.clone()),
+                ])
+            })
+            .collect::<Result<_>>()?;
+        Ok(TableSheet {
+            key: "notes",
+            name: labels.get("sheet.notes")?,
+            title: labels.get("heading.notes")?,
+            notes: labels.get("sheet_info.no_notes")?,
+            headers: labels.columns(&["note_number", "note_text"])?,
+            rows,
+            chart: None,
+        })
+    }
+}
+
+/// The four level ranges, very high first, e.g. `very high: v > 0.75`.
+fn level_ranges(labels: &Labels, rule: &LevelRule) -> Result<Vec<String>> {
+    let (t, sides) = (rule.thresholds.map(number), rule.boundaries);
+    // Side::Upper: a value exactly on the threshold belongs to the level above it.
+    let on_upper = |i: usize| sides[i] == Side::Upper;
+    let from = |i: usize| if on_upper(i) { "<=" } else { "<" };
+    let to = |i: usize| if on_upper(i) { "<" } else { "<=" };
+    Level::DESCENDING
+        .iter()
+        .map(|&level| {
+            let r = usize::from(level.rank());
+            let range = match r {
+                0 => format!("v {} {}", to(0), t[0]),
+                3 => format!("v {} {}", if on_upper(2) { ">=" } else { ">" }, t[2]),
+                _ => format!("{} {} v {} {}", t[r - 1], from(r - 1), to(r), t[r]),
+            };
+            labels.fill(
+                "cover.level_line",
+                &[("level", &labels.level(level)?), ("range", &range)],
+            )
+        })
+        .collect()
+}
+
+fn panel_rule(ctx: &RenderContext<'_>, labels: &Labels) -> Result<String> {
+    let years: Vec<String> = ctx.panel.years.iter().map(ToString::to_string).collect();
+    let key = if ctx.panel.fixed {
+        "cover.panel_fixed"
+    } else {
+        "cover.panel_rule"
+    };
+    labels.fill(key, &[("years", &years.join(", "))])
+}
+
+/// How a line of the cover is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Style {
+    Title,
+    Heading,
+    Plain,
+}
+
+fn cover_lines(ctx: &RenderContext<'_>, labels: &Labels) -> Result<Vec<(Style, String)>> {
+    let r = ctx.results;
+    let title = match &ctx.config.title {
+        Some(t) => t.clone(),
+        None => labels.get("title")?,
+    };
+    let date = chrono::DateTime::from_timestamp(ctx.config.source_date_epoch, 0)
+        .map(|d| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_default();
+    let mut lines = vec![
+        (Style::Title, title),
+        (Style::Plain, labels.get("cover.intro")?),
+        (
+            Style::Plain,
+            labels.fill(
+                "cover.produced",
+                &[("version", env!("CARGO_PKG_VERSION")), ("date", &date)],
+            )?,
+        ),
+        (Style::Plain, labels.get("cover.contents")?),
+        (Style::Heading, labels.get("cover.files_heading")?),
+    ];
+    for file in &ctx.ingested.files {
+        let kind = match file.kind {
+            FileKind::Csv => "csv",
+            FileKind::Workbook => "workbook",
+            FileKind::Skipped => "skipped",
+        };
+        lines.push((
+            Style::Plain,
+            labels.fill(
+                "cover.file",
+                &[
+                    ("name", &file.name),
+                    ("kind", &labels.get(&format!("file_kind.{kind}"))?),
+                    ("bytes", &file.bytes.to_string()),
+                    ("sha256", &file.sha256),
+                ],
+            )?,
+        ));
+    }
+    lines.push((Style::Heading, labels.get("cover.panel_heading")?));
+    lines.push((Style::Plain, panel_rule(ctx, labels)?));
+    lines.push((
+        Style::Plain,
+        labels.fill(
+            "cover.panel_result",
+            &[
+                ("n", &ctx.panel.len().to_string()),
+                ("excluded", &ctx.panel.exclusions.len().to_string()),
+            ],
+        )?,
+    ));
+    lines.push((
+        Style::Plain,
+        labels.fill(
+            "cover.focus",
+            &[
+                ("focus", &labels.country(ctx, r.focus)),
+                ("benchmarks", &labels.country_list(ctx, &r.benchmarks)?),
+            ],
+        )?,
+    ));
+    lines.push((Style::Heading, labels.get("cover.levels_heading")?));
+    for line in level_ranges(labels, &r.levels)? {
+        lines.push((Style::Plain, line));
+    }
+    for &t in &r.levels.thresholds {
+        lines.push((
+            Style::Plain,
+            labels.fill(
+                "cover.boundary_line",
+                &[
+                    ("threshold", &number(t)),
+                    ("level", &labels.level(r.levels.classify(t))?),
+                ],
+            )?,
+        ));
+    }
+    lines.push((Style::Heading, labels.get("cover.readme_heading")?));
+    match &ctx.ingested.readme {
+        Some(text) => lines.extend(
+            text.lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(|l| (Style::Plain, l.trim_end().to_string())),
+        ),
+        None => lines.push((Style::Plain, labels.get("cover.no_readme")?)),
+    }
+    Ok(lines)
+}
+
+fn write_cover(
+    ws: &mut Worksheet,
+    formats: &Formats,
+    name: &str,
+    lines: &[(Style, String)],
+) -> std::result::Result<(), XlsxError> {
+    ws.set_name(name)?;
+    for (row, (style, text)) in lines.iter().enumerate() {
+        let row = layout::row_num(row)?;
+        match style {
+            Style::Title => ws.write_string_with_format(row, 0, text, formats.title())?,
+            Style::Heading => ws.write_string_with_format(row, 0, text, formats.heading())?,
+            Style::Plain => ws.write_string(row, 0, text)?,
+        };
+    }
+    // Long lines run on into the empty cells to their right; the width keeps most in column A.
+    let widest = lines
+        .iter()
+        .filter(|(s, _)| *s == Style::Plain)
+        .map(|(_, t)| layout::text_width(t))
+        .fold(0.0, f64::max);
+    ws.set_column_width(0, layout::column_width(widest))?;
+    Ok(())
+}
+
+fn contents_sheet(labels: &Labels, names: &[(&'static str, String)]) -> Result<TableSheet> {
+    let rows = names
+        .iter()
+        .map(|(key, name)| {
+            Ok(vec![
+                Cell::Sheet(name.clone()),
+                Cell::Text(labels.get(&format!("contents.{key}"))?),
+            ])
+        })
+        .collect::<Result<_>>()?;
+    Ok(TableSheet {
+        key: "contents",
+        name: labels.get("sheet.contents")?,
+        title: labels.get("heading.contents")?,
+        notes: labels.get("sheet_info.no_notes")?,
+        headers: labels.columns(&["sheet", "description"])?,
+        rows,
+        chart: None,
+    })
+}
+
+fn properties(ctx: &RenderContext<'_>, labels: &Labels) -> Result<DocProperties> {
+    let created =
+        ExcelDateTime::from_timestamp(ctx.config.source_date_epoch).map_err(render_error)?;
+    let title = match &ctx.config.title {
+        Some(t) => t.clone(),
+        None => labels.get("title")?,
+    };
+    Ok(DocProperties::new()
+        .set_title(title)
+        .set_subject(labels.get("subject")?)
+        .set_author("egov-report")
+        .set_keywords(labels.get("keywords")?)
+        .set_comment(labels.fill(
+            "comment",
+            &[
+                ("version", env!("CARGO_PKG_VERSION")),
+                ("files", &ctx.ingested.files.len().to_string()),
+            ],
+        )?)
+        .set_creation_datetime(&created))
+}
+
+/// Builds the workbook in memory.
+fn build(ctx: &RenderContext<'_>) -> Result<Vec<u8>> {
+    let labels = Labels::load(ctx)?;
+    let notes = Notes::new(ctx, &labels)?;
+    let data = sheets::data_sheets(ctx, &labels, &notes)?;
+    let cover_name = labels.get("sheet.cover")?;
+    let mut listed = vec![
+        ("cover", cover_name.clone()),
+        ("contents", labels.get("sheet.contents")?),
+        ("notes", labels.get("sheet.notes")?),
+    ];
+    listed.extend(data.iter().map(|s| (s.key, s.name.clone())));
+    let mut tables = vec![contents_sheet(&labels, &listed)?, notes.sheet(&labels)?];
+    tables.extend(data);
+    let captions = Captions {
+        one_table: labels.get("sheet_info.one_table")?,
+        with_chart: labels.get("sheet_info.with_chart")?,
+        chart_data: labels.get("sheet_info.chart_data")?,
+        none: labels.get("none")?,
+    };
+    let cover = cover_lines(ctx, &labels)?;
+
+    let formats = Formats::new();
+    let mut workbook = XlsxWorkbook::new();
+    workbook.set_properties(&properties(ctx, &labels)?);
+    write_cover(workbook.add_worksheet(), &formats, &cover_name, &cover).map_err(render_error)?;
+    for sheet in &tables {
+        layout::write_table_sheet(workbook.add_worksheet(), &formats, &captions, sheet)
+            .map_err(|e| render_error(format!("sheet `{}`: {e}", sheet.name)))?;
+    }
+    workbook.save_to_buffer().map_err(render_error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Lang;
+
+    #[test]
+    fn sheet_names_are_valid_excel_names_in_every_language() {
+        for lang in [Lang::En, Lang::Zh] {
+            let catalogue = Catalogue::load(lang, None).unwrap();
+            let names: Vec<&String> = catalogue
+                .messages()
+                .iter()
+                .filter(|(k, _)| k.starts_with("workbook.sheet."))
+                .map(|(_, v)| v)
+                .collect();
+            assert_eq!(names.len(), 17, "{lang:?}");
+            for name in &names {
+                assert!(name.chars().count() <= 31, "{name}");
+                assert!(
+                    !name.contains(['[', ']', ':', '*', '?', '/', '\\']),
+                    "{name}"
+                );
+            }
+            let mut unique = names.clone();
+            unique.sort();
+            unique.dedup();
+            assert_eq!(unique.len(), names.len(), "{lang:?}: duplicate sheet names");
+        }
+    }
+
+    #[test]
+    fn level_ranges_follow_the_boundary_sides() {
+        let labels = Labels {
+            catalogue: Catalogue::load(Lang::En, None).unwrap(),
+        };
+        let ranges = level_ranges(&labels, &LevelRule::default()).unwrap();
+        assert_eq!(
+            ranges,
+            [
+                "Very high: v > 0.75",
+                "High: 0.5 <= v <= 0.75",
+                "Medium: 0.25 <= v < 0.5",
+                "Low: v < 0.25"
+            ]
+        );
+        let flipped = LevelRule {
+            boundaries: [Side::Lower, Side::Lower, Side::Upper],
+            ..LevelRule::default()
+        };
+        let ranges = level_ranges(&labels, &flipped).unwrap();
+        assert_eq!(ranges[0], "Very high: v >= 0.75");
+        assert_eq!(ranges[3], "Low: v <= 0.25");
     }
 }

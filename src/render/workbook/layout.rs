@@ -1,0 +1,427 @@
+//! How one sheet of the workbook is laid out: cells, the table-per-sheet writer and the charts.
+//!
+//! Consumes [`TableSheet`]s already in the report language; writes them into a
+//! `rust_xlsxwriter` worksheet as a title block above one Excel Table (header row frozen, column
+//! widths from the text's display width, number formats per cell kind) and, for figures, a
+//! native line chart. It knows nothing of the analysis: `sheets` builds the content.
+
+use rust_xlsxwriter::{
+    Chart, ChartFormat, ChartLegendPosition, ChartLine, ChartMarker, ChartType, Color, Format,
+    FormatBorder, Table, TableColumn, TableStyle, Url, Worksheet, XlsxError,
+};
+use unicode_width::UnicodeWidthStr;
+
+/// Shown for a value that is not available (`[x]` in the UK statistics convention).
+pub(super) const MISSING: &str = "[x]";
+/// Shown for a cell that does not apply to its row (`[z]`).
+pub(super) const NOT_APPLICABLE: &str = "[z]";
+
+/// Rows above each table: title, what the sheet holds, the notes that apply.
+const TABLE_ROW: u32 = 3;
+/// Column widths (in characters of the default font) are kept between these.
+const MIN_WIDTH: f64 = 8.0;
+const MAX_WIDTH: f64 = 80.0;
+/// Excel keeps at most this many characters of a chart's alternative text.
+const MAX_ALT_TEXT: usize = 255;
+/// Line widths (points) of the focus country and of the others in the figure charts.
+const FOCUS_LINE: f64 = 3.5;
+const OTHER_LINE: f64 = 1.5;
+/// Series colours (Okabe-Ito, distinguishable with colour-vision deficiencies); the focus
+/// country always gets the last one.
+const PALETTE: [u32; 6] = [0x0072B2, 0xE69F00, 0x009E73, 0xCC79A7, 0x56B4E9, 0x999999];
+const FOCUS_COLOUR: u32 = 0xD55E00;
+
+/// One cell of a table, typed so that the writer picks its number format.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Cell {
+    /// Text.
+    Text(String),
+    /// A whole number (counts, years), format `0`.
+    Int(i64),
+    /// An index value (EGDI, OSI, TII, HCI), four decimals.
+    Index(f64),
+    /// A component value, two decimals.
+    Component(f64),
+    /// Any other number, general format.
+    Number(f64),
+    /// A value that is not available: `[x]`.
+    Missing,
+    /// A cell that does not apply to its row: `[z]`.
+    NotApplicable,
+    /// A link to cell A1 of another sheet, showing the sheet's name.
+    Sheet(String),
+}
+
+impl Cell {
+    /// An optional value: the value's cell, or [`Cell::Missing`].
+    pub(super) fn or_missing(value: Option<f64>, cell: fn(f64) -> Cell) -> Cell {
+        value.map_or(Cell::Missing, cell)
+    }
+
+    /// An optional text: the text, or [`Cell::NotApplicable`].
+    pub(super) fn or_not_applicable(text: Option<String>) -> Cell {
+        text.map_or(Cell::NotApplicable, Cell::Text)
+    }
+
+    /// The text Excel shows, for the column width.
+    fn shown(&self) -> String {
+        match self {
+            Cell::Text(t) | Cell::Sheet(t) => t.clone(),
+            Cell::Int(n) => n.to_string(),
+            Cell::Index(v) => format!("{v:.4}"),
+            Cell::Component(v) => format!("{v:.2}"),
+            Cell::Number(v) => v.to_string(),
+            Cell::Missing => MISSING.into(),
+            Cell::NotApplicable => NOT_APPLICABLE.into(),
+        }
+    }
+
+    /// The number the chart plots, if any.
+    fn number(&self) -> Option<f64> {
+        match *self {
+            Cell::Index(v) | Cell::Component(v) | Cell::Number(v) => Some(v),
+            #[allow(clippy::cast_precision_loss)]
+            Cell::Int(n) => Some(n as f64),
+            _ => None,
+        }
+    }
+}
+
+/// A line chart of a table whose first column is the category (the survey year) and whose
+/// other columns are one series each; the last series is the emphasised one.
+#[derive(Debug, Clone)]
+pub(super) struct LineChart {
+    /// The chart title.
+    pub(super) title: String,
+    /// The category axis title.
+    pub(super) x_axis: String,
+    /// The value axis title.
+    pub(super) y_axis: String,
+    /// The description for screen readers.
+    pub(super) alt_text: String,
+    /// The value axis minimum and maximum, when fixed.
+    pub(super) y_range: Option<(f64, f64)>,
+}
+
+/// One sheet holding one table (and optionally a chart of it).
+#[derive(Debug, Clone)]
+pub(super) struct TableSheet {
+    /// A language-independent key (`table1`); also the Excel Table's name.
+    pub(super) key: &'static str,
+    /// The sheet name in the report language.
+    pub(super) name: String,
+    /// The title written in A1.
+    pub(super) title: String,
+    /// The notes line written in A3 (already resolved to note markers).
+    pub(super) notes: String,
+    /// Column headers.
+    pub(super) headers: Vec<String>,
+    /// The rows; every row has one cell per header.
+    pub(super) rows: Vec<Vec<Cell>>,
+    /// A chart of the table, for figures.
+    pub(super) chart: Option<LineChart>,
+}
+
+/// The texts the writer itself adds around a table.
+#[derive(Debug, Clone)]
+pub(super) struct Captions {
+    /// "This worksheet contains one table ..."
+    pub(super) one_table: String,
+    /// "This worksheet contains one table and a line chart ..."
+    pub(super) with_chart: String,
+    /// Above the chart's own copy of the data when the table has missing values.
+    pub(super) chart_data: String,
+    /// The row written into an empty table.
+    pub(super) none: String,
+}
+
+/// The cell formats of the workbook, created once.
+pub(super) struct Formats {
+    title: Format,
+    heading: Format,
+    header: Format,
+    int: Format,
+    index: Format,
+    component: Format,
+    missing: Format,
+    wrap: Format,
+}
+
+impl Formats {
+    pub(super) fn new() -> Self {
+        let right = rust_xlsxwriter::FormatAlign::Right;
+        Self {
+            title: Format::new().set_bold().set_font_size(14),
+            heading: Format::new().set_bold().set_font_size(12),
+            // Explicit header formatting: LibreOffice does not show Excel table styles.
+            header: Format::new()
+                .set_bold()
+                .set_background_color(Color::RGB(0x00D9_D9D9))
+                .set_border_bottom(FormatBorder::Thin),
+            int: Format::new().set_num_format("0"),
+            index: Format::new().set_num_format("0.0000"),
+            component: Format::new().set_num_format("0.00"),
+            missing: Format::new().set_align(right),
+            wrap: Format::new()
+                .set_text_wrap()
+                .set_align(rust_xlsxwriter::FormatAlign::Top),
+        }
+    }
+
+    /// The title format (A1 of every sheet).
+    pub(super) fn title(&self) -> &Format {
+        &self.title
+    }
+
+    /// The format of a heading line on the cover.
+    pub(super) fn heading(&self) -> &Format {
+        &self.heading
+    }
+}
+
+/// The display width of a text in character units: East Asian wide characters count 2
+/// (`autofit` counts every non-ASCII character as one narrow character).
+pub(super) fn text_width(text: &str) -> f64 {
+    #[allow(clippy::cast_precision_loss)]
+    let w = text.lines().map(UnicodeWidthStr::width).max().unwrap_or(0) as f64;
+    w
+}
+
+/// A column width that shows `width` characters, kept within the limits.
+pub(super) fn column_width(width: f64) -> f64 {
+    (width + 2.0).clamp(MIN_WIDTH, MAX_WIDTH)
+}
+
+/// A row index as `rust_xlsxwriter` takes it.
+pub(super) fn row_num(n: usize) -> Result<u32, XlsxError> {
+    u32::try_from(n).map_err(|_| XlsxError::RowColumnLimitError)
+}
+
+/// A column index as `rust_xlsxwriter` takes it.
+pub(super) fn col_num(n: usize) -> Result<u16, XlsxError> {
+    u16::try_from(n).map_err(|_| XlsxError::RowColumnLimitError)
+}
+
+/// Excel Table column names must be unique (case-insensitively): repeated headers get a suffix.
+fn unique_headers(headers: &[String]) -> Vec<String> {
+    let mut seen: Vec<String> = Vec::new();
+    headers
+        .iter()
+        .map(|h| {
+            let mut name = h.clone();
+            let mut n = 2;
+            while seen.iter().any(|s| s.to_lowercase() == name.to_lowercase()) {
+                name = format!("{h} ({n})");
+                n += 1;
+            }
+            seen.push(name.clone());
+            name
+        })
+        .collect()
+}
+
+fn write_cell(
+    ws: &mut Worksheet,
+    formats: &Formats,
+    row: u32,
+    col: u16,
+    cell: &Cell,
+) -> Result<(), XlsxError> {
+    match cell {
+        // Text wider than the widest column wraps instead of running on past the table.
+        Cell::Text(t) if text_width(t) > MAX_WIDTH => {
+            ws.write_string_with_format(row, col, t, &formats.wrap)?
+        }
+        Cell::Text(t) => ws.write_string(row, col, t)?,
+        #[allow(clippy::cast_precision_loss)]
+        Cell::Int(n) => ws.write_number_with_format(row, col, *n as f64, &formats.int)?,
+        Cell::Index(v) => ws.write_number_with_format(row, col, *v, &formats.index)?,
+        Cell::Component(v) => ws.write_number_with_format(row, col, *v, &formats.component)?,
+        Cell::Number(v) => ws.write_number(row, col, *v)?,
+        Cell::Missing => ws.write_string_with_format(row, col, MISSING, &formats.missing)?,
+        Cell::NotApplicable => {
+            ws.write_string_with_format(row, col, NOT_APPLICABLE, &formats.missing)?
+        }
+        Cell::Sheet(name) => {
+            let link = Url::new(format!("internal:'{}'!A1", name.replace('\'', "''")))
+                .set_text(name.as_str());
+            ws.write_url(row, col, link)?
+        }
+    };
+    Ok(())
+}
+
+/// Writes a sheet: the title block, the table as an Excel Table with a frozen header row,
+/// the column widths and, when asked, the chart to the right of the table.
+///
+/// # Errors
+/// Any [`XlsxError`] (an invalid sheet name, a cell out of range).
+pub(super) fn write_table_sheet(
+    ws: &mut Worksheet,
+    formats: &Formats,
+    captions: &Captions,
+    sheet: &TableSheet,
+) -> Result<(), XlsxError> {
+    ws.set_name(&sheet.name)?;
+    ws.write_string_with_format(0, 0, &sheet.title, formats.title())?;
+    let info = if sheet.chart.is_some() {
+        &captions.with_chart
+    } else {
+        &captions.one_table
+    };
+    ws.write_string(1, 0, info)?;
+    ws.write_string(2, 0, &sheet.notes)?;
+
+    let headers = unique_headers(&sheet.headers);
+    let last_col = col_num(headers.len().max(1) - 1)?;
+    // An Excel Table needs a data row: an empty table says so in its first cell.
+    let mut empty = vec![vec![Cell::NotApplicable; headers.len().max(1)]];
+    empty[0][0] = Cell::Text(captions.none.clone());
+    let rows: &[Vec<Cell>] = if sheet.rows.is_empty() {
+        &empty
+    } else {
+        &sheet.rows
+    };
+    let first_data = TABLE_ROW + 1;
+    for (r, row) in rows.iter().enumerate() {
+        let r = first_data + row_num(r)?;
+        for (c, cell) in row.iter().enumerate() {
+            let c = col_num(c)?;
+            write_cell(ws, formats, r, c, cell)?;
+        }
+    }
+    let last_row = TABLE_ROW + row_num(rows.len())?;
+    let columns: Vec<TableColumn> = headers
+        .iter()
+        .map(|h| {
+            TableColumn::new()
+                .set_header(h)
+                .set_header_format(&formats.header)
+        })
+        .collect();
+    let table = Table::new()
+        .set_name(sheet.key)
+        .set_style(TableStyle::Light1)
+        .set_columns(&columns);
+    ws.add_table(TABLE_ROW, 0, last_row, last_col, &table)?;
+    ws.set_freeze_panes(TABLE_ROW + 1, 0)?;
+    set_widths(ws, &headers, rows)?;
+    ws.set_landscape().set_print_fit_to_pages(1, 0);
+
+    if let Some(chart) = &sheet.chart {
+        write_chart(ws, formats, captions, sheet, chart, last_row)?;
+    }
+    Ok(())
+}
+
+fn set_widths(ws: &mut Worksheet, headers: &[String], rows: &[Vec<Cell>]) -> Result<(), XlsxError> {
+    for (c, header) in headers.iter().enumerate() {
+        // Bold header text is about a tenth wider than regular text.
+        let mut width = text_width(header) * 1.1;
+        for row in rows {
+            if let Some(cell) = row.get(c) {
+                width = width.max(text_width(&cell.shown()));
+            }
+        }
+        let c = col_num(c)?;
+        ws.set_column_width(c, column_width(width))?;
+    }
+    Ok(())
+}
+
+/// The chart reads the table itself, unless a value is missing: Excel plots a text cell such
+/// as `[x]` as 0, so the chart then reads a copy of the table below it with empty cells.
+fn write_chart(
+    ws: &mut Worksheet,
+    formats: &Formats,
+    captions: &Captions,
+    sheet: &TableSheet,
+    spec: &LineChart,
+    table_last_row: u32,
+) -> Result<(), XlsxError> {
+    let has_missing = sheet.rows.iter().flatten().any(|c| *c == Cell::Missing);
+    let header_row = if has_missing {
+        let caption_row = table_last_row + 2;
+        ws.write_string(caption_row, 0, &captions.chart_data)?;
+        let header_row = caption_row + 1;
+        for (c, h) in sheet.headers.iter().enumerate() {
+            let c = col_num(c)?;
+            ws.write_string(header_row, c, h)?;
+        }
+        for (r, row) in sheet.rows.iter().enumerate() {
+            let r = header_row + 1 + row_num(r)?;
+            for (c, cell) in row.iter().enumerate() {
+                let c = col_num(c)?;
+                if cell.number().is_some() {
+                    write_cell(ws, formats, r, c, cell)?;
+                }
+            }
+        }
+        header_row
+    } else {
+        TABLE_ROW
+    };
+    let first = header_row + 1;
+    let last = header_row + row_num(sheet.rows.len().max(1))?;
+    let series = col_num(sheet.headers.len().saturating_sub(1))?;
+
+    let mut chart = Chart::new(ChartType::Line);
+    chart.title().set_name(&spec.title);
+    chart.x_axis().set_name(&spec.x_axis);
+    let y_axis = chart.y_axis();
+    y_axis.set_name(&spec.y_axis).set_num_format("0.00");
+    if let Some((min, max)) = spec.y_range {
+        y_axis.set_min(min).set_max(max);
+    }
+    chart.legend().set_position(ChartLegendPosition::Bottom);
+    chart.set_alt_text(spec.alt_text.chars().take(MAX_ALT_TEXT).collect::<String>());
+    chart.set_width(760).set_height(440);
+    let name = sheet.name.as_str();
+    for col in 1..=series {
+        let is_focus = col == series;
+        let (width, colour) = if is_focus {
+            (FOCUS_LINE, FOCUS_COLOUR)
+        } else {
+            (OTHER_LINE, PALETTE[usize::from(col - 1) % PALETTE.len()])
+        };
+        chart
+            .add_series()
+            .set_name((name, header_row, col))
+            .set_categories((name, first, 0, last, 0))
+            .set_values((name, first, col, last, col))
+            .set_marker(ChartMarker::new().set_none())
+            .set_format(
+                ChartFormat::new().set_line(ChartLine::new().set_width(width).set_color(colour)),
+            );
+    }
+    let chart_col = col_num(sheet.headers.len() + 1)?;
+    ws.insert_chart(TABLE_ROW, chart_col, &chart)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_text_is_twice_as_wide_as_its_character_count() {
+        assert!((text_width("中国") - 4.0).abs() < f64::EPSILON);
+        assert!((text_width("USA") - 3.0).abs() < f64::EPSILON);
+        assert!((column_width(200.0) - MAX_WIDTH).abs() < f64::EPSILON);
+        assert!((column_width(0.0) - MIN_WIDTH).abs() < f64::EPSILON);
+    }
+
+    #[test]
+    fn repeated_headers_get_a_suffix() {
+        let h = ["Year".to_string(), "China".to_string(), "china".to_string()];
+        assert_eq!(unique_headers(&h), ["Year", "China", "china (2)"]);
+    }
+
+    #[test]
+    fn cells_show_the_format_they_are_written_with() {
+        assert_eq!(Cell::Index(0.5).shown(), "0.5000");
+        assert_eq!(Cell::Component(87.356).shown(), "87.36");
+        assert_eq!(Cell::or_missing(None, Cell::Index).shown(), MISSING);
+        assert_eq!(Cell::or_not_applicable(None).shown(), NOT_APPLICABLE);
+    }
+}

@@ -1,0 +1,412 @@
+//! The data sheets of the workbook: Tables 1-6, Figures 1-4, Panel, Countries, Quality and
+//! Reproduction, each a [`TableSheet`] in the report language.
+//!
+//! Consumes the results as `analysis` left them and only translates and types the cells
+//! (counts as whole numbers, indices with four decimals, components with two, `[x]` for a
+//! missing value); every number is the one in `tables/*.csv`.
+
+use super::layout::{Cell, LineChart, TableSheet};
+use super::{Labels, Note, Notes};
+use crate::analysis::beyond::FigureSeries;
+use crate::analysis::tables::ComponentTable;
+use crate::error::Result;
+use crate::model::{Measure, Year};
+use crate::normalise::country::CountryId;
+use crate::render::RenderContext;
+
+const FIGURE_KEYS: [&str; 4] = ["figure1", "figure2", "figure3", "figure4"];
+
+/// Builds the data sheets, in workbook order.
+pub(super) fn data_sheets(
+    ctx: &RenderContext<'_>,
+    labels: &Labels,
+    notes: &Notes,
+) -> Result<Vec<TableSheet>> {
+    let b = Builder::new(ctx, labels, notes)?;
+    let r = ctx.results;
+    let mut sheets = vec![
+        b.table1()?,
+        b.table2()?,
+        b.table3()?,
+        b.table4()?,
+        b.components("table5", &r.table5)?,
+        b.components("table6", &r.table6)?,
+    ];
+    for (figure, key) in r.figures.iter().zip(FIGURE_KEYS) {
+        sheets.push(b.figure(key, figure)?);
+    }
+    sheets.push(b.panel()?);
+    sheets.push(b.countries()?);
+    sheets.push(b.quality()?);
+    if let Some(differences) = &r.reproduction {
+        sheets.push(b.reproduction(differences)?);
+    }
+    Ok(sheets)
+}
+
+fn count(n: usize) -> Cell {
+    Cell::Int(i64::try_from(n).unwrap_or(i64::MAX))
+}
+
+fn year(y: Year) -> Cell {
+    Cell::Int(i64::from(y.get()))
+}
+
+struct Builder<'a> {
+    ctx: &'a RenderContext<'a>,
+    labels: &'a Labels,
+    notes: &'a Notes,
+    /// Placeholders every heading may use: n, first, last, focus, countries.
+    heading_args: Vec<(&'static str, String)>,
+}
+
+impl<'a> Builder<'a> {
+    fn new(ctx: &'a RenderContext<'a>, labels: &'a Labels, notes: &'a Notes) -> Result<Self> {
+        let r = ctx.results;
+        let mut compared = r.benchmarks.clone();
+        compared.push(r.focus);
+        let edge = |y: Option<&Year>| y.map(ToString::to_string).unwrap_or_default();
+        let heading_args = vec![
+            ("n", ctx.panel.len().to_string()),
+            ("first", edge(r.years.first())),
+            ("last", edge(r.years.last())),
+            ("focus", labels.country(ctx, r.focus)),
+            ("countries", labels.country_list(ctx, &compared)?),
+        ];
+        Ok(Self {
+            ctx,
+            labels,
+            notes,
+            heading_args,
+        })
+    }
+
+    fn sheet(
+        &self,
+        key: &'static str,
+        notes: &[Note],
+        headers: Vec<String>,
+        rows: Vec<Vec<Cell>>,
+    ) -> Result<TableSheet> {
+        let args: Vec<(&str, &str)> = self
+            .heading_args
+            .iter()
+            .map(|(k, v)| (*k, v.as_str()))
+            .collect();
+        Ok(TableSheet {
+            key,
+            name: self.labels.get(&format!("sheet.{key}"))?,
+            title: self.labels.fill(&format!("heading.{key}"), &args)?,
+            notes: self.notes.line(self.labels, notes)?,
+            headers,
+            rows,
+            chart: None,
+        })
+    }
+
+    fn country(&self, id: CountryId) -> String {
+        self.labels.country(self.ctx, id)
+    }
+
+    /// A `countries` cell: the names in order, or "None" for an empty row.
+    fn country_cell(&self, ids: &[CountryId]) -> Result<Cell> {
+        if ids.is_empty() {
+            Ok(Cell::Text(self.labels.get("none")?))
+        } else {
+            Ok(Cell::Text(self.labels.country_list(self.ctx, ids)?))
+        }
+    }
+
+    /// Headers `year`, (`first` ...), then one column per country.
+    fn country_headers(&self, first: &[&str], countries: &[CountryId]) -> Result<Vec<String>> {
+        let mut headers = self.labels.columns(first)?;
+        headers.extend(countries.iter().map(|&c| self.country(c)));
+        Ok(headers)
+    }
+
+    fn table1(&self) -> Result<TableSheet> {
+        let rows = self
+            .ctx
+            .results
+            .table1
+            .iter()
+            .map(|row| {
+                Ok(vec![
+                    Cell::Text(self.labels.get(&format!("trend.{}", row.trend.key()))?),
+                    Cell::Int(i64::from(row.levels)),
+                    Cell::or_not_applicable(row.level.map(|l| self.labels.level(l)).transpose()?),
+                    count(row.countries.len()),
+                    self.country_cell(&row.countries)?,
+                ])
+            })
+            .collect::<Result<_>>()?;
+        let headers = self
+            .labels
+            .columns(&["trend", "levels", "level", "count", "countries"])?;
+        let notes = [
+            Note::Levels,
+            Note::Order,
+            Note::Panel,
+            Note::NotApplicable,
+            Note::Boundary,
+        ];
+        self.sheet("table1", &notes, headers, rows)
+    }
+
+    fn table2(&self) -> Result<TableSheet> {
+        let separator = self.labels.get("path_separator")?;
+        let rows = self
+            .ctx
+            .results
+            .table2
+            .iter()
+            .map(|row| {
+                let path = row
+                    .path
+                    .iter()
+                    .map(|&l| self.labels.level(l))
+                    .collect::<Result<Vec<_>>>()?;
+                Ok(vec![
+                    Cell::Int(i64::from(row.levels)),
+                    Cell::Text(path.join(&separator)),
+                    count(row.countries.len()),
+                    self.country_cell(&row.countries)?,
+                ])
+            })
+            .collect::<Result<_>>()?;
+        let headers = self
+            .labels
+            .columns(&["levels", "path", "count", "countries"])?;
+        let notes = [Note::Levels, Note::Order, Note::Panel];
+        self.sheet("table2", &notes, headers, rows)
+    }
+
+    fn table3(&self) -> Result<TableSheet> {
+        let rows = self
+            .ctx
+            .results
+            .table3
+            .iter()
+            .map(|row| {
+                let mut cells = vec![
+                    year(row.year),
+                    Cell::Text(self.labels.measure_short(row.index)?),
+                ];
+                cells.extend(row.counts.iter().map(|&n| count(n)));
+                Ok(cells)
+            })
+            .collect::<Result<_>>()?;
+        let headers =
+            self.labels
+                .columns(&["year", "index", "very_high", "high", "medium", "low"])?;
+        let notes = [Note::Levels, Note::Panel, Note::Weighted, Note::Boundary];
+        self.sheet("table3", &notes, headers, rows)
+    }
+
+    fn table4(&self) -> Result<TableSheet> {
+        let rows = self
+            .ctx
+            .results
+            .table4
+            .iter()
+            .map(|row| {
+                let stage = Measure::STAGES[usize::from(row.stage.clamp(1, 4) - 1)];
+                let mut cells = vec![year(row.year), Cell::Text(self.labels.measure(stage)?)];
+                cells.extend(row.counts.iter().map(|&n| count(n)));
+                cells.push(count(row.missing));
+                Ok(cells)
+            })
+            .collect::<Result<_>>()?;
+        let headers = self.labels.columns(&[
+            "year",
+            "stage",
+            "very_high",
+            "high",
+            "medium",
+            "low",
+            "missing",
+        ])?;
+        let notes = [Note::Levels, Note::Stages, Note::Panel, Note::Boundary];
+        self.sheet("table4", &notes, headers, rows)
+    }
+
+    /// Table 5 or 6.
+    fn components(&self, key: &'static str, table: &ComponentTable) -> Result<TableSheet> {
+        let rows = table
+            .rows
+            .iter()
+            .map(|row| {
+                let mut cells = vec![
+                    year(row.year),
+                    Cell::Text(self.labels.measure(row.indicator)?),
+                ];
+                cells.extend(
+                    row.values
+                        .iter()
+                        .map(|&v| Cell::or_missing(v, Cell::Component)),
+                );
+                Ok(cells)
+            })
+            .collect::<Result<_>>()?;
+        let headers = self.country_headers(&["year", "indicator"], &table.countries)?;
+        self.sheet(key, &[Note::Components, Note::Missing], headers, rows)
+    }
+
+    fn figure(&self, key: &'static str, figure: &FigureSeries) -> Result<TableSheet> {
+        let rows = figure
+            .years
+            .iter()
+            .zip(&figure.values)
+            .map(|(&y, values)| {
+                let mut cells = vec![year(y)];
+                cells.extend(values.iter().map(|&v| Cell::or_missing(v, Cell::Index)));
+                cells
+            })
+            .collect();
+        let headers = self.country_headers(&["year"], &figure.countries)?;
+        let mut notes = vec![Note::Figures, Note::Missing];
+        if figure.measure != Measure::Egdi {
+            notes.push(Note::Weighted);
+        }
+        let mut sheet = self.sheet(key, &notes, headers, rows)?;
+        let edge = |y: Option<&Year>| y.map(ToString::to_string).unwrap_or_default();
+        let focus = figure
+            .countries
+            .last()
+            .map(|&c| self.country(c))
+            .unwrap_or_default();
+        let alt_text = self.labels.fill(
+            "chart.alt_text",
+            &[
+                ("measure", figure.measure.key()),
+                ("first", &edge(figure.years.first())),
+                ("last", &edge(figure.years.last())),
+                ("focus", &focus),
+            ],
+        )?;
+        sheet.chart = Some(LineChart {
+            title: sheet.title.clone(),
+            x_axis: self.labels.get("chart.x_axis")?,
+            y_axis: self.labels.measure(figure.measure)?,
+            alt_text,
+            // Every figure shows an index on the 0-1 scale.
+            y_range: Some((0.0, 1.0)),
+        });
+        Ok(sheet)
+    }
+
+    fn panel(&self) -> Result<TableSheet> {
+        let panel = self.ctx.panel;
+        let mut rows = Vec::with_capacity(panel.len() * panel.years.len());
+        for (c, &country) in panel.countries.iter().enumerate() {
+            let iso3 = &self.ctx.normalised.concordance.get(country).iso3;
+            let region = self.labels.region(panel.regions[c])?;
+            for (y, &survey) in panel.years.iter().enumerate() {
+                let mut cells = vec![
+                    Cell::Text(iso3.clone()),
+                    Cell::Text(self.country(country)),
+                    Cell::Text(region.clone()),
+                    year(survey),
+                ];
+                cells.extend(
+                    Measure::INDICES
+                        .iter()
+                        .map(|&m| Cell::Index(panel.value(c, y, m))),
+                );
+                rows.push(cells);
+            }
+        }
+        let headers = self.labels.columns(&[
+            "iso3", "name", "region", "year", "egdi", "osi", "tii", "hci",
+        ])?;
+        self.sheet("panel", &[Note::Panel, Note::Weighted], headers, rows)
+    }
+
+    fn countries(&self) -> Result<TableSheet> {
+        let panel = self.ctx.panel;
+        let mut members: Vec<(CountryId, Option<String>)> =
+            panel.countries.iter().map(|&c| (c, None)).collect();
+        members.extend(panel.exclusions.iter().map(|e| {
+            let gaps: Vec<String> = e.gaps.iter().map(crate::panel::Gap::describe).collect();
+            (e.country, Some(gaps.join("; ")))
+        }));
+        // Country ids follow the ISO3 order of the concordance.
+        members.sort_by_key(|m| m.0);
+        let (yes, no) = (self.labels.get("yes")?, self.labels.get("no")?);
+        let rows = members
+            .into_iter()
+            .map(|(id, reason)| {
+                Ok(vec![
+                    Cell::Text(self.ctx.normalised.concordance.get(id).iso3.clone()),
+                    Cell::Text(self.country(id)),
+                    Cell::Text(self.labels.region(self.ctx.normalised.region(id))?),
+                    Cell::Text(if reason.is_none() {
+                        yes.clone()
+                    } else {
+                        no.clone()
+                    }),
+                    Cell::or_not_applicable(reason),
+                ])
+            })
+            .collect::<Result<_>>()?;
+        let headers = self
+            .labels
+            .columns(&["iso3", "name", "region", "in_panel", "reason"])?;
+        self.sheet(
+            "countries",
+            &[Note::Panel, Note::NotApplicable],
+            headers,
+            rows,
+        )
+    }
+
+    fn quality(&self) -> Result<TableSheet> {
+        let conc = &self.ctx.normalised.concordance;
+        let rows = self
+            .ctx
+            .results
+            .findings
+            .iter()
+            .map(|f| {
+                Ok(vec![
+                    Cell::Text(self.labels.finding(f.kind)?),
+                    Cell::or_not_applicable(f.country.map(|c| conc.get(c).iso3.clone())),
+                    Cell::or_not_applicable(f.country.map(|c| self.country(c))),
+                    f.year.map_or(Cell::NotApplicable, year),
+                    Cell::or_not_applicable(
+                        f.measure
+                            .map(|m| self.labels.measure_short(m))
+                            .transpose()?,
+                    ),
+                    f.value.map_or(Cell::NotApplicable, Cell::Number),
+                    Cell::or_not_applicable(f.level.map(|l| self.labels.level(l)).transpose()?),
+                    Cell::Text(f.detail.clone()),
+                ])
+            })
+            .collect::<Result<_>>()?;
+        let headers = self.labels.columns(&[
+            "kind", "iso3", "name", "year", "measure", "value", "level", "detail",
+        ])?;
+        let notes = [Note::NotApplicable, Note::Weighted, Note::Boundary];
+        self.sheet("quality", &notes, headers, rows)
+    }
+
+    fn reproduction(
+        &self,
+        differences: &[crate::analysis::reproduction::Difference],
+    ) -> Result<TableSheet> {
+        let rows = differences
+            .iter()
+            .map(|d| {
+                [&d.table, &d.row, &d.column, &d.published, &d.computed]
+                    .into_iter()
+                    .map(|t| Cell::Text(t.clone()))
+                    .collect()
+            })
+            .collect();
+        let headers = self
+            .labels
+            .columns(&["table", "row", "column", "published", "computed"])?;
+        self.sheet("reproduction", &[Note::Reproduction], headers, rows)
+    }
+}
