@@ -65,9 +65,16 @@ impl Builder<'_> {
                 _ => None,
             };
             let table = match table {
+                Some((number, components)) if components.rows.is_empty() => {
+                    part_paragraphs.push(tx.fill(
+                        "benchmark.no_components",
+                        &[("index", &tx.measure(measure)?), ("n", &number)],
+                    )?);
+                    None
+                }
                 Some((number, components)) => {
                     part_paragraphs.extend(self.component_sentences(components)?);
-                    self.component_table(number, components)?
+                    Some(self.component_table(number, components)?)
                 }
                 None => None,
             };
@@ -240,11 +247,8 @@ impl Builder<'_> {
         Ok(out)
     }
 
-    fn component_table(&self, number: u8, table: &ComponentTable) -> Result<Option<TableView>> {
+    fn component_table(&self, number: u8, table: &ComponentTable) -> Result<TableView> {
         let tx = &self.tx;
-        if table.rows.is_empty() {
-            return Ok(None);
-        }
         let title = tx.get(&format!("table{number}.title"))?;
         let mut t = TableBuilder::new(
             &format!("table{number}"),
@@ -264,7 +268,7 @@ impl Builder<'_> {
             }));
             t.row(cells);
         }
-        Ok(Some(t.finish()))
+        Ok(t.finish())
     }
 
     fn gaps_table(&self) -> Result<Option<TableView>> {
