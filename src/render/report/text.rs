@@ -1,0 +1,202 @@
+//! Words for the report: catalogue lookups under `report.`, placeholders, plurals, lists,
+//! number formats and country names, in the report language.
+//!
+//! Consumes the [`Catalogue`] and the concordance; produces strings. Every visible word of the
+//! report goes through here, so a missing message or an unfilled `{placeholder}` is an error
+//! naming the key instead of a silently broken sentence.
+
+use std::fmt::Display;
+
+use crate::analysis::levels::Level;
+use crate::error::{Error, Result};
+use crate::model::{Measure, Year};
+use crate::normalise::country::{Concordance, CountryId};
+use crate::render::i18n::Catalogue;
+
+/// The prefix of every report message in the catalogue (other parts have their own).
+pub(super) const PREFIX: &str = "report.";
+
+/// Catalogue access for the report.
+pub(super) struct Text<'a> {
+    cat: &'a Catalogue,
+    concordance: &'a Concordance,
+}
+
+impl<'a> Text<'a> {
+    pub(super) fn new(cat: &'a Catalogue, concordance: &'a Concordance) -> Self {
+        Self { cat, concordance }
+    }
+
+    /// A message without placeholders.
+    pub(super) fn get(&self, key: &str) -> Result<String> {
+        self.fill(key, &[])
+    }
+
+    /// A message with its `{name}` placeholders filled; one left unfilled is an error.
+    pub(super) fn fill(&self, key: &str, args: &[(&str, &dyn Display)]) -> Result<String> {
+        let full = format!("{PREFIX}{key}");
+        let values: Vec<(&str, String)> = args.iter().map(|(n, v)| (*n, v.to_string())).collect();
+        let pairs: Vec<(&str, &str)> = values.iter().map(|(n, v)| (*n, v.as_str())).collect();
+        let text = self.cat.fill(&full, &pairs)?;
+        if let Some(name) = unfilled_placeholder(self.cat.get(&full)?, &pairs) {
+            return Err(Error::Render {
+                output: format!("catalogue ({})", self.cat.lang().code()),
+                message: format!("message `{full}` has a placeholder `{{{name}}}` with no value"),
+            });
+        }
+        Ok(text)
+    }
+
+    /// `key_one` when `n` is 1, else `key_other`; `{n}` is filled with `n`.
+    pub(super) fn plural(
+        &self,
+        key: &str,
+        n: usize,
+        args: &[(&str, &dyn Display)],
+    ) -> Result<String> {
+        let form = if n == 1 { "one" } else { "other" };
+        let mut all: Vec<(&str, &dyn Display)> = vec![("n", &n)];
+        all.extend_from_slice(args);
+        self.fill(&format!("{key}_{form}"), &all)
+    }
+
+    /// Items joined as a sentence lists them: `a, b and c` (`a、b和c`).
+    pub(super) fn list(&self, items: &[String]) -> Result<String> {
+        match items {
+            [] => Ok(String::new()),
+            [one] => Ok(one.clone()),
+            [init @ .., last] => Ok(format!(
+                "{}{}{last}",
+                init.join(&self.get("list.sep")?),
+                self.get("list.last")?
+            )),
+        }
+    }
+
+    /// Items joined with the plain separator (`a, b, c`).
+    pub(super) fn join(&self, items: &[String]) -> Result<String> {
+        Ok(items.join(&self.get("list.sep")?))
+    }
+
+    /// `2003–2018`, or the single year when both are the same.
+    pub(super) fn years(&self, from: Year, to: Year) -> Result<String> {
+        if from == to {
+            Ok(from.to_string())
+        } else {
+            self.fill("range", &[("from", &from), ("to", &to)])
+        }
+    }
+
+    /// A level as a table shows it (`very high`, `非常高`).
+    pub(super) fn level(&self, level: Level) -> Result<String> {
+        self.get(&format!("level.{}", level.key()))
+    }
+
+    /// A level as a sentence quotes it (`very high`, `“非常高”`).
+    pub(super) fn level_quoted(&self, level: Level) -> Result<String> {
+        self.fill("quote", &[("text", &self.level(level)?)])
+    }
+
+    /// A measure's name: the acronym for the indices, the full name for components and stages.
+    pub(super) fn measure(&self, measure: Measure) -> Result<String> {
+        self.get(&format!("measure.{}", measure.key()))
+    }
+
+    /// A country's name in the report language.
+    pub(super) fn country(&self, id: CountryId) -> String {
+        self.cat.country_name(self.concordance.get(id)).to_string()
+    }
+
+    /// A country's ISO3 code.
+    pub(super) fn iso3(&self, id: CountryId) -> &'a str {
+        &self.concordance.get(id).iso3
+    }
+}
+
+/// The first `{name}` of `pattern` that `args` does not fill.
+fn unfilled_placeholder<'p>(pattern: &'p str, args: &[(&str, &str)]) -> Option<&'p str> {
+    let mut rest = pattern;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else {
+            break;
+        };
+        let name = &after[..close];
+        let is_name =
+            !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if is_name && !args.iter().any(|(n, _)| *n == name) {
+            return Some(name);
+        }
+        rest = &after[close + 1..];
+    }
+    None
+}
+
+/// An index value in prose and tables: 4 decimals.
+pub(super) fn index_value(v: f64) -> String {
+    format!("{v:.4}")
+}
+
+/// A component value (percentages, per 100, years): 2 decimals.
+pub(super) fn component_value(v: f64) -> String {
+    format!("{v:.2}")
+}
+
+/// A value of a measure in the precision its kind is shown with.
+pub(super) fn measure_value(measure: Measure, v: f64) -> String {
+    if Measure::INDICES.contains(&measure) {
+        index_value(v)
+    } else {
+        component_value(v)
+    }
+}
+
+/// A ratio: 3 decimals.
+pub(super) fn ratio_value(v: f64) -> String {
+    format!("{v:.3}")
+}
+
+/// A signed difference in the precision of its measure, with an explicit `+`.
+pub(super) fn difference_value(measure: Measure, v: f64) -> String {
+    let text = measure_value(measure, v);
+    if v >= 0.0 { format!("+{text}") } else { text }
+}
+
+/// A threshold as the method states it: at least 2 decimals, more only when needed.
+pub(super) fn threshold_value(t: f64) -> String {
+    let two = format!("{t:.2}");
+    if two.parse::<f64>().is_ok_and(|v| v == t) {
+        two
+    } else {
+        t.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unfilled_placeholders_are_found_and_filled_ones_are_not() {
+        assert_eq!(
+            unfilled_placeholder("{a} and {b}", &[("a", "1")]),
+            Some("b")
+        );
+        assert_eq!(
+            unfilled_placeholder("{a} and {b}", &[("a", "1"), ("b", "2")]),
+            None
+        );
+        assert_eq!(unfilled_placeholder("no braces {here", &[]), None);
+        assert_eq!(unfilled_placeholder("set {x y}", &[]), None);
+    }
+
+    #[test]
+    fn numbers_use_the_report_precision() {
+        assert_eq!(index_value(0.68109), "0.6811");
+        assert_eq!(component_value(53.2), "53.20");
+        assert_eq!(difference_value(Measure::Egdi, 0.1), "+0.1000");
+        assert_eq!(difference_value(Measure::Egdi, -0.25), "-0.2500");
+        assert_eq!(threshold_value(0.5), "0.50");
+        assert_eq!(threshold_value(0.333), "0.333");
+    }
+}

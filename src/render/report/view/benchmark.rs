@@ -1,0 +1,310 @@
+//! Section 5 of the report view: the focus country against the benchmarks (Figures 1-4,
+//! Tables 5-6 and the gap table).
+
+use super::{BenchmarkPart, BenchmarkView, Builder, FigureView, TableBuilder, TableView};
+use crate::analysis::beyond::{FigureSeries, Gap};
+use crate::analysis::tables::ComponentTable;
+use crate::error::Result;
+use crate::model::{Measure, Year};
+use crate::render::report::text::{
+    component_value, difference_value, index_value, measure_value, ratio_value,
+};
+
+impl Builder<'_> {
+    fn mean_gap(&self, year: Year, measure: Measure) -> Option<&Gap> {
+        self.r
+            .gaps
+            .iter()
+            .find(|g| g.year == year && g.measure == measure && g.benchmark.is_none())
+    }
+
+    /// Which sub-index puts the focus country furthest behind the benchmark mean in the last
+    /// survey, and which closest (by ratio); none without two comparable sub-indices.
+    pub(super) fn largest_gap(&self) -> Result<Option<String>> {
+        let year = self.last();
+        let mut ratios: Vec<(Measure, f64)> = Measure::SUB_INDICES
+            .iter()
+            .filter_map(|&m| self.mean_gap(year, m).and_then(|g| g.ratio).map(|r| (m, r)))
+            .collect();
+        if ratios.len() < 2 {
+            return Ok(None);
+        }
+        ratios.sort_by(|a, b| a.1.total_cmp(&b.1));
+        let (furthest, closest) = (ratios[0], ratios[ratios.len() - 1]);
+        Ok(Some(self.tx.fill(
+            "benchmark.largest",
+            &[
+                ("year", &year),
+                ("country", &self.tx.country(self.r.focus)),
+                ("furthest", &self.tx.measure(furthest.0)?),
+                ("furthest_ratio", &ratio_value(furthest.1)),
+                ("closest", &self.tx.measure(closest.0)?),
+                ("closest_ratio", &ratio_value(closest.1)),
+            ],
+        )?))
+    }
+
+    pub(super) fn benchmark(&self, largest_gap: Option<String>) -> Result<BenchmarkView> {
+        let tx = &self.tx;
+        let benchmarks = self.names(&self.r.benchmarks);
+        let mut paragraphs = vec![tx.fill(
+            "benchmark.intro",
+            &[
+                ("country", &tx.country(self.r.focus)),
+                ("benchmarks", &tx.list(&benchmarks)?),
+            ],
+        )?];
+        paragraphs.extend(largest_gap);
+        let mut parts = Vec::new();
+        for figure in &self.r.figures {
+            let measure = figure.measure;
+            let mut part_paragraphs = self.index_sentences(figure)?;
+            let table = match measure {
+                Measure::Tii => Some((5, &self.r.table5)),
+                Measure::Hci => Some((6, &self.r.table6)),
+                _ => None,
+            };
+            let table = match table {
+                Some((number, components)) if components.rows.is_empty() => {
+                    part_paragraphs.push(tx.fill(
+                        "benchmark.no_components",
+                        &[("index", &tx.measure(measure)?), ("n", &number)],
+                    )?);
+                    None
+                }
+                Some((number, components)) => {
+                    part_paragraphs.extend(self.component_sentences(components)?);
+                    Some(self.component_table(number, components)?)
+                }
+                None => None,
+            };
+            parts.push(BenchmarkPart {
+                id: format!("benchmark-{}", measure.key().to_lowercase()),
+                heading: tx.get(&format!("benchmark.heading.{}", measure.key()))?,
+                figure: self.figure(figure)?,
+                paragraphs: part_paragraphs,
+                table,
+            });
+        }
+        Ok(BenchmarkView {
+            paragraphs,
+            parts,
+            gaps: self.gaps_table()?,
+        })
+    }
+
+    fn figure(&self, figure: &FigureSeries) -> Result<FigureView> {
+        let tx = &self.tx;
+        let title = tx.fill(
+            "figure.title",
+            &[
+                ("index", &tx.measure(figure.measure)?),
+                ("countries", &tx.list(&self.names(&figure.countries))?),
+                ("years", &tx.years(self.first(), self.last())?),
+            ],
+        )?;
+        Ok(FigureView {
+            id: format!("figure{}", figure.number),
+            caption: self.caption("figure", figure.number, &title)?,
+            path: format!("figures/figure{}.svg", figure.number),
+            svg: crate::render::report::inline_svg(&crate::render::charts::figure_svg(
+                self.ctx, self.cat, figure,
+            )?),
+        })
+    }
+
+    /// The focus country against the benchmark mean in the last two surveys, and the leader.
+    fn index_sentences(&self, figure: &FigureSeries) -> Result<Vec<String>> {
+        let tx = &self.tx;
+        let measure = figure.measure;
+        let country = tx.country(self.r.focus);
+        let index = tx.measure(measure)?;
+        let mut out = Vec::new();
+        let years = &self.r.years[self.r.years.len().saturating_sub(2)..];
+        let gaps: Vec<&Gap> = years
+            .iter()
+            .filter_map(|&y| self.mean_gap(y, measure))
+            .filter(|g| g.difference.is_some())
+            .collect();
+        if let Some(last) = gaps.last() {
+            let (value, mean, diff) = (
+                last.focus_value.unwrap_or_default(),
+                last.benchmark_value.unwrap_or_default(),
+                last.difference.unwrap_or_default(),
+            );
+            let key = if diff < 0.0 {
+                "benchmark.below"
+            } else {
+                "benchmark.above"
+            };
+            out.push(tx.fill(
+                key,
+                &[
+                    ("year", &last.year),
+                    ("country", &country),
+                    ("index", &index),
+                    ("value", &index_value(value)),
+                    ("difference", &index_value(diff.abs())),
+                    ("mean", &index_value(mean)),
+                    ("ratio", &last.ratio.map_or_else(String::new, ratio_value)),
+                ],
+            )?);
+        }
+        if let [before, after] = gaps.as_slice() {
+            let (d0, d1) = (
+                before.difference.unwrap_or_default().abs(),
+                after.difference.unwrap_or_default().abs(),
+            );
+            // Compared as shown, so that the sentence never contradicts its own numbers.
+            let key = if index_value(d0) == index_value(d1) {
+                "benchmark.gap_same"
+            } else if d1 < d0 {
+                "benchmark.gap_narrowed"
+            } else {
+                "benchmark.gap_widened"
+            };
+            out.push(tx.fill(
+                key,
+                &[
+                    ("from_year", &before.year),
+                    ("from", &index_value(d0)),
+                    ("to_year", &after.year),
+                    ("to", &index_value(d1)),
+                ],
+            )?);
+        }
+        // The leading country of the last survey among those compared.
+        let last_values = figure.values.last().map(Vec::as_slice).unwrap_or_default();
+        let leader = figure
+            .countries
+            .iter()
+            .zip(last_values)
+            .filter_map(|(&c, v)| v.map(|v| (c, v)))
+            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
+        if let Some((leader, value)) = leader {
+            out.push(tx.fill(
+                "benchmark.leader",
+                &[
+                    ("year", &self.last()),
+                    ("index", &index),
+                    ("country", &tx.country(leader)),
+                    ("value", &index_value(value)),
+                ],
+            )?);
+        }
+        Ok(out)
+    }
+
+    /// Where the focus country is furthest behind, and ahead of, the benchmark mean.
+    fn component_sentences(&self, table: &ComponentTable) -> Result<Vec<String>> {
+        let tx = &self.tx;
+        let Some(year) = table.rows.last().map(|r| r.year) else {
+            return Ok(Vec::new());
+        };
+        let mut gaps: Vec<&Gap> = table
+            .rows
+            .iter()
+            .filter(|r| r.year == year)
+            .filter_map(|r| self.mean_gap(year, r.indicator))
+            .filter(|g| g.ratio.is_some())
+            .collect();
+        gaps.sort_by(|a, b| {
+            a.ratio
+                .unwrap_or_default()
+                .total_cmp(&b.ratio.unwrap_or_default())
+        });
+        let mut out = Vec::new();
+        let country = tx.country(self.r.focus);
+        if let Some(g) = gaps.first().filter(|g| g.ratio.is_some_and(|r| r < 1.0)) {
+            out.push(tx.fill(
+                "benchmark.component_behind",
+                &[
+                    ("year", &year),
+                    ("country", &country),
+                    ("indicator", &tx.measure(g.measure)?),
+                    (
+                        "value",
+                        &g.focus_value.map_or_else(String::new, component_value),
+                    ),
+                    (
+                        "mean",
+                        &g.benchmark_value.map_or_else(String::new, component_value),
+                    ),
+                ],
+            )?);
+        }
+        let ahead: Vec<String> = gaps
+            .iter()
+            .filter(|g| g.ratio.is_some_and(|r| r >= 1.0))
+            .map(|g| tx.measure(g.measure))
+            .collect::<Result<_>>()?;
+        if !ahead.is_empty() {
+            out.push(tx.fill(
+                "benchmark.component_ahead",
+                &[("country", &country), ("list", &tx.list(&ahead)?)],
+            )?);
+        }
+        Ok(out)
+    }
+
+    fn component_table(&self, number: u8, table: &ComponentTable) -> Result<TableView> {
+        let tx = &self.tx;
+        let title = tx.get(&format!("table{number}.title"))?;
+        let mut t = TableBuilder::new(
+            &format!("table{number}"),
+            self.caption("table", number, &title)?,
+            2,
+        )
+        .col(tx.get("components.year")?, false)
+        .col(tx.get("components.indicator")?, false);
+        for name in self.names(&table.countries) {
+            t = t.col(name, true);
+        }
+        for row in &table.rows {
+            let mut cells = vec![row.year.to_string(), tx.measure(row.indicator)?];
+            cells.extend(row.values.iter().map(|v| match v {
+                Some(v) => component_value(*v),
+                None => String::new(),
+            }));
+            t.row(cells);
+        }
+        Ok(t.finish())
+    }
+
+    fn gaps_table(&self) -> Result<Option<TableView>> {
+        let tx = &self.tx;
+        if self.r.gaps.is_empty() {
+            return Ok(None);
+        }
+        let focus = tx.country(self.r.focus);
+        let difference = tx.get("gaps.difference_to")?;
+        let labels = self.grouped(&difference, self.names(&self.r.benchmarks))?;
+        let mut t = TableBuilder::new("gaps", tx.fill("gaps.caption", &[("country", &focus)])?, 2)
+            .col(tx.get("gaps.year")?, false)
+            .col(tx.get("gaps.indicator")?, false)
+            .col(focus, true)
+            .group(difference, labels)
+            .col(tx.get("gaps.mean")?, true)
+            .col(tx.get("gaps.mean_difference")?, true)
+            .col(tx.get("gaps.ratio")?, true);
+        // The gaps come per (year, measure): one row per benchmark, then the mean.
+        for chunk in self.r.gaps.chunks(self.r.benchmarks.len() + 1) {
+            let mean = chunk.last().expect("chunks are not empty");
+            debug_assert!(mean.benchmark.is_none(), "each chunk ends with the mean");
+            let m = mean.measure;
+            let value = |v: Option<f64>| v.map_or_else(String::new, |v| measure_value(m, v));
+            let diff = |v: Option<f64>| v.map_or_else(String::new, |v| difference_value(m, v));
+            let mut cells = vec![
+                mean.year.to_string(),
+                tx.measure(m)?,
+                value(mean.focus_value),
+            ];
+            cells.extend(chunk[..chunk.len() - 1].iter().map(|g| diff(g.difference)));
+            cells.push(value(mean.benchmark_value));
+            cells.push(diff(mean.difference));
+            cells.push(mean.ratio.map_or_else(String::new, ratio_value));
+            t.row(cells);
+        }
+        Ok(Some(t.finish()))
+    }
+}

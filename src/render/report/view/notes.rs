@@ -1,0 +1,284 @@
+//! Sections 6-7 and the appendix of the report view: data-quality findings, the reproduction
+//! check, and the rules applied (panel, levels, aliases).
+
+use super::{
+    Builder, FindingGroup, MethodView, QualityView, ReproductionView, TableBuilder, TableView,
+};
+use crate::analysis::levels::{Level, Side};
+use crate::analysis::quality::{Finding, FindingKind};
+use crate::error::Result;
+use crate::render::report::text::{ratio_value, threshold_value};
+
+impl Builder<'_> {
+    pub(super) fn quality(&self) -> Result<QualityView> {
+        let tx = &self.tx;
+        let mut kinds: Vec<FindingKind> = self.r.findings.iter().map(|f| f.kind).collect();
+        kinds.dedup();
+        let mut groups = Vec::new();
+        for kind in kinds {
+            let findings: Vec<&Finding> =
+                self.r.findings.iter().filter(|f| f.kind == kind).collect();
+            let items: Vec<String> = findings
+                .iter()
+                .enumerate()
+                .map(|(i, f)| self.finding(i, f))
+                .collect::<Result<Vec<_>>>()?
+                .into_iter()
+                .flatten()
+                .collect();
+            groups.push(FindingGroup {
+                kind: kind.key(),
+                heading: tx.get(&format!("quality.{}.heading", kind.key()))?,
+                summary: tx.plural(
+                    &format!("quality.{}.summary", kind.key()),
+                    findings.len(),
+                    &[],
+                )?,
+                items,
+            });
+        }
+        let mut weighted = TableBuilder::new("weighted", tx.get("weighted.caption")?, 1)
+            .col(tx.get("weighted.year")?, false)
+            .col(tx.get("weighted.ratio")?, true)
+            .col(tx.get("weighted.weighted")?, false)
+            .col(tx.get("weighted.rescaled")?, false);
+        let yes_no = |b: bool| tx.get(if b { "yes" } else { "no" });
+        for w in &self.r.weighted {
+            weighted.row(vec![
+                w.year.to_string(),
+                ratio_value(w.median_ratio),
+                yes_no(w.weighted)?,
+                yes_no(w.rescaled)?,
+            ]);
+        }
+        Ok(QualityView {
+            groups,
+            weighted: weighted.finish(),
+            warnings: self
+                .ctx
+                .diagnostics
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
+        })
+    }
+
+    /// One finding in words; none for exclusions and aliases, which section 1 and the appendix
+    /// list in full. `i` is its position among the findings of its kind, which follow the order
+    /// of the records they were made from.
+    fn finding(&self, i: usize, f: &Finding) -> Result<Option<String>> {
+        let tx = &self.tx;
+        let n = self.ctx.normalised;
+        let country = f.country.map(|c| tx.country(c)).unwrap_or_default();
+        let year = f.year.map(|y| y.to_string()).unwrap_or_default();
+        let region = |r: crate::model::Region| tx.get(&format!("region.{}", r.name()));
+        let text = match f.kind {
+            FindingKind::WeightedComponents => {
+                let rescaled = self
+                    .r
+                    .weighted
+                    .iter()
+                    .any(|w| Some(w.year) == f.year && w.rescaled);
+                let key = if rescaled {
+                    "quality.weighted_components.item_rescaled"
+                } else {
+                    "quality.weighted_components.item"
+                };
+                let ratio = f.value.map_or_else(String::new, ratio_value);
+                tx.fill(key, &[("year", &year), ("ratio", &ratio)])?
+            }
+            FindingKind::OnBoundary => {
+                let measure = f.measure.expect("boundary findings name the measure");
+                let value = f.value.unwrap_or_default();
+                // Percentages are classified divided by 100; their threshold is shown in percent.
+                let scale = if measure.is_percentage() { 100.0 } else { 1.0 };
+                let threshold = self
+                    .r
+                    .levels
+                    .boundary_of(value / scale)
+                    .unwrap_or(value / scale);
+                let level = f.level.map(|l| tx.level_quoted(l)).transpose()?;
+                tx.fill(
+                    "quality.on_boundary.item",
+                    &[
+                        ("country", &country),
+                        ("measure", &tx.measure(measure)?),
+                        ("year", &year),
+                        ("value", &value),
+                        ("threshold", &threshold_value(threshold * scale)),
+                        ("level", &level.unwrap_or_default()),
+                    ],
+                )?
+            }
+            FindingKind::RegionMismatch => match n.region_notes.get(i) {
+                Some(note) if Some(note.country) == f.country => tx.fill(
+                    "quality.region_mismatch.item",
+                    &[
+                        ("country", &country),
+                        ("written", &note.written),
+                        ("source", &note.source),
+                        ("used", &region(note.used)?),
+                    ],
+                )?,
+                _ => format!("{country}: {}", f.detail),
+            },
+            FindingKind::RegionOverride => match n.region_overrides.get(i) {
+                Some(o) if Some(o.country) == f.country => tx.fill(
+                    "quality.region_override.item",
+                    &[
+                        ("country", &country),
+                        ("region", &region(o.region)?),
+                        ("embedded", &region(o.embedded)?),
+                        ("source", &o.source),
+                    ],
+                )?,
+                _ => format!("{country}: {}", f.detail),
+            },
+            FindingKind::Excluded | FindingKind::Alias => return Ok(None),
+        };
+        Ok(Some(text))
+    }
+
+    // ---- Section 7: reproduction ----
+
+    pub(super) fn reproduction(&self) -> Result<ReproductionView> {
+        let tx = &self.tx;
+        let Some(diffs) = &self.r.reproduction else {
+            return Ok(ReproductionView {
+                ran: false,
+                summary: tx.get("reproduction.not_run")?,
+                table: None,
+            });
+        };
+        // The file name only: an absolute path would differ from machine to machine.
+        let file = self
+            .ctx
+            .config
+            .reference
+            .as_deref()
+            .and_then(|p| p.file_name())
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let summary = tx.plural("reproduction.summary", diffs.len(), &[("file", &file)])?;
+        let table = if diffs.is_empty() {
+            None
+        } else {
+            let mut t = TableBuilder::new("reproduction", tx.get("reproduction.caption")?, 3)
+                .col(tx.get("reproduction.table")?, false)
+                .col(tx.get("reproduction.row")?, false)
+                .col(tx.get("reproduction.column")?, false)
+                .col(tx.get("reproduction.published")?, true)
+                .col(tx.get("reproduction.computed")?, true);
+            for d in diffs {
+                t.row(vec![
+                    d.table.clone(),
+                    d.row.clone(),
+                    d.column.clone(),
+                    d.published.clone(),
+                    d.computed.clone(),
+                ]);
+            }
+            Some(t.finish())
+        };
+        Ok(ReproductionView {
+            ran: true,
+            summary,
+            table,
+        })
+    }
+
+    // ---- Appendix: method ----
+
+    pub(super) fn method(&self) -> Result<MethodView> {
+        let tx = &self.tx;
+        let measures: Vec<String> = self
+            .ctx
+            .config
+            .required_measures
+            .iter()
+            .map(|&m| tx.measure(m))
+            .collect::<Result<_>>()?;
+        let mut paragraphs = vec![if self.ctx.panel.fixed {
+            tx.fill("method.panel_fixed", &[("measures", &tx.list(&measures)?)])?
+        } else {
+            tx.fill(
+                "method.panel",
+                &[
+                    ("measures", &tx.list(&measures)?),
+                    ("count", &self.r.years.len()),
+                ],
+            )?
+        }];
+        paragraphs.push(tx.get("method.values")?);
+
+        let rule = &self.r.levels;
+        let [t0, t1, t2] = rule.thresholds.map(threshold_value);
+        // The side a threshold's own value falls on decides `<` or `≤` around it: a level
+        // includes its lower threshold when values on it go up, its upper one when they go down.
+        let from = |side: Side| if side == Side::Upper { "≤" } else { "<" };
+        let to = |side: Side| if side == Side::Lower { "≤" } else { "<" };
+        let [s0, s1, s2] = rule.boundaries;
+        let ranges = [
+            format!("v {} {t2}", if s2 == Side::Upper { "≥" } else { ">" }),
+            format!("{t1} {} v {} {t2}", from(s1), to(s2)),
+            format!("{t0} {} v {} {t1}", from(s0), to(s1)),
+            format!("v {} {t0}", to(s0)),
+        ];
+        let level_rule = Level::DESCENDING
+            .iter()
+            .zip(ranges)
+            .map(|(&level, range)| {
+                tx.fill(
+                    "method.level_line",
+                    &[("level", &tx.level(level)?), ("range", &range)],
+                )
+            })
+            .collect::<Result<_>>()?;
+        let mut boundaries = Vec::new();
+        for (side, key) in [
+            (Side::Upper, "method.boundary_upper"),
+            (Side::Lower, "method.boundary_lower"),
+        ] {
+            let on: Vec<String> = rule
+                .thresholds
+                .iter()
+                .zip(rule.boundaries)
+                .filter(|(_, s)| *s == side)
+                .map(|(t, _)| threshold_value(*t))
+                .collect();
+            if !on.is_empty() {
+                boundaries.push(tx.fill(key, &[("thresholds", &tx.list(&on)?)])?);
+            }
+        }
+        Ok(MethodView {
+            paragraphs,
+            level_rule,
+            boundaries,
+            aliases: self.aliases()?,
+        })
+    }
+
+    fn aliases(&self) -> Result<Option<TableView>> {
+        let tx = &self.tx;
+        let aliases = &self.ctx.normalised.aliases;
+        if aliases.is_empty() {
+            return Ok(None);
+        }
+        let mut t = TableBuilder::new("aliases", tx.get("aliases.caption")?, 1)
+            .col(tx.get("aliases.written")?, false)
+            .col(tx.get("aliases.country")?, false)
+            .col(tx.get("aliases.iso3")?, false)
+            .col(tx.get("aliases.rows")?, true)
+            .col(tx.get("aliases.first")?, false);
+        for a in aliases {
+            t.row(vec![
+                a.written.clone(),
+                tx.country(a.country),
+                tx.iso3(a.country).to_string(),
+                a.rows.to_string(),
+                a.first.clone(),
+            ]);
+        }
+        Ok(Some(t.finish()))
+    }
+}
