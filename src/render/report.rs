@@ -7,6 +7,8 @@
 //! is one self-contained file: inline CSS and SVG, no network reference.
 
 mod text;
+
+pub(crate) use text::gap_reason;
 pub mod view;
 
 use std::path::Path;

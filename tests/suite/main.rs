@@ -8,8 +8,8 @@ mod ingest;
 mod analysis;
 // Stage 5: workbook, figures, reports, manifest, determinism, atomic output.
 mod outputs;
-mod outputs_workbook;
 mod outputs_report;
+mod outputs_workbook;
 // The command line: exit codes, --json, --check, configuration.
 mod cli;
 // Hostile input: every corpus case fails cleanly, naming the place, leaving output untouched.

@@ -13,6 +13,19 @@ use crate::model::{Measure, Year};
 use crate::normalise::country::{Concordance, CountryId};
 use crate::render::i18n::Catalogue;
 
+/// Why one survey of a country is unusable, in the catalogue's language (shared with the
+/// workbook's Countries sheet so that both say it in the same words).
+///
+/// # Errors
+/// [`Error::Render`] when a message is missing from the catalogue.
+pub(crate) fn gap_reason(
+    cat: &Catalogue,
+    concordance: &Concordance,
+    gap: &crate::panel::Gap,
+) -> Result<String> {
+    Text::new(cat, concordance).gap_reason(gap)
+}
+
 /// The prefix of every report message in the catalogue (other parts have their own).
 pub(super) const PREFIX: &str = "report.";
 
@@ -25,6 +38,32 @@ pub(super) struct Text<'a> {
 impl<'a> Text<'a> {
     pub(super) fn new(cat: &'a Catalogue, concordance: &'a Concordance) -> Self {
         Self { cat, concordance }
+    }
+
+    /// Why one survey of a country is unusable, in words (`2010: EGDI 0, HCI missing`).
+    pub(super) fn gap_reason(&self, gap: &crate::panel::Gap) -> Result<String> {
+        let mut parts = Vec::new();
+        if gap.absent {
+            parts.push(self.get("exclusions.absent")?);
+        }
+        if gap.egdi_zero {
+            parts.push(self.get("exclusions.egdi_zero")?);
+        }
+        if !gap.missing.is_empty() {
+            let measures: Vec<String> = gap
+                .missing
+                .iter()
+                .map(|&m| self.measure(m))
+                .collect::<Result<_>>()?;
+            parts.push(self.fill(
+                "exclusions.missing",
+                &[("measures", &self.list(&measures)?)],
+            )?);
+        }
+        self.fill(
+            "exclusions.gap",
+            &[("year", &gap.year), ("why", &self.join(&parts)?)],
+        )
     }
 
     /// A message without placeholders.

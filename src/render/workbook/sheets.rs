@@ -326,10 +326,16 @@ impl<'a> Builder<'a> {
         let panel = self.ctx.panel;
         let mut members: Vec<(CountryId, Option<String>)> =
             panel.countries.iter().map(|&c| (c, None)).collect();
-        members.extend(panel.exclusions.iter().map(|e| {
-            let gaps: Vec<String> = e.gaps.iter().map(crate::panel::Gap::describe).collect();
-            (e.country, Some(gaps.join("; ")))
-        }));
+        let conc = &self.ctx.normalised.concordance;
+        let separator = self.labels.get("list_separator")?;
+        for e in &panel.exclusions {
+            let gaps: Vec<String> = e
+                .gaps
+                .iter()
+                .map(|g| crate::render::report::gap_reason(&self.labels.catalogue, conc, g))
+                .collect::<Result<_>>()?;
+            members.push((e.country, Some(gaps.join(&separator))));
+        }
         // Country ids follow the ISO3 order of the concordance.
         members.sort_by_key(|m| m.0);
         let (yes, no) = (self.labels.get("yes")?, self.labels.get("no")?);

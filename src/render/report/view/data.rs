@@ -119,7 +119,7 @@ impl Builder<'_> {
             let gaps: Vec<String> = e
                 .gaps
                 .iter()
-                .map(|g| self.gap_reason(g))
+                .map(|g| tx.gap_reason(g))
                 .collect::<Result<_>>()?;
             t.row(vec![
                 tx.country(e.country),
@@ -128,29 +128,5 @@ impl Builder<'_> {
             ]);
         }
         Ok(t.finish())
-    }
-
-    /// Why one survey of a country is unusable, in words (`2010: EGDI 0, HCI missing`).
-    fn gap_reason(&self, gap: &crate::panel::Gap) -> Result<String> {
-        let tx = &self.tx;
-        let mut parts = Vec::new();
-        if gap.absent {
-            parts.push(tx.get("exclusions.absent")?);
-        }
-        if gap.egdi_zero {
-            parts.push(tx.get("exclusions.egdi_zero")?);
-        }
-        if !gap.missing.is_empty() {
-            let measures: Vec<String> = gap
-                .missing
-                .iter()
-                .map(|&m| tx.measure(m))
-                .collect::<Result<_>>()?;
-            parts.push(tx.fill("exclusions.missing", &[("measures", &tx.list(&measures)?)])?);
-        }
-        tx.fill(
-            "exclusions.gap",
-            &[("year", &gap.year), ("why", &tx.join(&parts)?)],
-        )
     }
 }
