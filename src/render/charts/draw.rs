@@ -54,7 +54,7 @@ pub(crate) fn png(scene: &Scene) -> Result<Vec<u8>, String> {
         let mut encoder = png::Encoder::new(&mut bytes, w, h);
         encoder.set_color(png::ColorType::Rgb);
         encoder.set_depth(png::BitDepth::Eight);
-        encoder.set_compression(png::Compression::Best);
+        encoder.set_compression(png::Compression::Default);
         let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
         writer
             .write_image_data(&pixels)
