@@ -6,27 +6,27 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 /// The project root.
-pub fn root() -> PathBuf {
+pub(crate) fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// The bundled default input.
-pub fn bundled_input() -> PathBuf {
+pub(crate) fn bundled_input() -> PathBuf {
     root().join("input")
 }
 
 /// `../shared` beside the project (read-only data of the project).
-pub fn shared() -> PathBuf {
+pub(crate) fn shared() -> PathBuf {
     root().join("..").join("shared")
 }
 
 /// The expected CSVs of the bundled input.
-pub fn expected_dir() -> PathBuf {
+pub(crate) fn expected_dir() -> PathBuf {
     shared().join("fixtures/paper-panel/expected")
 }
 
 /// The real UN exports, or `None` (with the reason printed) when they are absent.
-pub fn real_data() -> Option<PathBuf> {
+pub(crate) fn real_data() -> Option<PathBuf> {
     let dir = shared().join("data/un-egov");
     if dir.is_dir() {
         Some(dir)
@@ -40,7 +40,7 @@ pub fn real_data() -> Option<PathBuf> {
 }
 
 /// A `shared` file, or `None` (with the reason printed) when absent.
-pub fn shared_file(rel: &str) -> Option<PathBuf> {
+pub(crate) fn shared_file(rel: &str) -> Option<PathBuf> {
     let p = shared().join(rel);
     if p.exists() {
         Some(p)
@@ -51,7 +51,7 @@ pub fn shared_file(rel: &str) -> Option<PathBuf> {
 }
 
 /// A fresh scratch folder that lives as long as the returned guard.
-pub fn scratch() -> tempfile::TempDir {
+pub(crate) fn scratch() -> tempfile::TempDir {
     tempfile::Builder::new()
         .prefix("egov-test-")
         .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
@@ -59,7 +59,7 @@ pub fn scratch() -> tempfile::TempDir {
 }
 
 /// Runs the binary with `args` in `cwd`, with a fixed `SOURCE_DATE_EPOCH` and no config file.
-pub fn run_bin(cwd: &Path, args: &[&str]) -> Output {
+pub(crate) fn run_bin(cwd: &Path, args: &[&str]) -> Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_egov-report"))
         .args(args)
         .current_dir(cwd)
@@ -71,17 +71,17 @@ pub fn run_bin(cwd: &Path, args: &[&str]) -> Output {
 }
 
 /// stderr as text.
-pub fn stderr(out: &Output) -> String {
+pub(crate) fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 /// stdout as text.
-pub fn stdout(out: &Output) -> String {
+pub(crate) fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// Every file under `dir` with its bytes, sorted by relative path.
-pub fn snapshot_dir(dir: &Path) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn snapshot_dir(dir: &Path) -> Vec<(String, Vec<u8>)> {
     fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
         let Ok(entries) = std::fs::read_dir(dir) else {
             return;
@@ -107,7 +107,7 @@ pub fn snapshot_dir(dir: &Path) -> Vec<(String, Vec<u8>)> {
 }
 
 /// Runs the pipeline on the bundled input into a fresh output folder; returns (guard, output).
-pub fn run_bundled(extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
+pub(crate) fn run_bundled(extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
     let dir = scratch();
     let out = dir.path().join("output");
     let input = bundled_input();
