@@ -8,8 +8,8 @@ mod ingest;
 mod analysis;
 // Stage 5: workbook, figures, reports, manifest, determinism, atomic output.
 mod outputs;
-mod outputs_charts;
 // The command line: exit codes, --json, --check, configuration.
 mod cli;
 // Hostile input: every corpus case fails cleanly, naming the place, leaving output untouched.
 mod hostile;
+mod outputs_charts;
