@@ -3,7 +3,7 @@
 //! Consumes the [`FigureSeries`] of the analysis and the charts catalogue; produces one line per
 //! country over the survey years, the focus country emphasised, with a legend and end-value
 //! labels that never overlap (`layout` measures every text with the embedded font). SVG and PNG
-//! come from the same [`layout::Scene`] and are byte-identical across runs. Recomputes nothing.
+//! come from the same laid-out scene and are byte-identical across runs. Recomputes nothing.
 
 mod draw;
 mod font;

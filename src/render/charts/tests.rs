@@ -1,3 +1,6 @@
+//! Unit tests of the figures: font coverage, layout invariants (never two labels on top of each
+//! other, whatever the data), drawing determinism.
+
 use proptest::prelude::*;
 
 use super::font::{self, Metrics};
