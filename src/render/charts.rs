@@ -1,9 +1,24 @@
-//! Placeholder: filled in by its owner.
+//! Figures 1-4: `figures/figureN.svg` and `figures/figureN.png`.
+//!
+//! Consumes the [`FigureSeries`] of the analysis and the charts catalogue; produces one line per
+//! country over the survey years, the focus country emphasised, with a legend and end-value
+//! labels that never overlap (`layout` measures every text with the embedded font). SVG and PNG
+//! come from the same laid-out scene and are byte-identical across runs. Recomputes nothing.
+
+mod draw;
+mod font;
+mod layout;
+#[cfg(test)]
+mod tests;
+
+use rayon::prelude::*;
 
 use super::i18n::Catalogue;
 use super::{Artifact, RenderContext, Renderer};
 use crate::analysis::beyond::FigureSeries;
-use crate::error::Result;
+use crate::error::{Error, Result};
+
+use layout::{FigureText, Scene, Series};
 
 /// The charts renderer: `figures/figure1..4.svg` and `.png`.
 pub struct Charts;
@@ -13,14 +28,13 @@ pub struct Charts;
 /// # Errors
 /// [`crate::error::Error::Render`] naming the figure.
 pub fn figure_svg(
-    _ctx: &RenderContext<'_>,
-    _catalogue: &Catalogue,
+    ctx: &RenderContext<'_>,
+    catalogue: &Catalogue,
     figure: &FigureSeries,
 ) -> Result<String> {
-    Ok(format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"><title>figure {}</title></svg>",
-        figure.number
-    ))
+    let output = format!("figures/figure{}.svg", figure.number);
+    let scene = scene(ctx, catalogue, figure, &output)?;
+    draw::svg(&scene).map_err(|message| Error::Render { output, message })
 }
 
 impl Renderer for Charts {
@@ -28,7 +42,144 @@ impl Renderer for Charts {
         "charts"
     }
 
-    fn render(&self, _ctx: &RenderContext<'_>) -> Result<Vec<Artifact>> {
-        Ok(Vec::new())
+    fn render(&self, ctx: &RenderContext<'_>) -> Result<Vec<Artifact>> {
+        let catalogue = Catalogue::load(ctx.config.lang, ctx.config.templates.as_deref())?;
+        // The font registry is global: fill it before the figures are drawn in parallel.
+        register_font("figures")?;
+        let figures: Vec<Result<Vec<Artifact>>> = ctx
+            .results
+            .figures
+            .par_iter()
+            .map(|figure| render_figure(ctx, &catalogue, figure))
+            .collect();
+        let mut artifacts = Vec::new();
+        for figure in figures {
+            artifacts.extend(figure?);
+        }
+        Ok(artifacts)
     }
+}
+
+fn render_figure(
+    ctx: &RenderContext<'_>,
+    catalogue: &Catalogue,
+    figure: &FigureSeries,
+) -> Result<Vec<Artifact>> {
+    let svg_path = format!("figures/figure{}.svg", figure.number);
+    let png_path = format!("figures/figure{}.png", figure.number);
+    let scene = scene(ctx, catalogue, figure, &svg_path)?;
+    let svg = draw::svg(&scene).map_err(|message| Error::Render {
+        output: svg_path.clone(),
+        message,
+    })?;
+    let png = draw::png(&scene).map_err(|message| Error::Render {
+        output: png_path.clone(),
+        message,
+    })?;
+    Ok(vec![
+        Artifact::text(svg_path, svg),
+        Artifact {
+            path: png_path,
+            bytes: png,
+        },
+    ])
+}
+
+fn register_font(output: &str) -> Result<()> {
+    font::register().map_err(|message| Error::Render {
+        output: output.to_string(),
+        message,
+    })
+}
+
+/// Lays a figure out in the catalogue's language.
+fn scene(
+    ctx: &RenderContext<'_>,
+    catalogue: &Catalogue,
+    figure: &FigureSeries,
+    output: &str,
+) -> Result<Scene> {
+    register_font(output)?;
+    let concordance = &ctx.normalised.concordance;
+    let names: Vec<&str> = figure
+        .countries
+        .iter()
+        .map(|&id| catalogue.country_name(concordance.get(id)))
+        .collect();
+    let text = figure_text(catalogue, figure, &names)?;
+    let last = figure.years.len().saturating_sub(1);
+    let mut series = Vec::with_capacity(names.len());
+    for (column, name) in names.iter().enumerate() {
+        let values: Vec<Option<f64>> = figure
+            .values
+            .iter()
+            .map(|row| row.get(column).copied().flatten().filter(|v| v.is_finite()))
+            .collect();
+        let end = values.iter().rposition(Option::is_some);
+        let end_label = match end {
+            Some(c) => {
+                let value = format_value(values[c].unwrap_or_default());
+                let label = if c == last {
+                    value
+                } else {
+                    let year = figure.years[c].to_string();
+                    catalogue.fill("value.earlier", &[("value", &value), ("year", &year)])?
+                };
+                Some((c, label))
+            }
+            None => None,
+        };
+        let name = if end.is_some() {
+            (*name).to_string()
+        } else {
+            catalogue.fill("legend.no_data", &[("country", name)])?
+        };
+        series.push(Series {
+            name,
+            values,
+            end_label,
+            emphasised: column + 1 == names.len(),
+        });
+    }
+    Ok(layout::lay_out(&text, &series, font::Metrics::embedded()))
+}
+
+/// Title, axis titles and year labels of a figure.
+fn figure_text(catalogue: &Catalogue, figure: &FigureSeries, names: &[&str]) -> Result<FigureText> {
+    let key = figure.measure.key();
+    let first = figure.years.first().map(ToString::to_string);
+    let last = figure.years.last().map(ToString::to_string);
+    let title = catalogue.fill(
+        "figure.title",
+        &[
+            ("number", &figure.number.to_string()),
+            ("measure", catalogue.get(&format!("measure.{key}"))?),
+            ("countries", &join_names(catalogue, names)?),
+            ("first", first.as_deref().unwrap_or_default()),
+            ("last", last.as_deref().unwrap_or_default()),
+        ],
+    )?;
+    Ok(FigureText {
+        title,
+        y_title: catalogue.get(&format!("axis.{key}"))?.to_string(),
+        x_title: catalogue.get("axis.year")?.to_string(),
+        missing_note: catalogue.get("note.missing")?.to_string(),
+        categories: figure.years.iter().map(ToString::to_string).collect(),
+    })
+}
+
+/// "A, B, C and D" in the catalogue's words.
+fn join_names(catalogue: &Catalogue, names: &[&str]) -> Result<String> {
+    let separator = catalogue.get("list.separator")?;
+    let last = catalogue.get("list.last")?;
+    Ok(match names {
+        [] => String::new(),
+        [only] => (*only).to_string(),
+        [init @ .., tail] => format!("{}{last}{tail}", init.join(separator)),
+    })
+}
+
+/// An index value as the surveys publish it: four decimals.
+fn format_value(v: f64) -> String {
+    format!("{v:.4}")
 }

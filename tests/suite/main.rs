@@ -14,3 +14,4 @@ mod outputs_workbook;
 mod cli;
 // Hostile input: every corpus case fails cleanly, naming the place, leaving output untouched.
 mod hostile;
+mod outputs_charts;
