@@ -48,8 +48,8 @@ pub(super) fn read_csv(name: &Path, bytes: &[u8]) -> Result<RawTable> {
                 let end = usize::try_from(reader.position().byte())
                     .unwrap_or(bytes.len())
                     .clamp(start, bytes.len());
-                let line = number + count_newlines(&bytes[counted_to..start]);
-                number = line + count_newlines(&bytes[start..end]);
+                let line = number.saturating_add(count_newlines(&bytes[counted_to..start]));
+                number = line.saturating_add(count_newlines(&bytes[start..end]));
                 counted_to = end;
                 if record.iter().all(|f| f.trim().is_empty()) {
                     continue;
