@@ -374,3 +374,23 @@ fn every_fixture_folder_has_a_test() {
     used.sort();
     assert_eq!(folders, used);
 }
+
+// Fuzz regressions: inputs that broke an invariant of a fuzz target (see `fuzz/README.md`).
+
+/// Rows of a raw table are numbered 1, 2, ... in increasing order, as a spreadsheet shows them.
+fn assert_rows_increase(table: &egov_report::ingest::RawTable) {
+    let numbers: Vec<u32> = table.rows.iter().map(|r| r.number).collect();
+    assert!(numbers.windows(2).all(|w| w[0] < w[1]), "{numbers:?}");
+}
+
+// See: fuzz crash csv_reader (crash-ab08545e): a lone `\r` ends a record for the CSV reader but
+// was not counted as a line end, so two records were both reported as row 4.
+#[test]
+fn records_after_a_lone_carriage_return_get_their_own_row_number() {
+    let input = b"Coountry Name,Region\r\nAlbania,Europe\r\nChina,Asia\r\nGermany,Europa\runtry \
+                  Name,Region\r\nAlbania,Europe\r\nChina,Asia\r\nGermany,Europa\r\n";
+    let table = egov_report::ingest::read_csv_bytes(Path::new("fuzz-2018.csv"), input).unwrap();
+    assert_rows_increase(&table);
+    let numbers: Vec<u32> = table.rows.iter().map(|r| r.number).collect();
+    assert_eq!(numbers, [1, 2, 3, 4, 5, 6, 7, 8]);
+}
