@@ -138,6 +138,20 @@ pub enum Error {
         table: TableRef,
     },
 
+    /// A survey table (country and measure columns) holds no value below its header.
+    #[error(
+        "{table} holds no values: {}\nhint: fill the table in or take it out of the input",
+        empty_table_detail(*header_row, *rows)
+    )]
+    SurveyTableEmpty {
+        /// The table.
+        table: TableRef,
+        /// The header row (1-based).
+        header_row: u32,
+        /// Rows below the header (none of them has a value).
+        rows: usize,
+    },
+
     /// A year cell cannot be read as a survey year.
     #[error("{at}: `{text}` is not a survey year (2001-2099)")]
     YearUnparseable {
@@ -317,6 +331,14 @@ pub enum Error {
         /// The cause.
         message: String,
     },
+}
+
+fn empty_table_detail(header_row: u32, rows: usize) -> String {
+    match rows {
+        0 => format!("no row follows its header (row {header_row})"),
+        1 => format!("the row below its header (row {header_row}) has only missing values"),
+        n => format!("the {n} rows below its header (row {header_row}) have only missing values"),
+    }
 }
 
 fn list(errors: &[Error]) -> String {

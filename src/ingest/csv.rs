@@ -48,8 +48,8 @@ pub(super) fn read_csv(name: &Path, bytes: &[u8]) -> Result<RawTable> {
                 let end = usize::try_from(reader.position().byte())
                     .unwrap_or(bytes.len())
                     .clamp(start, bytes.len());
-                let line = number + count_newlines(&bytes[counted_to..start]);
-                number = line + count_newlines(&bytes[start..end]);
+                let line = number.saturating_add(count_line_ends(bytes, counted_to..start));
+                number = line.saturating_add(count_line_ends(bytes, start..end));
                 counted_to = end;
                 if record.iter().all(|f| f.trim().is_empty()) {
                     continue;
@@ -81,8 +81,13 @@ pub(super) fn read_csv(name: &Path, bytes: &[u8]) -> Result<RawTable> {
     Ok(RawTable { table, rows })
 }
 
-fn count_newlines(bytes: &[u8]) -> u32 {
-    u32::try_from(bytes.iter().filter(|&&b| b == b'\n').count()).unwrap_or(u32::MAX)
+/// Line ends in `bytes[range]` as the CSV reader (and a spreadsheet) splits lines: `\r\n`, `\n`
+/// or a lone `\r` (old Mac files). A `\r` at the end of the range whose `\n` lies just past it is
+/// left for the next range to count.
+fn count_line_ends(bytes: &[u8], range: std::ops::Range<usize>) -> u32 {
+    let lone_cr = |i: usize| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
+    let count = range.filter(|&i| bytes[i] == b'\n' || lone_cr(i)).count();
+    u32::try_from(count).unwrap_or(u32::MAX)
 }
 
 /// Checks the encoding and strips a UTF-8 byte-order mark.
@@ -197,6 +202,14 @@ mod tests {
         let t = read(b"a,b\r\n1,\"x\r\ny\"\r\n\r\n2,z\r\n").unwrap();
         let numbers: Vec<u32> = t.rows.iter().map(|r| r.number).collect();
         assert_eq!(numbers, [1, 2, 5]);
+    }
+
+    // See: fuzz crash csv_reader (two records of a CR-only file got the same row number).
+    #[test]
+    fn lone_carriage_returns_end_lines_as_the_reader_splits_them() {
+        let t = read(b"a,b\r1,2\r\r3,4\r\n5,6\n\r7,8").unwrap();
+        let numbers: Vec<u32> = t.rows.iter().map(|r| r.number).collect();
+        assert_eq!(numbers, [1, 2, 4, 5, 7]);
     }
 
     #[test]

@@ -241,7 +241,7 @@ fn read_file(name: &str, path: &Path) -> Result<FileRead> {
             Ok((file, vec![table], Vec::new(), None))
         }
         FileKind::Workbook => {
-            let (tables, diagnostics) = workbook::read_workbook(&display, path, bytes)?;
+            let (tables, diagnostics) = workbook::read_workbook(&display, bytes)?;
             Ok((file, tables, diagnostics, None))
         }
         FileKind::Skipped => {
@@ -249,6 +249,34 @@ fn read_file(name: &str, path: &Path) -> Result<FileRead> {
             Ok((file, Vec::new(), Vec::new(), text))
         }
     }
+}
+
+/// Reads the bytes of one CSV file into a raw table, exactly as [`read_inputs`] reads a `.csv`
+/// input. `name` is the file's name as messages show it; nothing is read from disk.
+///
+/// This is the entry point of the `csv_reader` fuzz target.
+///
+/// # Errors
+/// [`Error::FileEmpty`], [`Error::FileEncoding`] (naming the encoding found) and
+/// [`Error::CsvMalformed`].
+pub fn read_csv_bytes(name: &Path, bytes: &[u8]) -> Result<RawTable> {
+    csv::read_csv(name, bytes)
+}
+
+/// Reads the bytes of one workbook into one raw table per non-empty sheet, exactly as
+/// [`read_inputs`] reads a workbook input; the extension of `name` (`xlsx`, `xlsm`, `xlsb`, `xls`,
+/// `ods`) picks the format. Empty sheets come back as warnings. Nothing is read from disk.
+///
+/// This is the entry point of the `workbook_reader` fuzz target.
+///
+/// # Errors
+/// [`Error::FileEmpty`], [`Error::WorkbookUnreadable`], [`Error::SheetUnreadable`] and
+/// [`Error::SheetTooLarge`].
+pub fn read_workbook_bytes(
+    name: &Path,
+    bytes: Vec<u8>,
+) -> Result<(Vec<RawTable>, Vec<Diagnostic>)> {
+    workbook::read_workbook(name, bytes)
 }
 
 /// Reads a CSV of extra entities (`code,name,region`) that the concordance should accept.

@@ -287,7 +287,8 @@ impl Normalised {
 /// [`Error::YearUnparseable`], [`Error::YearConflict`], [`Error::CountryUnknown`],
 /// [`Error::CountryEmpty`], [`Error::CountryMismatch`], [`Error::CountryDuplicated`],
 /// [`Error::ValueNotNumeric`], [`Error::ValueOutOfRange`], [`Error::RegionUnknown`],
-/// [`Error::SourcesConflict`].
+/// [`Error::SourcesConflict`], and [`Error::SurveyTableEmpty`] for a survey table without a
+/// single value.
 pub fn normalise(ingested: &Ingested, concordance: Arc<Concordance>) -> Result<Normalised> {
     let outcomes: Vec<TableOutcome> = ingested
         .tables
@@ -746,6 +747,15 @@ fn read_table(raw: &RawTable, concordance: &Concordance) -> TableOutcome {
                 }
             }
         }
+    }
+    // A survey table that yields nothing is most likely a truncated or unfinished export; running
+    // without it would silently change the survey years and the panel.
+    if shape != TableShape::CountryReference && out.facts.is_empty() && out.errors.is_empty() {
+        out.errors.push(Error::SurveyTableEmpty {
+            table: (*raw.table).clone(),
+            header_row: raw.rows[layout.header_index].number,
+            rows: raw.rows.len() - layout.header_index - 1,
+        });
     }
     for (name, source) in unknown_measures {
         out.diagnostics.push(Diagnostic::warning(

@@ -1,6 +1,6 @@
 //! Shared helpers: paths to the bundled and shared data, running the binary in a scratch folder.
 
-#![allow(dead_code)]
+#![allow(dead_code, unreachable_pub)]
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
