@@ -392,14 +392,24 @@ pub fn normalise(ingested: &Ingested, concordance: Arc<Concordance>) -> Result<N
 /// Sorts the facts of all tables and merges duplicates: equal values (within
 /// [`EQUAL_TOLERANCE`]) keep the first source in path order; different values are errors.
 fn merge_facts(
-    mut pending: Vec<(FactKey, Fact)>,
+    pending: Vec<(FactKey, Fact)>,
     concordance: &Concordance,
     errors: &mut Vec<Error>,
 ) -> FactTable {
-    // Stable sort: among equal keys the input (path) order is kept.
-    pending.sort_by_key(|a| a.0);
-    let mut entries: Vec<(FactKey, Fact)> = Vec::with_capacity(pending.len());
-    for (key, fact) in pending {
+    // Sort small (key, position) pairs rather than the facts themselves; the position breaks
+    // ties, so among equal keys the input (path) order is kept.
+    let mut order: Vec<(FactKey, u32)> = pending
+        .iter()
+        .enumerate()
+        .map(|(i, (k, _))| (*k, u32::try_from(i).expect("fewer than 4 billion facts")))
+        .collect();
+    order.par_sort_unstable();
+    let mut facts: Vec<Option<Fact>> = pending.into_iter().map(|(_, f)| Some(f)).collect();
+    let mut entries: Vec<(FactKey, Fact)> = Vec::with_capacity(facts.len());
+    for (key, i) in order {
+        let fact = facts[i as usize]
+            .take()
+            .expect("each position is taken once");
         if let Some((last_key, last)) = entries.last()
             && *last_key == key
         {

@@ -14,6 +14,8 @@ use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Workbook as XlsxWorkbook, Worksheet, XlsxError,
 };
 
+use rayon::prelude::*;
+
 use self::layout::{Captions, Cell, Formats, TableSheet};
 use super::i18n::Catalogue;
 use super::tables::number;
@@ -503,9 +505,18 @@ fn build(ctx: &RenderContext<'_>) -> Result<Vec<u8>> {
     workbook.set_zip_compression_level(1);
     workbook.set_properties(&properties(ctx, &labels)?);
     write_cover(workbook.add_worksheet(), &formats, &cover_name, &cover).map_err(render_error)?;
-    for sheet in &tables {
-        layout::write_table_sheet(workbook.add_worksheet(), &formats, &captions, sheet)
-            .map_err(|e| render_error(format!("sheet `{}`: {e}", sheet.name)))?;
+    // Sheets are independent: they are filled in parallel, then added in their order.
+    let sheets: Vec<Result<Worksheet>> = tables
+        .par_iter()
+        .map(|sheet| {
+            let mut ws = Worksheet::new();
+            layout::write_table_sheet(&mut ws, &formats, &captions, sheet)
+                .map_err(|e| render_error(format!("sheet `{}`: {e}", sheet.name)))?;
+            Ok(ws)
+        })
+        .collect();
+    for ws in sheets {
+        workbook.push_worksheet(ws?);
     }
     workbook.save_to_buffer().map_err(render_error)
 }
