@@ -13,6 +13,10 @@ use egov_report::normalise::country::Concordance;
 use egov_report::render::RenderContext;
 use egov_report::{Mode, no_progress};
 
+// The same allocator as the binary, so that the numbers are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn bundled() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("input")
 }
@@ -83,23 +87,26 @@ fn stages(c: &mut Criterion) {
     g.finish();
 }
 
-fn analysis_threads(c: &mut Criterion) {
+/// A synthetic input of `entities` x 30 surveys (CSV) and its configuration.
+fn synthetic(entities: usize) -> (tempfile::TempDir, Config) {
     let tmp = tempfile::tempdir().unwrap();
-    egov_report::synth::write(
-        &egov_report::synth::SynthSpec {
-            entities: 10_000,
-            surveys: 30,
-            xlsx: false,
-            seed: 1,
-        },
-        tmp.path(),
-    )
-    .unwrap();
+    let spec = egov_report::synth::SynthSpec {
+        entities,
+        surveys: 30,
+        xlsx: false,
+        seed: 1,
+    };
+    egov_report::synth::write(&spec, tmp.path()).unwrap();
     let overrides = egov_report::config::Overrides {
         output: Some(tmp.path().join("output")),
         ..Default::default()
     };
     let config = Config::resolve(&overrides, tmp.path(), None).unwrap();
+    (tmp, config)
+}
+
+fn analysis_threads(c: &mut Criterion) {
+    let (_tmp, config) = synthetic(10_000);
     let prepared = egov_report::prepare(&config, &no_progress).unwrap();
     let settings = egov_report::analysis::settings(
         &prepared.normalised,
@@ -131,22 +138,7 @@ fn scaling(c: &mut Criterion) {
     let mut g = c.benchmark_group("scaling_end_to_end_30_surveys");
     g.sample_size(10).measurement_time(Duration::from_secs(20));
     for entities in [2_500, 5_000, 10_000, 20_000] {
-        let tmp = tempfile::tempdir().unwrap();
-        egov_report::synth::write(
-            &egov_report::synth::SynthSpec {
-                entities,
-                surveys: 30,
-                xlsx: false,
-                seed: 1,
-            },
-            tmp.path(),
-        )
-        .unwrap();
-        let overrides = egov_report::config::Overrides {
-            output: Some(tmp.path().join("output")),
-            ..Default::default()
-        };
-        let config = Config::resolve(&overrides, tmp.path(), None).unwrap();
+        let (_tmp, config) = synthetic(entities);
         g.bench_with_input(BenchmarkId::from_parameter(entities), &entities, |b, _| {
             b.iter(|| egov_report::run(&config, Mode::Write, &no_progress).unwrap());
         });

@@ -1,6 +1,7 @@
 //! What goes beyond the paper (SPEC section 5): transition matrices, gaps, regions; and the
 //! figure series. Pure functions of the panel and facts.
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::levels::{Level, LevelRule};
@@ -73,24 +74,28 @@ pub struct Transition {
 /// Transition matrices for EGDI, OSI, TII and HCI between every pair of consecutive surveys.
 pub fn transitions(panel: &Panel, rule: &LevelRule) -> Vec<Transition> {
     let col = |l: Level| 3 - usize::from(l.rank());
-    let mut out = Vec::new();
-    for measure in Measure::INDICES {
-        for y in 1..panel.years.len() {
+    let pairs: Vec<(Measure, usize)> = Measure::INDICES
+        .into_iter()
+        .flat_map(|m| (1..panel.years.len()).map(move |y| (m, y)))
+        .collect();
+    // Each matrix is an integer count, so computing them in parallel cannot change a result.
+    pairs
+        .par_iter()
+        .map(|&(measure, y)| {
             let mut counts = [[0usize; 4]; 4];
             for c in 0..panel.len() {
                 let a = rule.classify(panel.value(c, y - 1, measure));
                 let b = rule.classify(panel.value(c, y, measure));
                 counts[col(a)][col(b)] += 1;
             }
-            out.push(Transition {
+            Transition {
                 measure,
                 from: panel.years[y - 1],
                 to: panel.years[y],
                 counts,
-            });
-        }
-    }
-    out
+            }
+        })
+        .collect()
 }
 
 /// The focus country's gap to one benchmark (or to the benchmark mean) for one measure and year.

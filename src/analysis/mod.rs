@@ -99,11 +99,10 @@ enum Job {
     Transitions,
     Gaps,
     Regions,
-    Weighted,
     Findings,
 }
 
-const PLAN: [Job; 15] = [
+const PLAN: [Job; 14] = [
     Job::Table1,
     Job::Table2,
     Job::Table3,
@@ -117,7 +116,6 @@ const PLAN: [Job; 15] = [
     Job::Transitions,
     Job::Gaps,
     Job::Regions,
-    Job::Weighted,
     Job::Findings,
 ];
 
@@ -131,8 +129,7 @@ enum Output {
     Transitions(Vec<Transition>),
     Gaps(Vec<Gap>),
     Regions(Vec<RegionRow>),
-    Weighted(Vec<WeightedCheck>),
-    Findings(Vec<Finding>),
+    Findings(Vec<Finding>, Vec<WeightedCheck>),
 }
 
 fn run_job(job: Job, normalised: &Normalised, panel: &Panel, settings: &Settings) -> Output {
@@ -165,8 +162,12 @@ fn run_job(job: Job, normalised: &Normalised, panel: &Panel, settings: &Settings
             &settings.benchmarks,
         )),
         Job::Regions => Output::Regions(beyond::regions(normalised, panel)),
-        Job::Weighted => Output::Weighted(quality::weighted_checks(panel)),
-        Job::Findings => Output::Findings(quality::findings(normalised, panel, rule)),
+        Job::Findings => {
+            // The findings name the weighted surveys, so both come from one job.
+            let weighted = quality::weighted_checks(panel);
+            let findings = quality::findings(normalised, panel, rule, &weighted);
+            Output::Findings(findings, weighted)
+        }
     }
 }
 
@@ -221,8 +222,10 @@ pub fn analyse(normalised: &Normalised, panel: &Panel, settings: &Settings) -> R
             Output::Transitions(t) => results.transitions = t,
             Output::Gaps(g) => results.gaps = g,
             Output::Regions(r) => results.regions = r,
-            Output::Weighted(w) => results.weighted = w,
-            Output::Findings(f) => results.findings = f,
+            Output::Findings(f, w) => {
+                results.findings = f;
+                results.weighted = w;
+            }
         }
     }
     results

@@ -3,6 +3,7 @@
 //! Exclusions, aliases, region notes, values exactly on a level boundary, and surveys whose
 //! OSI, TII and HCI look like weighted contributions (their sum is about EGDI, not 3 x EGDI).
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::levels::{Level, LevelRule};
@@ -84,7 +85,7 @@ pub struct WeightedCheck {
 pub fn weighted_checks(panel: &Panel) -> Vec<WeightedCheck> {
     panel
         .years
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(y, &year)| {
             let mut ratios: Vec<f64> = (0..panel.len())
@@ -116,7 +117,14 @@ pub fn weighted_checks(panel: &Panel) -> Vec<WeightedCheck> {
 }
 
 /// Every finding, in the order: weighted surveys, exclusions, boundary values, aliases, regions.
-pub fn findings(normalised: &Normalised, panel: &Panel, rule: &LevelRule) -> Vec<Finding> {
+///
+/// `weighted` is the result of [`weighted_checks`] for the same panel.
+pub fn findings(
+    normalised: &Normalised,
+    panel: &Panel,
+    rule: &LevelRule,
+    weighted: &[WeightedCheck],
+) -> Vec<Finding> {
     let mut out = Vec::new();
     let blank = |kind| Finding {
         kind,
@@ -127,7 +135,7 @@ pub fn findings(normalised: &Normalised, panel: &Panel, rule: &LevelRule) -> Vec
         level: None,
         detail: String::new(),
     };
-    for check in weighted_checks(panel).into_iter().filter(|c| c.weighted) {
+    for check in weighted.iter().filter(|c| c.weighted) {
         out.push(Finding {
             year: Some(check.year),
             value: Some(check.median_ratio),
@@ -152,30 +160,34 @@ pub fn findings(normalised: &Normalised, panel: &Panel, rule: &LevelRule) -> Vec
             ..blank(FindingKind::Excluded)
         });
     }
-    for (c, &country) in panel.countries.iter().enumerate() {
-        for (y, &year) in panel.years.iter().enumerate() {
-            for measure in Measure::INDICES {
-                let v = panel.value(c, y, measure);
-                if let Some(t) = rule.boundary_of(v) {
-                    out.push(boundary(country, year, measure, v, t, rule.classify(v)));
+    // The one scan over every country and survey: split over the countries in parallel; an
+    // indexed collect keeps the country order.
+    let boundaries: Vec<Vec<Finding>> = panel
+        .countries
+        .par_iter()
+        .enumerate()
+        .map(|(c, &country)| {
+            let mut found = Vec::new();
+            for (y, &year) in panel.years.iter().enumerate() {
+                for measure in Measure::INDICES {
+                    let v = panel.value(c, y, measure);
+                    if let Some(t) = rule.boundary_of(v) {
+                        found.push(boundary(country, year, measure, v, t, rule.classify(v)));
+                    }
+                }
+                for stage in Measure::STAGES {
+                    if let Some(v) = normalised.facts.value(country, year, stage)
+                        && let Some(t) = rule.boundary_of(v / 100.0)
+                    {
+                        let level = rule.classify(v / 100.0);
+                        found.push(boundary(country, year, stage, v, t * 100.0, level));
+                    }
                 }
             }
-            for stage in Measure::STAGES {
-                if let Some(v) = normalised.facts.value(country, year, stage)
-                    && let Some(t) = rule.boundary_of(v / 100.0)
-                {
-                    out.push(boundary(
-                        country,
-                        year,
-                        stage,
-                        v,
-                        t * 100.0,
-                        rule.classify(v / 100.0),
-                    ));
-                }
-            }
-        }
-    }
+            found
+        })
+        .collect();
+    out.extend(boundaries.into_iter().flatten());
     for a in &normalised.aliases {
         out.push(Finding {
             country: Some(a.country),

@@ -107,43 +107,36 @@ fn unreadable(file: &str, e: impl std::fmt::Display) -> Error {
     }
 }
 
-fn read_xlsx(file: &str, bytes: Vec<u8>) -> Result<Vec<RawTable>> {
-    let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| unreadable(file, e))?;
-    let mut tables = Vec::new();
-    for sheet in workbook.sheet_names() {
-        let table = sheet_ref(file, &sheet);
-        let sheet_error = |e: &dyn std::fmt::Display| sheet_unreadable(&table, e);
-        let mut reader = workbook
-            .worksheet_cells_reader(&sheet)
-            .map_err(|e| sheet_error(&e))?;
-        let mut grid = SparseGrid::default();
-        while let Some(cell) = reader.next_cell().map_err(|e| sheet_error(&e))? {
-            let (row, col) = cell.get_position();
-            grid.put(&table, row, col, convert_ref(cell.get_value()))?;
+/// Streams every sheet of an xlsx or xlsb workbook cell by cell. The two readers have the same
+/// API on different types (no shared trait), hence a macro rather than a generic function.
+macro_rules! stream_sheets {
+    ($workbook:expr, $file:expr) => {{
+        let mut workbook = $workbook.map_err(|e| unreadable($file, e))?;
+        let mut tables = Vec::new();
+        for sheet in workbook.sheet_names() {
+            let table = sheet_ref($file, &sheet);
+            let sheet_error = |e: &dyn std::fmt::Display| sheet_unreadable(&table, e);
+            let mut reader = workbook
+                .worksheet_cells_reader(&sheet)
+                .map_err(|e| sheet_error(&e))?;
+            let mut grid = SparseGrid::default();
+            while let Some(cell) = reader.next_cell().map_err(|e| sheet_error(&e))? {
+                let (row, col) = cell.get_position();
+                grid.put(&table, row, col, convert_ref(cell.get_value()))?;
+            }
+            tables.push(grid.into_table(table));
         }
-        tables.push(grid.into_table(table));
-    }
-    Ok(tables)
+        Ok(tables)
+    }};
+}
+
+fn read_xlsx(file: &str, bytes: Vec<u8>) -> Result<Vec<RawTable>> {
+    stream_sheets!(Xlsx::<_>::new(Cursor::new(bytes)), file)
 }
 
 /// xlsb sheets are streamed like xlsx ones: calamine's dense range has the same huge-range abort.
 fn read_xlsb(file: &str, bytes: Vec<u8>) -> Result<Vec<RawTable>> {
-    let mut workbook: Xlsb<_> = Xlsb::new(Cursor::new(bytes)).map_err(|e| unreadable(file, e))?;
-    let mut tables = Vec::new();
-    for sheet in workbook.sheet_names() {
-        let table = sheet_ref(file, &sheet);
-        let sheet_error = |e: &dyn std::fmt::Display| sheet_unreadable(&table, e);
-        let mut reader = workbook
-            .worksheet_cells_reader(&sheet)
-            .map_err(|e| sheet_error(&e))?;
-        let mut grid = SparseGrid::default();
-        while let Some(cell) = reader.next_cell().map_err(|e| sheet_error(&e))? {
-            let (row, col) = cell.get_position();
-            grid.put(&table, row, col, convert_ref(cell.get_value()))?;
-        }
-        tables.push(grid.into_table(table));
-    }
-    Ok(tables)
+    stream_sheets!(Xlsb::<_>::new(Cursor::new(bytes)), file)
 }
 
 fn sheet_ref(file: &str, sheet: &str) -> Arc<TableRef> {
