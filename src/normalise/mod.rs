@@ -392,42 +392,32 @@ pub fn normalise(ingested: &Ingested, concordance: Arc<Concordance>) -> Result<N
 /// Sorts the facts of all tables and merges duplicates: equal values (within
 /// [`EQUAL_TOLERANCE`]) keep the first source in path order; different values are errors.
 fn merge_facts(
-    pending: Vec<(FactKey, Fact)>,
+    mut pending: Vec<(FactKey, Fact)>,
     concordance: &Concordance,
     errors: &mut Vec<Error>,
 ) -> FactTable {
-    // Sort small (key, position) pairs rather than the facts themselves; the position breaks
-    // ties, so among equal keys the input (path) order is kept.
-    let mut order: Vec<(FactKey, u32)> = pending
-        .iter()
-        .enumerate()
-        .map(|(i, (k, _))| (*k, u32::try_from(i).expect("fewer than 4 billion facts")))
-        .collect();
-    order.par_sort_unstable();
-    let mut facts: Vec<Option<Fact>> = pending.into_iter().map(|(_, f)| Some(f)).collect();
-    let mut entries: Vec<(FactKey, Fact)> = Vec::with_capacity(facts.len());
-    for (key, i) in order {
-        let fact = facts[i as usize]
-            .take()
-            .expect("each position is taken once");
-        if let Some((last_key, last)) = entries.last()
-            && *last_key == key
-        {
-            if (last.value - fact.value).abs() >= EQUAL_TOLERANCE && errors.len() < MAX_ERRORS {
-                errors.push(Error::SourcesConflict {
-                    country: concordance.get(key.0).name_en.clone(),
-                    year: key.1.to_string(),
-                    measure: key.2.key().to_string(),
-                    first: last.source.clone(),
-                    first_value: last.value,
-                    second: fact.source,
-                    second_value: fact.value,
-                });
-            }
-            continue;
+    // A stable sort in place: among equal keys the input (path) order is kept, and no second
+    // copy of the facts is made (they are most of the memory on large inputs).
+    pending.par_sort_by_key(|(k, _)| *k);
+    let mut entries = pending;
+    entries.dedup_by(|(key, fact), (last_key, last)| {
+        if key != last_key {
+            return false;
         }
-        entries.push((key, fact));
-    }
+        if (last.value - fact.value).abs() >= EQUAL_TOLERANCE && errors.len() < MAX_ERRORS {
+            errors.push(Error::SourcesConflict {
+                country: concordance.get(key.0).name_en.clone(),
+                year: key.1.to_string(),
+                measure: key.2.key().to_string(),
+                first: last.source.clone(),
+                first_value: last.value,
+                second: fact.source.clone(),
+                second_value: fact.value,
+            });
+        }
+        true
+    });
+    entries.shrink_to_fit();
     FactTable::from_sorted(entries)
 }
 

@@ -74,7 +74,7 @@ pub fn manifest(ctx: &RenderContext<'_>, artifacts: &[Artifact], timings: &[Timi
         outputs,
         counts: Counts {
             input_files: ctx.ingested.files.len(),
-            tables_read: ctx.ingested.tables.len(),
+            tables_read: ctx.normalised.tables.len(),
             facts: ctx.normalised.facts.len(),
             surveys: ctx.panel.years.len(),
             countries_in_input: ctx.panel.len() + ctx.panel.exclusions.len(),
