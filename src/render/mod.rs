@@ -22,6 +22,13 @@ use crate::ingest::Ingested;
 use crate::normalise::Normalised;
 use crate::panel::Panel;
 
+/// Series colours of the figures and of the workbook's charts, so that a country has the same
+/// colour in both: Okabe-Ito colours that stay apart under the common colour-vision
+/// deficiencies and are legible as text on white (sky blue and yellow are left out).
+pub(crate) const SERIES_COLOURS: [u32; 5] = [0x0072B2, 0x009E73, 0xCC79A7, 0x000000, 0xE69F00];
+/// The focus country's colour (Okabe-Ito vermillion).
+pub(crate) const FOCUS_COLOUR: u32 = 0xD55E00;
+
 /// Everything a renderer may look at.
 pub struct RenderContext<'a> {
     /// The effective configuration.

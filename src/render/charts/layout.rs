@@ -45,17 +45,19 @@ const MUTED_INK: Rgb = Rgb(0x40, 0x40, 0x40);
 const GRID: Rgb = Rgb(0xE3, 0xE3, 0xE3);
 const AXIS: Rgb = Rgb(0x59, 0x59, 0x59);
 
-/// The emphasised (focus) line: Okabe-Ito vermillion.
-const FOCUS_COLOUR: Rgb = Rgb(0xD5, 0x5E, 0x00);
-/// Benchmark lines: Okabe-Ito colours that stay apart under the common colour-vision
-/// deficiencies and are legible as text on white (sky blue and yellow are left out).
-const BENCHMARK_COLOURS: [Rgb; 5] = [
-    Rgb(0x00, 0x72, 0xB2),
-    Rgb(0x00, 0x9E, 0x73),
-    Rgb(0xCC, 0x79, 0xA7),
-    Rgb(0x00, 0x00, 0x00),
-    Rgb(0xE6, 0x9F, 0x00),
-];
+/// The emphasised (focus) line.
+const FOCUS_COLOUR: Rgb = Rgb::hex(crate::render::FOCUS_COLOUR);
+/// Benchmark lines, in the colours the workbook's charts use too.
+const BENCHMARK_COLOURS: [Rgb; 5] = {
+    let c = crate::render::SERIES_COLOURS;
+    [
+        Rgb::hex(c[0]),
+        Rgb::hex(c[1]),
+        Rgb::hex(c[2]),
+        Rgb::hex(c[3]),
+        Rgb::hex(c[4]),
+    ]
+};
 /// Benchmark markers, so that lines differ by more than colour.
 const BENCHMARK_SHAPES: [Shape; 4] = [
     Shape::Circle,
@@ -67,6 +69,14 @@ const BENCHMARK_SHAPES: [Shape; 4] = [
 /// An sRGB colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Rgb(pub(crate) u8, pub(crate) u8, pub(crate) u8);
+
+impl Rgb {
+    /// A colour from `0xRRGGBB`.
+    #[allow(clippy::cast_possible_truncation)]
+    const fn hex(rgb: u32) -> Self {
+        Rgb((rgb >> 16) as u8, (rgb >> 8) as u8, rgb as u8)
+    }
+}
 
 /// Which point of a label its `x` gives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -11,6 +11,9 @@ use rust_xlsxwriter::{
 };
 use unicode_width::UnicodeWidthStr;
 
+// Series colours, shared with the figures; the focus country always gets its own.
+use crate::render::{FOCUS_COLOUR, SERIES_COLOURS as PALETTE};
+
 /// Shown for a value that is not available (`[x]` in the UK statistics convention).
 pub(super) const MISSING: &str = "[x]";
 /// Shown for a cell that does not apply to its row (`[z]`).
@@ -26,10 +29,6 @@ const MAX_ALT_TEXT: usize = 255;
 /// Line widths (points) of the focus country and of the others in the figure charts.
 const FOCUS_LINE: f64 = 3.5;
 const OTHER_LINE: f64 = 1.5;
-/// Series colours (Okabe-Ito, distinguishable with colour-vision deficiencies); the focus
-/// country always gets the last one.
-const PALETTE: [u32; 6] = [0x0072B2, 0xE69F00, 0x009E73, 0xCC79A7, 0x56B4E9, 0x999999];
-const FOCUS_COLOUR: u32 = 0xD55E00;
 
 /// One cell of a table, typed so that the writer picks its number format.
 #[derive(Debug, Clone, PartialEq)]
