@@ -11,7 +11,8 @@ use egov_report::panel::Panel;
 use proptest::prelude::*;
 
 use crate::common::{
-    bundled_input, expected_dir, real_data, run_bin, run_bundled, scratch, snapshot_dir, stderr,
+    bundled_input, expected_dir, real_data, run_bin, run_bundled, run_bundled_in, scratch,
+    snapshot_dir, stderr,
 };
 
 /// Compares two CSV files cell for cell: numbers numerically, everything else as text.
@@ -137,17 +138,7 @@ fn rescaling_a_weighted_survey_multiplies_its_components_by_3() {
         "rescale_surveys = [2010]\n",
     )
     .unwrap();
-    let out = run_bin(
-        work.path(),
-        &[
-            "run",
-            "--input",
-            bundled_input().to_str().unwrap(),
-            "--output",
-            "out",
-            "--quiet",
-        ],
-    );
+    let out = run_bundled_in(work.path(), &["--output", "out", "--quiet"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let table3 = std::fs::read_to_string(work.path().join("out/tables/table3.csv")).unwrap();
     let row = table3.lines().find(|l| l.starts_with("2010,OSI,")).unwrap();

@@ -124,3 +124,11 @@ pub(crate) fn run_bundled(extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
     assert!(o.status.success(), "run failed: {}", stderr(&o));
     (dir, out)
 }
+
+/// Runs `run --input <bundled input> <extra>` in `cwd` (where an `egov-report.toml` may sit).
+pub(crate) fn run_bundled_in(cwd: &Path, extra: &[&str]) -> Output {
+    let input = bundled_input();
+    let mut args = vec!["run", "--input", input.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    run_bin(cwd, &args)
+}

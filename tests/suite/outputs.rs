@@ -1,6 +1,8 @@
 //! Stage 5 as a whole: determinism, the manifest, and the atomic swap of `output/`.
 
-use crate::common::{bundled_input, run_bin, run_bundled, scratch, snapshot_dir, stderr};
+use crate::common::{
+    bundled_input, run_bin, run_bundled, run_bundled_in, scratch, snapshot_dir, stderr,
+};
 
 #[test]
 fn two_runs_give_byte_identical_outputs_apart_from_manifest_timings() {
@@ -79,17 +81,7 @@ fn the_manifest_lists_every_input_and_output_with_its_sha256() {
 #[test]
 fn a_failing_run_leaves_the_previous_output_byte_identical() {
     let work = scratch();
-    let ok = run_bin(
-        work.path(),
-        &[
-            "run",
-            "--input",
-            bundled_input().to_str().unwrap(),
-            "--output",
-            "out",
-            "--quiet",
-        ],
-    );
+    let ok = run_bundled_in(work.path(), &["--output", "out", "--quiet"]);
     assert!(ok.status.success(), "{}", stderr(&ok));
     let before = snapshot_dir(&work.path().join("out"));
     assert!(before.len() > 10);
@@ -134,17 +126,7 @@ fn a_rerun_replaces_the_output_as_a_whole_keeping_its_gitignore() {
     std::fs::create_dir_all(&out).unwrap();
     std::fs::write(out.join(".gitignore"), "*\n").unwrap();
     std::fs::write(out.join("stale.txt"), "from an older run").unwrap();
-    let ok = run_bin(
-        work.path(),
-        &[
-            "run",
-            "--input",
-            bundled_input().to_str().unwrap(),
-            "--output",
-            "out",
-            "--quiet",
-        ],
-    );
+    let ok = run_bundled_in(work.path(), &["--output", "out", "--quiet"]);
     assert!(ok.status.success(), "{}", stderr(&ok));
     assert!(!out.join("stale.txt").exists());
     assert_eq!(
