@@ -103,6 +103,20 @@ pub enum Error {
         max_cells: u64,
     },
 
+    /// A sheet holds more non-empty cells than any survey table.
+    #[error(
+        "{table} holds more than {max_cells} non-empty cells (reading stopped at cell {cell})\nhint: \
+         split the data over several sheets or files"
+    )]
+    SheetTooManyCells {
+        /// The sheet.
+        table: TableRef,
+        /// The cell at which reading stopped.
+        cell: String,
+        /// The limit.
+        max_cells: u64,
+    },
+
     /// Two columns of one table have headers meaning the same thing.
     #[error("{table}: columns {first} and {second} both hold `{meaning}`")]
     HeaderDuplicated {

@@ -19,6 +19,9 @@ use crate::source::{TableRef, column_letter};
 
 /// The widest table accepted: far more columns than any survey table has.
 pub(super) const MAX_COLUMNS: u32 = 1024;
+/// The most non-empty cells read from one sheet (a zip bomb of a sheet must not exhaust memory):
+/// 20 million, four times the cells of one table holding 20,000 entities x 30 surveys.
+const MAX_CELLS: usize = 20_000_000;
 
 /// Reads every sheet of a workbook. Sheets without any cell give a warning, not a table.
 pub(super) fn read_workbook(
@@ -178,9 +181,18 @@ where
 }
 
 /// Cells collected in any order, kept only where non-empty.
-#[derive(Default)]
 struct SparseGrid {
     cells: Vec<(u32, u32, Cell)>,
+    limit: usize,
+}
+
+impl Default for SparseGrid {
+    fn default() -> Self {
+        Self {
+            cells: Vec::new(),
+            limit: MAX_CELLS,
+        }
+    }
 }
 
 impl SparseGrid {
@@ -195,6 +207,13 @@ impl SparseGrid {
                 columns: u64::from(col) + 1,
                 last_cell: format!("{}{}", column_letter(col), u64::from(row) + 1),
                 max_cells: u64::from(MAX_COLUMNS) * 1_048_576,
+            });
+        }
+        if self.cells.len() >= self.limit {
+            return Err(Error::SheetTooManyCells {
+                table: (**table).clone(),
+                cell: format!("{}{}", column_letter(col), u64::from(row) + 1),
+                max_cells: self.limit as u64,
             });
         }
         self.cells.push((row, col, value));
@@ -295,5 +314,29 @@ mod tests {
     fn empty_bytes_are_an_empty_file() {
         let err = read_workbook(Path::new("a.xlsx"), Vec::new()).unwrap_err();
         assert!(matches!(err, Error::FileEmpty(_)), "{err}");
+    }
+
+    #[test]
+    fn a_sheet_past_the_cell_limit_is_refused_naming_the_cell() {
+        let table = Arc::new(TableRef {
+            file: "big.xlsx".into(),
+            sheet: Some("Data".into()),
+        });
+        let mut grid = SparseGrid {
+            cells: Vec::new(),
+            limit: 2,
+        };
+        grid.put(&table, 0, 0, Cell::Number(1.0)).unwrap();
+        grid.put(&table, 0, 1, Cell::Empty).unwrap();
+        grid.put(&table, 1, 0, Cell::Number(2.0)).unwrap();
+        let err = grid
+            .put(&table, 1, 1, Cell::Number(3.0))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("sheet `Data` of `big.xlsx` holds more than 2 non-empty cells"),
+            "{err}"
+        );
+        assert!(err.contains("cell B2"), "{err}");
     }
 }
