@@ -24,7 +24,7 @@ pub const EXIT_INTERNAL: i32 = 3;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// Several input errors found in one pass; each is reported.
-    #[error("{} errors in the input:\n{}", .0.len(), list(.0))]
+    #[error("{} in the input:\n{}", count(.0.len()), list(.0))]
     Many(Vec<Error>),
 
     /// The input folder does not exist.
@@ -352,6 +352,17 @@ fn empty_table_detail(header_row: u32, rows: usize) -> String {
         0 => format!("no row follows its header (row {header_row})"),
         1 => format!("the row below its header (row {header_row}) has only missing values"),
         n => format!("the {n} rows below its header (row {header_row}) have only missing values"),
+    }
+}
+
+/// The most errors collected in one run; past it the rest of the input is not checked.
+pub const MAX_LISTED: usize = 100;
+
+fn count(n: usize) -> String {
+    if n >= MAX_LISTED {
+        format!("{n} errors (the first {n}; checking stopped there)")
+    } else {
+        format!("{n} errors")
     }
 }
 

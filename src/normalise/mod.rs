@@ -27,7 +27,7 @@ use crate::source::{SourceRef, TableRef, column_letter};
 /// How many header rows are searched for the header (title rows above it are skipped).
 const HEADER_SEARCH_ROWS: usize = 30;
 /// Past this many errors the rest are not collected (one broken file can hold thousands).
-const MAX_ERRORS: usize = 100;
+const MAX_ERRORS: usize = crate::error::MAX_LISTED;
 /// Two values closer than this are the same value (re-exports carry float noise).
 pub const EQUAL_TOLERANCE: f64 = 1e-9;
 
