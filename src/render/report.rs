@@ -9,6 +9,7 @@
 mod text;
 
 pub(crate) use text::gap_reason;
+pub(crate) use view::finding_texts;
 pub mod view;
 
 use std::path::Path;

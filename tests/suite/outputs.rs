@@ -135,3 +135,45 @@ fn a_rerun_replaces_the_output_as_a_whole_keeping_its_gitignore() {
     );
     assert!(out.join("tables/table1.csv").is_file());
 }
+
+#[test]
+fn the_chinese_workbook_states_quality_findings_and_exclusions_in_chinese() {
+    use calamine::{Reader, Xlsx, open_workbook};
+    let (_guard, out) = run_bundled(&["--lang", "zh"]);
+    let mut wb: Xlsx<_> = open_workbook(out.join("workbook.xlsx")).unwrap();
+    let cell_texts = |wb: &mut Xlsx<_>, sheet: &str| -> Vec<Vec<String>> {
+        let range = wb.worksheet_range(sheet).unwrap();
+        range
+            .rows()
+            .map(|r| r.iter().map(ToString::to_string).collect())
+            .collect()
+    };
+    let quality = cell_texts(&mut wb, "数据质量");
+    let afg = quality
+        .iter()
+        .find(|r| r.get(1).is_some_and(|c| c == "AFG"))
+        .expect("AFG row");
+    assert_eq!(afg.last().unwrap(), "2004年：缺少OSI");
+    let alias = quality
+        .iter()
+        .find(|r| r.get(1).is_some_and(|c| c == "KOR"))
+        .expect("KOR alias row");
+    assert_eq!(alias.last().unwrap(), "`Korea, South` → 韩国");
+    for row in &quality {
+        let detail = row.last().unwrap();
+        assert!(
+            !detail.contains("missing") && !detail.contains("read as"),
+            "English detail: {detail}"
+        );
+    }
+    let countries = cell_texts(&mut wb, "国家");
+    let ssd = countries
+        .iter()
+        .find(|r| r.first().is_some_and(|c| c == "SSD"))
+        .expect("SSD row");
+    assert!(
+        ssd.last().unwrap().starts_with("2003年：无数据行"),
+        "{}",
+        ssd.last().unwrap()
+    );
+}

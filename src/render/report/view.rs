@@ -260,6 +260,51 @@ pub fn build(ctx: &RenderContext<'_>, cat: &Catalogue) -> Result<ReportView> {
     b.view()
 }
 
+/// Every data-quality finding in words in the catalogue's language, in the order of
+/// `results.findings` (shared with the workbook's Quality sheet). Exclusions read as their gap
+/// reasons; aliases as the spelling and the country it was read as.
+///
+/// # Errors
+/// [`crate::error::Error::Render`] for a missing catalogue message.
+pub(crate) fn finding_texts(ctx: &RenderContext<'_>, cat: &Catalogue) -> Result<Vec<String>> {
+    let b = Builder {
+        ctx,
+        r: ctx.results,
+        tx: Text::new(cat, &ctx.normalised.concordance),
+        cat,
+    };
+    let mut seen: std::collections::BTreeMap<crate::analysis::quality::FindingKind, usize> =
+        std::collections::BTreeMap::new();
+    let mut exclusions = ctx.panel.exclusions.iter();
+    ctx.results
+        .findings
+        .iter()
+        .map(|f| {
+            let i = seen.entry(f.kind).or_default();
+            let index = *i;
+            *i += 1;
+            if f.kind == crate::analysis::quality::FindingKind::Excluded
+                && let Some(e) = exclusions.next()
+                && Some(e.country) == f.country
+            {
+                let gaps: Vec<String> = e
+                    .gaps
+                    .iter()
+                    .map(|g| b.tx.gap_reason(g))
+                    .collect::<Result<_>>()?;
+                return b.tx.join(&gaps);
+            }
+            if f.kind == crate::analysis::quality::FindingKind::Alias
+                && let Some(a) = ctx.normalised.aliases.get(index)
+                && Some(a.country) == f.country
+            {
+                return Ok(format!("`{}` → {}", a.written, b.tx.country(a.country)));
+            }
+            Ok(b.finding(index, f)?.unwrap_or_else(|| f.detail.clone()))
+        })
+        .collect()
+}
+
 struct Builder<'a> {
     ctx: &'a RenderContext<'a>,
     r: &'a Results,

@@ -368,12 +368,14 @@ impl<'a> Builder<'a> {
 
     fn quality(&self) -> Result<TableSheet> {
         let conc = &self.ctx.normalised.concordance;
+        let details = crate::render::report::finding_texts(self.ctx, &self.labels.catalogue)?;
         let rows = self
             .ctx
             .results
             .findings
             .iter()
-            .map(|f| {
+            .zip(details)
+            .map(|(f, detail)| {
                 Ok(vec![
                     Cell::Text(self.labels.finding(f.kind)?),
                     Cell::or_not_applicable(f.country.map(|c| conc.get(c).iso3.clone())),
@@ -386,7 +388,7 @@ impl<'a> Builder<'a> {
                     ),
                     f.value.map_or(Cell::NotApplicable, Cell::Number),
                     Cell::or_not_applicable(f.level.map(|l| self.labels.level(l)).transpose()?),
-                    Cell::Text(f.detail.clone()),
+                    Cell::Text(detail),
                 ])
             })
             .collect::<Result<_>>()?;

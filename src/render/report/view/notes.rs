@@ -66,7 +66,7 @@ impl Builder<'_> {
     /// One finding in words; none for exclusions and aliases, which section 1 and the appendix
     /// list in full. `i` is its position among the findings of its kind, which follow the order
     /// of the records they were made from.
-    fn finding(&self, i: usize, f: &Finding) -> Result<Option<String>> {
+    pub(super) fn finding(&self, i: usize, f: &Finding) -> Result<Option<String>> {
         let tx = &self.tx;
         let n = self.ctx.normalised;
         let country = f.country.map(|c| tx.country(c)).unwrap_or_default();
