@@ -312,6 +312,18 @@ struct Builder<'a> {
     cat: &'a Catalogue,
 }
 
+impl Builder<'_> {
+    /// The names of the measures the panel rule requires, in the report language.
+    fn required_measures(&self) -> Result<Vec<String>> {
+        self.ctx
+            .config
+            .required_measures
+            .iter()
+            .map(|&m| self.tx.measure(m))
+            .collect()
+    }
+}
+
 /// Builds a [`TableView`] column by column.
 struct TableBuilder {
     view: TableView,

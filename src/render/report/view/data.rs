@@ -27,13 +27,7 @@ impl Builder<'_> {
                 )
             })
             .collect::<Result<_>>()?;
-        let measures: Vec<String> = self
-            .ctx
-            .config
-            .required_measures
-            .iter()
-            .map(|&m| tx.measure(m))
-            .collect::<Result<_>>()?;
+        let measures = self.required_measures()?;
         let panel_key = if self.ctx.panel.fixed {
             "data.panel_fixed"
         } else {

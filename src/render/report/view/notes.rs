@@ -191,13 +191,7 @@ impl Builder<'_> {
 
     pub(super) fn method(&self) -> Result<MethodView> {
         let tx = &self.tx;
-        let measures: Vec<String> = self
-            .ctx
-            .config
-            .required_measures
-            .iter()
-            .map(|&m| tx.measure(m))
-            .collect::<Result<_>>()?;
+        let measures = self.required_measures()?;
         let mut paragraphs = vec![if self.ctx.panel.fixed {
             tx.fill("method.panel_fixed", &[("measures", &tx.list(&measures)?)])?
         } else {
