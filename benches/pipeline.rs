@@ -18,7 +18,7 @@ use egov_report::{Mode, no_progress};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn bundled() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("input")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/paper-panel/input")
 }
 
 /// A copy of the bundled input's files whose extension is `ext`.

@@ -11,8 +11,8 @@ use egov_report::panel::Panel;
 use proptest::prelude::*;
 
 use crate::common::{
-    bundled_input, expected_dir, real_data, run_bin, run_bundled, run_bundled_in, scratch,
-    snapshot_dir, stderr,
+    expected_dir, paper_panel_input, real_data, run_bin, run_paper_panel, run_paper_panel_in,
+    scratch, snapshot_dir, stderr,
 };
 
 /// Compares two CSV files cell for cell: numbers numerically, everything else as text.
@@ -47,8 +47,8 @@ fn assert_csv_equal(got: &Path, want: &Path) {
 }
 
 #[test]
-fn every_table_of_the_bundled_input_equals_the_expected_csv() {
-    let (_guard, out) = run_bundled(&[]);
+fn every_table_of_the_paper_panel_input_equals_the_expected_csv() {
+    let (_guard, out) = run_paper_panel(&[]);
     let mut compared = 0;
     for entry in std::fs::read_dir(expected_dir()).unwrap() {
         let want = entry.unwrap().path();
@@ -60,10 +60,8 @@ fn every_table_of_the_bundled_input_equals_the_expected_csv() {
 
 #[test]
 fn the_reproduction_check_finds_exactly_the_two_errata_of_the_paper() {
-    let Some(reference) = crate::common::shared_file("paper/paper-tables.json") else {
-        return;
-    };
-    let (_guard, out) = run_bundled(&["--reference", reference.to_str().unwrap()]);
+    let reference = crate::common::root().join("examples/paper-tables.json");
+    let (_guard, out) = run_paper_panel(&["--reference", reference.to_str().unwrap()]);
     let text = std::fs::read_to_string(out.join("tables/reproduction.csv")).unwrap();
     assert_eq!(
         text,
@@ -75,16 +73,14 @@ fn the_reproduction_check_finds_exactly_the_two_errata_of_the_paper() {
 
 #[test]
 fn strict_mode_fails_on_reproduction_differences() {
-    let Some(reference) = crate::common::shared_file("paper/paper-tables.json") else {
-        return;
-    };
+    let reference = crate::common::root().join("examples/paper-tables.json");
     let work = scratch();
     let out = run_bin(
         work.path(),
         &[
             "run",
             "--input",
-            bundled_input().to_str().unwrap(),
+            paper_panel_input().to_str().unwrap(),
             "--output",
             "out",
             "--reference",
@@ -98,7 +94,7 @@ fn strict_mode_fails_on_reproduction_differences() {
 
 #[test]
 fn the_weighted_components_finding_fires_for_the_bundled_2010_only() {
-    let (_guard, out) = run_bundled(&[]);
+    let (_guard, out) = run_paper_panel(&[]);
     let text = std::fs::read_to_string(out.join("tables/quality.csv")).unwrap();
     let weighted: Vec<&str> = text
         .lines()
@@ -138,7 +134,7 @@ fn rescaling_a_weighted_survey_multiplies_its_components_by_3() {
         "rescale_surveys = [2010]\n",
     )
     .unwrap();
-    let out = run_bundled_in(work.path(), &["--output", "out", "--quiet"]);
+    let out = run_paper_panel_in(work.path(), &["--output", "out", "--quiet"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let table3 = std::fs::read_to_string(work.path().join("out/tables/table3.csv")).unwrap();
     let row = table3.lines().find(|l| l.starts_with("2010,OSI,")).unwrap();
@@ -161,7 +157,9 @@ fn rescaling_a_weighted_survey_multiplies_its_components_by_3() {
 
 #[test]
 fn no_real_survey_looks_weighted_and_the_real_run_is_sane() {
-    let Some(dir) = real_data() else { return };
+    let Some(dir) = real_data("no_real_survey_looks_weighted_and_the_real_run_is_sane") else {
+        return;
+    };
     let work = scratch();
     let out = run_bin(
         work.path(),
@@ -211,7 +209,7 @@ fn results_do_not_depend_on_the_thread_count() {
             .args([
                 "run",
                 "--input",
-                bundled_input().to_str().unwrap(),
+                paper_panel_input().to_str().unwrap(),
                 "--output",
                 "out",
                 "--quiet",
@@ -238,7 +236,7 @@ fn results_do_not_depend_on_the_row_order_of_the_input() {
     let work = scratch();
     let input = work.path().join("input");
     std::fs::create_dir_all(&input).unwrap();
-    for entry in std::fs::read_dir(bundled_input()).unwrap() {
+    for entry in std::fs::read_dir(paper_panel_input()).unwrap() {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_owned();
         if path.extension().is_some_and(|e| e == "csv") {

@@ -1,9 +1,9 @@
 //! The command line: exit codes, `--json`, `--check`, configuration, help.
 
-use crate::common::{bundled_input, run_bin, scratch, snapshot_dir, stderr, stdout};
+use crate::common::{paper_panel_input, run_bin, scratch, snapshot_dir, stderr, stdout};
 
 fn input() -> String {
-    bundled_input().to_str().unwrap().to_string()
+    paper_panel_input().to_str().unwrap().to_string()
 }
 
 #[test]
@@ -94,7 +94,7 @@ fn help_documents_the_exit_codes() {
 #[test]
 fn json_summary_is_valid_json_with_the_documented_fields() {
     let work = scratch();
-    let reference = crate::common::shared().join("paper/paper-tables.json");
+    let reference = crate::common::root().join("examples/paper-tables.json");
     let input = input();
     let mut args = vec![
         "run",
@@ -148,7 +148,7 @@ fn check_exits_0_when_up_to_date_and_1_after_an_input_change_writing_nothing() {
     let work = scratch();
     let input = work.path().join("input");
     std::fs::create_dir_all(&input).unwrap();
-    for e in std::fs::read_dir(bundled_input()).unwrap() {
+    for e in std::fs::read_dir(paper_panel_input()).unwrap() {
         let p = e.unwrap().path();
         std::fs::copy(&p, input.join(p.file_name().unwrap())).unwrap();
     }

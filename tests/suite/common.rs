@@ -11,8 +11,8 @@ pub(crate) fn root() -> PathBuf {
 }
 
 /// The bundled default input.
-pub(crate) fn bundled_input() -> PathBuf {
-    root().join("input")
+pub(crate) fn paper_panel_input() -> PathBuf {
+    root().join("tests/fixtures/paper-panel/input")
 }
 
 /// `../shared` beside the project (read-only data of the project).
@@ -22,32 +22,44 @@ pub(crate) fn shared() -> PathBuf {
 
 /// The expected CSVs of the bundled input.
 pub(crate) fn expected_dir() -> PathBuf {
-    shared().join("fixtures/paper-panel/expected")
+    root().join("tests/fixtures/paper-panel/expected")
 }
 
-/// The real UN exports, or `None` (with the reason printed) when they are absent.
-pub(crate) fn real_data() -> Option<PathBuf> {
-    let dir = shared().join("data/un-egov");
+/// Says on the terminal that a test skipped its checks, and why.
+///
+/// Written to the process's stderr directly, not through `eprintln!`, so that `cargo test` shows
+/// it without `--nocapture` (the test harness captures only the print macros).
+pub(crate) fn skip(test: &str, reason: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "skipped {test}: {reason}");
+}
+
+/// The real UN re-exports in other shapes (`../shared/data/un-egov`), or `None` (with the reason
+/// shown) when they are absent: they live outside the repository.
+pub(crate) fn real_data(test: &str) -> Option<PathBuf> {
+    shared_dir("data/un-egov", test)
+}
+
+/// A folder of `../shared`, or `None` (with the reason shown) when it is absent.
+pub(crate) fn shared_dir(rel: &str, test: &str) -> Option<PathBuf> {
+    let dir = shared().join(rel);
     if dir.is_dir() {
         Some(dir)
     } else {
-        eprintln!(
-            "skipped: {} is absent (the real UN exports live outside the repository)",
-            dir.display()
+        skip(
+            test,
+            &format!(
+                "{} is absent (it lives outside the repository)",
+                dir.display()
+            ),
         );
         None
     }
 }
 
-/// A `shared` file, or `None` (with the reason printed) when absent.
-pub(crate) fn shared_file(rel: &str) -> Option<PathBuf> {
-    let p = shared().join(rel);
-    if p.exists() {
-        Some(p)
-    } else {
-        eprintln!("skipped: {} is absent", p.display());
-        None
-    }
+/// The bundled default input: the 12 real UN Data Center downloads, 2003-2024.
+pub(crate) fn bundled_input() -> PathBuf {
+    root().join("input")
 }
 
 /// A fresh scratch folder that lives as long as the returned guard.
@@ -107,10 +119,10 @@ pub(crate) fn snapshot_dir(dir: &Path) -> Vec<(String, Vec<u8>)> {
 }
 
 /// Runs the pipeline on the bundled input into a fresh output folder; returns (guard, output).
-pub(crate) fn run_bundled(extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
+pub(crate) fn run_paper_panel(extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
     let dir = scratch();
     let out = dir.path().join("output");
-    let input = bundled_input();
+    let input = paper_panel_input();
     let mut args = vec![
         "run",
         "--input",
@@ -126,8 +138,8 @@ pub(crate) fn run_bundled(extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
 }
 
 /// Runs `run --input <bundled input> <extra>` in `cwd` (where an `egov-report.toml` may sit).
-pub(crate) fn run_bundled_in(cwd: &Path, extra: &[&str]) -> Output {
-    let input = bundled_input();
+pub(crate) fn run_paper_panel_in(cwd: &Path, extra: &[&str]) -> Output {
+    let input = paper_panel_input();
     let mut args = vec!["run", "--input", input.to_str().unwrap()];
     args.extend_from_slice(extra);
     run_bin(cwd, &args)

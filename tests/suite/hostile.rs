@@ -44,7 +44,7 @@ struct Scene {
 
 impl Scene {
     fn new() -> Self {
-        let (dir, output) = common::run_bundled(&[]);
+        let (dir, output) = common::run_paper_panel(&[]);
         let input = dir.path().join("input");
         std::fs::create_dir(&input).unwrap();
         Self { dir, input, output }

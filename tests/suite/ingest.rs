@@ -8,9 +8,7 @@ use egov_report::model::{Measure, Region, Year};
 use egov_report::normalise::Normalised;
 use egov_report::normalise::country::Concordance;
 
-use crate::common::{
-    bundled_input, expected_dir, real_data, run_bin, scratch, shared, stderr, stdout,
-};
+use crate::common::{expected_dir, paper_panel_input, real_data, run_bin, scratch, stderr, stdout};
 
 fn normalise(input: &Path) -> egov_report::error::Result<Normalised> {
     let ingested = egov_report::ingest::read_inputs(input)?;
@@ -22,9 +20,9 @@ fn config(input: &Path) -> Config {
 }
 
 #[test]
-fn the_bundled_input_gives_the_papers_150_country_panel_by_region() {
-    let n = normalise(&bundled_input()).unwrap();
-    let panel = egov_report::panel::build(&n, &config(&bundled_input())).unwrap();
+fn the_paper_panel_input_gives_the_papers_150_country_panel_by_region() {
+    let n = normalise(&paper_panel_input()).unwrap();
+    let panel = egov_report::panel::build(&n, &config(&paper_panel_input())).unwrap();
     assert_eq!(panel.len(), 150);
     let count = |r| panel.regions.iter().filter(|x| **x == r).count();
     assert_eq!(
@@ -45,9 +43,9 @@ fn the_bundled_input_gives_the_papers_150_country_panel_by_region() {
 }
 
 #[test]
-fn every_exclusion_of_the_bundled_input_is_explained() {
-    let n = normalise(&bundled_input()).unwrap();
-    let panel = egov_report::panel::build(&n, &config(&bundled_input())).unwrap();
+fn every_exclusion_of_the_paper_panel_input_is_explained() {
+    let n = normalise(&paper_panel_input()).unwrap();
+    let panel = egov_report::panel::build(&n, &config(&paper_panel_input())).unwrap();
     assert_eq!(panel.exclusions.len(), 193 - 150);
     let why: BTreeMap<String, String> = panel
         .exclusions
@@ -78,11 +76,9 @@ fn every_exclusion_of_the_bundled_input_is_explained() {
 }
 
 #[test]
-fn every_fact_of_the_bundled_input_equals_the_fixture_truth() {
-    let Some(truth) = crate::common::shared_file("fixtures/paper-panel/truth.csv") else {
-        return;
-    };
-    let n = normalise(&bundled_input()).unwrap();
+fn every_fact_of_the_paper_panel_input_equals_the_fixture_truth() {
+    let truth = crate::common::root().join("tests/fixtures/paper-panel/truth.csv");
+    let n = normalise(&paper_panel_input()).unwrap();
     let mut reader = csv::Reader::from_path(truth).unwrap();
     let mut rows = 0;
     for r in reader.records() {
@@ -106,7 +102,7 @@ fn every_fact_of_the_bundled_input_equals_the_fixture_truth() {
 
 #[test]
 fn panel_csv_equals_the_expected_file_byte_for_byte() {
-    let (_guard, out) = crate::common::run_bundled(&[]);
+    let (_guard, out) = crate::common::run_paper_panel(&[]);
     let got = std::fs::read(out.join("tables/panel.csv")).unwrap();
     let want = std::fs::read(expected_dir().join("panel.csv")).unwrap();
     assert!(
@@ -117,7 +113,10 @@ fn panel_csv_equals_the_expected_file_byte_for_byte() {
 
 #[test]
 fn every_real_un_file_reads_alone_with_193_member_states_per_survey() {
-    let Some(dir) = real_data() else { return };
+    let Some(dir) = real_data("every_real_un_file_reads_alone_with_193_member_states_per_survey")
+    else {
+        return;
+    };
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
@@ -145,7 +144,10 @@ fn every_real_un_file_reads_alone_with_193_member_states_per_survey() {
 
 #[test]
 fn the_2018_survey_gives_the_same_index_facts_from_three_real_exports() {
-    let Some(dir) = real_data() else { return };
+    let Some(dir) = real_data("the_2018_survey_gives_the_same_index_facts_from_three_real_exports")
+    else {
+        return;
+    };
     let y2018 = Year::new(2018).unwrap();
     let facts = |file: &str| {
         let n = normalise(&dir.join(file)).unwrap();
@@ -171,7 +173,10 @@ fn the_2018_survey_gives_the_same_index_facts_from_three_real_exports() {
 
 #[test]
 fn the_whole_real_folder_reads_at_once_and_validate_reports_its_panel() {
-    let Some(dir) = real_data() else { return };
+    let Some(dir) = real_data("the_whole_real_folder_reads_at_once_and_validate_reports_its_panel")
+    else {
+        return;
+    };
     let work = scratch();
     let out = run_bin(
         work.path(),
@@ -512,18 +517,4 @@ fn a_country_reference_table_overrides_regions_and_a_survey_region_column_only_n
         "`America` is Americas, not a disagreement"
     );
     assert_eq!(n.region_notes[0].written, "Europe");
-}
-
-#[test]
-fn the_shared_spec_and_the_project_spec_agree() {
-    let Some(spec) = crate::common::shared_file("SPEC.md") else {
-        return;
-    };
-    let ours = std::fs::read_to_string(crate::common::root().join("docs/SPEC.md")).unwrap();
-    assert_eq!(
-        ours,
-        std::fs::read_to_string(spec).unwrap(),
-        "docs/SPEC.md is out of step with the contract"
-    );
-    let _ = shared();
 }

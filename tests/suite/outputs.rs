@@ -1,13 +1,13 @@
 //! Stage 5 as a whole: determinism, the manifest, and the atomic swap of `output/`.
 
 use crate::common::{
-    bundled_input, run_bin, run_bundled, run_bundled_in, scratch, snapshot_dir, stderr,
+    paper_panel_input, run_bin, run_paper_panel, run_paper_panel_in, scratch, snapshot_dir, stderr,
 };
 
 #[test]
 fn two_runs_give_byte_identical_outputs_apart_from_manifest_timings() {
-    let (_a, first) = run_bundled(&[]);
-    let (_b, second) = run_bundled(&[]);
+    let (_a, first) = run_paper_panel(&[]);
+    let (_b, second) = run_paper_panel(&[]);
     let (a, b) = (snapshot_dir(&first), snapshot_dir(&second));
     assert_eq!(
         a.iter().map(|x| &x.0).collect::<Vec<_>>(),
@@ -30,7 +30,7 @@ fn two_runs_give_byte_identical_outputs_apart_from_manifest_timings() {
 
 #[test]
 fn the_manifest_lists_every_input_and_output_with_its_sha256() {
-    let (_guard, out) = run_bundled(&[]);
+    let (_guard, out) = run_paper_panel(&[]);
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["tool"], "egov-report");
@@ -38,10 +38,10 @@ fn the_manifest_lists_every_input_and_output_with_its_sha256() {
     let inputs = manifest["inputs"].as_array().unwrap();
     assert_eq!(
         inputs.len(),
-        std::fs::read_dir(bundled_input()).unwrap().count()
+        std::fs::read_dir(paper_panel_input()).unwrap().count()
     );
     for i in inputs {
-        let bytes = std::fs::read(bundled_input().join(i["name"].as_str().unwrap())).unwrap();
+        let bytes = std::fs::read(paper_panel_input().join(i["name"].as_str().unwrap())).unwrap();
         assert_eq!(i["sha256"], egov_report::ingest::sha256_hex(&bytes));
     }
     assert!(
@@ -81,13 +81,13 @@ fn the_manifest_lists_every_input_and_output_with_its_sha256() {
 #[test]
 fn a_failing_run_leaves_the_previous_output_byte_identical() {
     let work = scratch();
-    let ok = run_bundled_in(work.path(), &["--output", "out", "--quiet"]);
+    let ok = run_paper_panel_in(work.path(), &["--output", "out", "--quiet"]);
     assert!(ok.status.success(), "{}", stderr(&ok));
     let before = snapshot_dir(&work.path().join("out"));
     assert!(before.len() > 10);
 
     std::fs::create_dir_all(work.path().join("bad")).unwrap();
-    for e in std::fs::read_dir(bundled_input()).unwrap() {
+    for e in std::fs::read_dir(paper_panel_input()).unwrap() {
         let p = e.unwrap().path();
         std::fs::copy(&p, work.path().join("bad").join(p.file_name().unwrap())).unwrap();
     }
@@ -126,7 +126,7 @@ fn a_rerun_replaces_the_output_as_a_whole_keeping_its_gitignore() {
     std::fs::create_dir_all(&out).unwrap();
     std::fs::write(out.join(".gitignore"), "*\n").unwrap();
     std::fs::write(out.join("stale.txt"), "from an older run").unwrap();
-    let ok = run_bundled_in(work.path(), &["--output", "out", "--quiet"]);
+    let ok = run_paper_panel_in(work.path(), &["--output", "out", "--quiet"]);
     assert!(ok.status.success(), "{}", stderr(&ok));
     assert!(!out.join("stale.txt").exists());
     assert_eq!(
@@ -139,7 +139,7 @@ fn a_rerun_replaces_the_output_as_a_whole_keeping_its_gitignore() {
 #[test]
 fn the_chinese_workbook_states_quality_findings_and_exclusions_in_chinese() {
     use calamine::{Reader, Xlsx, open_workbook};
-    let (_guard, out) = run_bundled(&["--lang", "zh"]);
+    let (_guard, out) = run_paper_panel(&["--lang", "zh"]);
     let mut wb: Xlsx<_> = open_workbook(out.join("workbook.xlsx")).unwrap();
     let cell_texts = |wb: &mut Xlsx<_>, sheet: &str| -> Vec<Vec<String>> {
         let range = wb.worksheet_range(sheet).unwrap();

@@ -12,7 +12,7 @@ use quick_xml::Reader;
 use quick_xml::XmlVersion;
 use quick_xml::events::{BytesStart, Event};
 
-use crate::common::{root, run_bundled};
+use crate::common::{root, run_paper_panel};
 
 const FIGURES: [u8; 4] = [1, 2, 3, 4];
 
@@ -275,7 +275,7 @@ fn all_text(svg: &str) -> String {
 
 #[test]
 fn figures_are_written_as_svg_and_png_with_their_text() {
-    let (_guard, out) = run_bundled(&[]);
+    let (_guard, out) = run_paper_panel(&[]);
     let measures = ["EGDI", "OSI", "TII", "HCI"];
     for n in FIGURES {
         let svg = read_svg(&out, n);
@@ -324,7 +324,7 @@ fn figures_are_written_as_svg_and_png_with_their_text() {
 
 #[test]
 fn chinese_figures_show_chinese_names() {
-    let (_guard, out) = run_bundled(&["--lang", "zh"]);
+    let (_guard, out) = run_paper_panel(&["--lang", "zh"]);
     for n in FIGURES {
         let text = all_text(&read_svg(&out, n));
         for name in ["中国", "美国", "澳大利亚", "英国", "加拿大", "调查年份"] {
@@ -341,7 +341,7 @@ fn chinese_figures_show_chinese_names() {
 fn no_two_labels_overlap_in_any_figure_or_language() {
     let font = font();
     for lang in ["en", "zh"] {
-        let (_guard, out) = run_bundled(&["--lang", lang]);
+        let (_guard, out) = run_paper_panel(&["--lang", lang]);
         for n in FIGURES {
             let svg = read_svg(&out, n);
             let texts = svg_texts(&svg);
@@ -390,8 +390,8 @@ fn the_overlap_check_finds_overlapping_text() {
 
 #[test]
 fn two_runs_give_byte_identical_figures() {
-    let (_g1, first) = run_bundled(&[]);
-    let (_g2, second) = run_bundled(&[]);
+    let (_g1, first) = run_paper_panel(&[]);
+    let (_g2, second) = run_paper_panel(&[]);
     for n in FIGURES {
         for ext in ["svg", "png"] {
             let rel = format!("figures/figure{n}.{ext}");

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::common::{bundled_input, run_bin, run_bundled, scratch, shared_file, stderr};
+use crate::common::{paper_panel_input, run_bin, run_paper_panel, scratch, stderr};
 
 fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
@@ -38,10 +38,8 @@ fn level(v: f64) -> &'static str {
 
 #[test]
 fn english_report_tells_the_numbers_of_table1_and_the_reproduction_differences() {
-    let Some(reference) = shared_file("paper/paper-tables.json") else {
-        return;
-    };
-    let (_guard, out) = run_bundled(&["--reference", reference.to_str().unwrap()]);
+    let reference = crate::common::root().join("examples/paper-tables.json");
+    let (_guard, out) = run_paper_panel(&["--reference", reference.to_str().unwrap()]);
     let md = read(&out.join("report.md"));
     let html = read(&out.join("report.html"));
 
@@ -133,7 +131,7 @@ fn english_report_tells_the_numbers_of_table1_and_the_reproduction_differences()
 
 #[test]
 fn chinese_report_has_chinese_titles_and_country_names_and_no_english_captions() {
-    let (_guard, out) = run_bundled(&["--lang", "zh"]);
+    let (_guard, out) = run_paper_panel(&["--lang", "zh"]);
     let md = read(&out.join("report.md"));
     let html = read(&out.join("report.html"));
     // The input's README is quoted as given (in English), so only captions are checked.
@@ -225,7 +223,7 @@ fn the_external_reference_check_catches_each_kind_and_spares_namespaces() {
 
 #[test]
 fn html_report_is_self_contained_with_inline_figures_and_accessible_tables() {
-    let (_guard, out) = run_bundled(&[]);
+    let (_guard, out) = run_paper_panel(&[]);
     let html = read(&out.join("report.html"));
     let external = external_references(&html);
     assert!(external.is_empty(), "network references: {external:#?}");
@@ -258,7 +256,7 @@ fn templates_folder_overrides_file_by_file_and_undefined_values_fail_naming_the_
         "body { color: rebeccapurple; }\n",
     )
     .unwrap();
-    let (_guard, out) = run_bundled(&["--templates", templates.to_str().unwrap()]);
+    let (_guard, out) = run_paper_panel(&["--templates", templates.to_str().unwrap()]);
     assert_eq!(
         read(&out.join("report.md")),
         "OVERRIDDEN Global e-government development stages and the gap to leading countries\n\
@@ -280,7 +278,7 @@ fn templates_folder_overrides_file_by_file_and_undefined_values_fail_naming_the_
     )
     .unwrap();
     let failed_out = dir.path().join("failed-output");
-    let input = bundled_input();
+    let input = paper_panel_input();
     let run = run_bin(
         dir.path(),
         &[
@@ -312,8 +310,8 @@ fn templates_folder_overrides_file_by_file_and_undefined_values_fail_naming_the_
 
 #[test]
 fn two_runs_give_identical_reports() {
-    let (_a, first) = run_bundled(&["--lang", "zh"]);
-    let (_b, second) = run_bundled(&["--lang", "zh"]);
+    let (_a, first) = run_paper_panel(&["--lang", "zh"]);
+    let (_b, second) = run_paper_panel(&["--lang", "zh"]);
     for name in ["report.md", "report.html"] {
         let (a, b) = (
             std::fs::read(first.join(name)).unwrap(),
@@ -371,7 +369,7 @@ fn html_report_renders_in_headless_chromium_in_both_languages() {
         return;
     };
     for lang in ["en", "zh"] {
-        let (guard, out) = run_bundled(&["--lang", lang]);
+        let (guard, out) = run_paper_panel(&["--lang", lang]);
         let shot = screenshot(&chromium, &out.join("report.html"), guard.path());
         assert!(shot.is_file(), "{lang}: no screenshot written");
         let image = image::open(&shot).expect("a PNG").to_rgb8();

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
 
-use crate::common::{bundled_input, run_bin, run_bundled, scratch, shared_file, stderr};
+use crate::common::{paper_panel_input, run_bin, run_paper_panel, scratch, stderr};
 
 const EN_SHEETS: [&str; 16] = [
     "Cover",
@@ -81,13 +81,13 @@ fn count_column(rows: &[Vec<String>], column: usize) -> Vec<String> {
 
 #[test]
 fn english_workbook_has_exactly_the_expected_sheets_in_order() {
-    let (_guard, out) = run_bundled(&[]);
+    let (_guard, out) = run_paper_panel(&[]);
     assert_eq!(open(&out).sheet_names(), EN_SHEETS);
 }
 
 #[test]
 fn table_sheets_hold_the_numbers_of_the_csvs_of_the_same_run() {
-    let (_guard, out) = run_bundled(&[]);
+    let (_guard, out) = run_paper_panel(&[]);
 
     let table3 = table_body(&sheet_rows(&out, "Table 3"), "Survey year");
     let csv3 = csv_body(&out.join("tables/table3.csv"));
@@ -107,7 +107,7 @@ fn table_sheets_hold_the_numbers_of_the_csvs_of_the_same_run() {
 #[test]
 fn missing_values_are_marked_x_never_nan_or_zero() {
     // South Sudan has no EGDI before 2012: its figure column has gaps.
-    let (_guard, out) = run_bundled(&["--benchmarks", "USA,SSD"]);
+    let (_guard, out) = run_paper_panel(&["--benchmarks", "USA,SSD"]);
     let figure = table_body(&sheet_rows(&out, "Figure 1"), "Survey year");
     let csv = csv_body(&out.join("tables/figure1.csv"));
     assert_eq!(figure.len(), csv.len());
@@ -141,7 +141,7 @@ fn missing_values_are_marked_x_never_nan_or_zero() {
 
 #[test]
 fn chinese_workbook_has_chinese_sheet_and_country_names() {
-    let (_guard, out) = run_bundled(&["--lang", "zh"]);
+    let (_guard, out) = run_paper_panel(&["--lang", "zh"]);
     let names = open(&out).sheet_names();
     assert_eq!(names.len(), EN_SHEETS.len());
     for expected in ["封面", "目录", "注释", "表1", "表6", "图1", "图4"] {
@@ -175,7 +175,7 @@ fn a_table_without_data_says_so_in_its_one_row() {
     let work = scratch();
     let input = work.path().join("input");
     std::fs::create_dir(&input).unwrap();
-    for entry in std::fs::read_dir(bundled_input()).unwrap() {
+    for entry in std::fs::read_dir(paper_panel_input()).unwrap() {
         let path = entry.unwrap().path();
         if path.file_name().is_some_and(|n| n != "EGOV_OSI_STAGES.csv") {
             std::fs::copy(&path, input.join(path.file_name().unwrap())).unwrap();
@@ -194,10 +194,8 @@ fn a_table_without_data_says_so_in_its_one_row() {
 
 #[test]
 fn reproduction_sheet_lists_every_difference_only_with_a_reference() {
-    let Some(reference) = shared_file("paper/paper-tables.json") else {
-        return;
-    };
-    let (_guard, out) = run_bundled(&["--reference", reference.to_str().unwrap()]);
+    let reference = crate::common::root().join("examples/paper-tables.json");
+    let (_guard, out) = run_paper_panel(&["--reference", reference.to_str().unwrap()]);
     let names = open(&out).sheet_names();
     assert_eq!(names.last().map(String::as_str), Some("Reproduction"));
     assert_eq!(names.len(), EN_SHEETS.len() + 1);
@@ -212,7 +210,7 @@ fn reproduction_sheet_lists_every_difference_only_with_a_reference() {
 
 #[test]
 fn every_figure_has_a_native_line_chart_naming_its_series() {
-    let (_guard, out) = run_bundled(&[]);
+    let (_guard, out) = run_paper_panel(&[]);
     let file = std::fs::File::open(out.join("workbook.xlsx")).unwrap();
     let mut zip = zip::ZipArchive::new(file).unwrap();
     let charts: Vec<String> = zip
@@ -252,8 +250,8 @@ fn every_figure_has_a_native_line_chart_naming_its_series() {
 
 #[test]
 fn two_runs_give_byte_identical_workbooks() {
-    let (_a, first) = run_bundled(&[]);
-    let (_b, second) = run_bundled(&[]);
+    let (_a, first) = run_paper_panel(&[]);
+    let (_b, second) = run_paper_panel(&[]);
     let a = std::fs::read(first.join("workbook.xlsx")).unwrap();
     let b = std::fs::read(second.join("workbook.xlsx")).unwrap();
     assert!(!a.is_empty());
@@ -271,7 +269,7 @@ fn libreoffice_opens_every_sheet_and_reads_table1_as_written() {
         eprintln!("skipped: soffice not installed");
         return;
     }
-    let (_guard, out) = run_bundled(&[]);
+    let (_guard, out) = run_paper_panel(&[]);
     let work = scratch();
     let profile = work.path().join("profile");
     let converted = work.path().join("csv");
