@@ -7,6 +7,7 @@
 
 pub mod beyond;
 pub mod levels;
+pub mod periods;
 pub mod quality;
 pub mod reproduction;
 pub mod tables;
@@ -34,6 +35,8 @@ pub struct Settings {
     pub focus: CountryId,
     /// The benchmark countries, in column order.
     pub benchmarks: Vec<CountryId>,
+    /// Surveys declared not comparable, with the reason.
+    pub not_comparable: Vec<(Year, String)>,
 }
 
 impl Settings {
@@ -82,6 +85,10 @@ pub struct Results {
     pub weighted: Vec<WeightedCheck>,
     /// Data-quality findings.
     pub findings: Vec<Finding>,
+    /// Surveys not comparable with the others.
+    pub breaks: Vec<periods::SurveyBreak>,
+    /// The stage periodisation the tables support.
+    pub periods: periods::Periodisation,
     /// Reproduction differences, when a reference was given.
     pub reproduction: Option<Vec<Difference>>,
 }
@@ -201,6 +208,8 @@ pub fn analyse(normalised: &Normalised, panel: &Panel, settings: &Settings) -> R
         regions: Vec::new(),
         weighted: Vec::new(),
         findings: Vec::new(),
+        breaks: Vec::new(),
+        periods: periods::periodise(0, &[], &[], &[]),
         reproduction: None,
     };
     let mut components = 0;
@@ -228,6 +237,13 @@ pub fn analyse(normalised: &Normalised, panel: &Panel, settings: &Settings) -> R
             }
         }
     }
+    results.breaks = periods::breaks(&results.weighted, &settings.not_comparable);
+    results.periods = periods::periodise(
+        results.panel_size,
+        &results.table3,
+        &results.table4,
+        &results.breaks,
+    );
     results
 }
 
@@ -259,5 +275,6 @@ pub fn settings(
             .iter()
             .map(|b| lookup("benchmarks", b))
             .collect::<Result<_>>()?,
+        not_comparable: Vec::new(),
     })
 }

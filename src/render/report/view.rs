@@ -26,6 +26,7 @@ use crate::render::RenderContext;
 use crate::render::i18n::Catalogue;
 
 mod benchmark;
+mod compare;
 mod data;
 mod levels;
 mod notes;
