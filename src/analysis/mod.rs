@@ -91,6 +91,9 @@ pub struct Results {
     pub periods: periods::Periodisation,
     /// Reproduction differences, when a reference was given.
     pub reproduction: Option<Vec<Difference>>,
+    /// The reproduction check in full (explanations, cells compared), when a reference was given.
+    #[serde(skip)]
+    pub comparison: Option<reproduction::Comparison>,
 }
 
 /// One independent unit of analysis.
@@ -211,6 +214,7 @@ pub fn analyse(normalised: &Normalised, panel: &Panel, settings: &Settings) -> R
         breaks: Vec::new(),
         periods: periods::periodise(0, &[], &[], &[]),
         reproduction: None,
+        comparison: None,
     };
     let mut components = 0;
     for output in outputs {

@@ -7,6 +7,7 @@
 pub mod charts;
 pub mod i18n;
 pub mod manifest;
+mod markdown;
 pub mod report;
 pub mod tables;
 pub mod workbook;

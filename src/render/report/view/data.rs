@@ -51,6 +51,12 @@ impl Builder<'_> {
             paragraphs,
             inputs: self.inputs()?,
             readme: self.ctx.ingested.readme.clone(),
+            readme_html: self
+                .ctx
+                .ingested
+                .readme
+                .as_deref()
+                .map(crate::render::markdown::readme_html),
             regions: self.regions()?,
             exclusions: (excluded > 0).then(|| self.exclusions()).transpose()?,
         })
