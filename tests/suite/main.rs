@@ -15,3 +15,4 @@ mod cli;
 // Hostile input: every corpus case fails cleanly, naming the place, leaving output untouched.
 mod hostile;
 mod outputs_charts;
+mod outputs_story;

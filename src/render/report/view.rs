@@ -309,7 +309,13 @@ pub(crate) fn finding_texts(ctx: &RenderContext<'_>, cat: &Catalogue) -> Result<
                 && let Some(a) = ctx.normalised.aliases.get(index)
                 && Some(a.country) == f.country
             {
-                return Ok(format!("`{}` → {}", a.written, b.tx.country(a.country)));
+                return b.tx.fill(
+                    "aliases.finding",
+                    &[
+                        ("written", &a.written),
+                        ("country", &b.tx.country(a.country)),
+                    ],
+                );
             }
             Ok(b.finding(index, f)?.unwrap_or_else(|| f.detail.clone()))
         })

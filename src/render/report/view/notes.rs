@@ -116,7 +116,7 @@ impl Builder<'_> {
                     &[
                         ("country", &country),
                         ("written", &note.written),
-                        ("source", &note.source),
+                        ("source", &tx.source(&note.source)?),
                         ("used", &region(note.used)?),
                     ],
                 )?,
@@ -129,7 +129,7 @@ impl Builder<'_> {
                         ("country", &country),
                         ("region", &region(o.region)?),
                         ("embedded", &region(o.embedded)?),
-                        ("source", &o.source),
+                        ("source", &tx.source(&o.source)?),
                     ],
                 )?,
                 _ => format!("{country}: {}", f.detail),
@@ -348,11 +348,12 @@ impl Builder<'_> {
         let from = |side: Side| if side == Side::Upper { "≤" } else { "<" };
         let to = |side: Side| if side == Side::Lower { "≤" } else { "<" };
         let [s0, s1, s2] = rule.boundaries;
+        let v = tx.get("method.value_symbol")?;
         let ranges = [
-            format!("v {} {t2}", if s2 == Side::Upper { "≥" } else { ">" }),
-            format!("{t1} {} v {} {t2}", from(s1), to(s2)),
-            format!("{t0} {} v {} {t1}", from(s0), to(s1)),
-            format!("v {} {t0}", to(s0)),
+            format!("{v} {} {t2}", if s2 == Side::Upper { "≥" } else { ">" }),
+            format!("{t1} {} {v} {} {t2}", from(s1), to(s2)),
+            format!("{t0} {} {v} {} {t1}", from(s0), to(s1)),
+            format!("{v} {} {t0}", to(s0)),
         ];
         let level_rule = Level::DESCENDING
             .iter()
@@ -406,7 +407,7 @@ impl Builder<'_> {
                 tx.country(a.country),
                 tx.iso3(a.country).to_string(),
                 a.rows.to_string(),
-                a.first.clone(),
+                tx.source(&a.first)?,
             ]);
         }
         Ok(Some(t.finish()))
