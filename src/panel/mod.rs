@@ -379,8 +379,10 @@ fn survey_warnings(
                 if rows == 1 { "country" } else { "countries" }
             ));
         }
+        let countries = |n: usize| if n == 1 { "country" } else { "countries" };
         message.push_str(&format!(
-            "the panel has {with_all} countries with it and would have {without} without it"
+            "the panel has {with_all} {} with it and would have {without} without it",
+            countries(with_all)
         ));
         out.push(Diagnostic::warning(
             files.first().map_or("input", String::as_str),
