@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use crate::common::{bundled_input, root, run_bin, scratch, stderr, stdout};
+use crate::common::{bundled_input, root, run_bin, run_on, scratch, stderr, stdout};
 
 /// Reads a CSV into header-keyed rows.
 fn read_csv(path: &Path) -> Vec<BTreeMap<String, String>> {
@@ -22,24 +22,6 @@ fn read_csv(path: &Path) -> Vec<BTreeMap<String, String>> {
                 .collect()
         })
         .collect()
-}
-
-/// Runs `run` on `input` into a fresh output folder; returns (guard, output, stderr).
-fn run_on(input: &Path, extra: &[&str]) -> (tempfile::TempDir, PathBuf, String) {
-    let dir = scratch();
-    let out = dir.path().join("output");
-    let mut args = vec![
-        "run",
-        "--input",
-        input.to_str().unwrap(),
-        "--output",
-        out.to_str().unwrap(),
-    ];
-    args.extend_from_slice(extra);
-    let o = run_bin(dir.path(), &args);
-    let err = stderr(&o);
-    assert!(o.status.success(), "run failed: {err}");
-    (dir, out, err)
 }
 
 /// The SPEC's default level rule, written out independently of the program.
