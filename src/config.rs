@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::analysis::levels::LevelRule;
 use crate::error::{Error, Result};
 use crate::model::{Measure, Year};
+use crate::normalise::columns::HeaderSynonyms;
 
 /// The name of the configuration file looked for in the current folder.
 pub const CONFIG_FILE: &str = "egov-report.toml";
@@ -78,6 +79,8 @@ pub struct FileConfig {
     pub declining_indicators: Option<Vec<String>>,
     /// A folder of templates overriding the embedded ones file by file (`--templates`).
     pub templates: Option<PathBuf>,
+    /// Further header names mapped to the SPEC's keys (`"Negara" = "country"`).
+    pub columns: Option<std::collections::BTreeMap<String, String>>,
 }
 
 /// A survey declared not comparable with the others (e.g. after a method change).
@@ -152,6 +155,11 @@ pub struct Config {
     pub declining_indicators: Vec<Measure>,
     /// Seconds since the epoch written as the outputs' creation date.
     pub source_date_epoch: i64,
+    /// Header names mapped to the SPEC's keys by the `[columns]` table, as written.
+    pub columns: std::collections::BTreeMap<String, String>,
+    /// The same mapping, resolved for the normalise stage.
+    #[serde(skip)]
+    pub header_synonyms: HeaderSynonyms,
 }
 
 impl Config {
@@ -307,6 +315,10 @@ impl Config {
                     ),
                 })?,
         };
+        let columns = file.columns.unwrap_or_default();
+        let header_synonyms =
+            HeaderSynonyms::new(columns.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+                .map_err(|m| bad("columns", m))?;
         Ok(Config {
             config_file: path,
             input: cli
@@ -335,6 +347,8 @@ impl Config {
             not_comparable,
             declining_indicators,
             source_date_epoch,
+            columns,
+            header_synonyms,
         })
     }
 
