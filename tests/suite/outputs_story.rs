@@ -7,7 +7,7 @@ use std::path::Path;
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
 
-use crate::common::{root, run_paper_panel, scratch, skip, stderr};
+use crate::common::{bundled_input, root, run_bin, run_on, run_paper_panel, scratch, skip, stderr};
 
 fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
@@ -429,4 +429,81 @@ fn libreoffice_prints_the_workbook_without_overlapping_text_within_the_page_widt
         overlaps.len(),
         &overlaps[..overlaps.len().min(10)]
     );
+}
+
+#[test]
+fn on_the_real_data_comparative_sentences_follow_the_sign() {
+    // The bundled UN data, 2003-2024: China trails the benchmark mean in OSI in 2022 and leads
+    // it in 2024; Australia and the United Kingdom tie on EGDI in 2024 at 4 decimals.
+    let (_guard, out, _) = run_on(&bundled_input(), &["--quiet"]);
+    let md = read(&out.join("report.md"));
+    let gaps = csv_records(&out.join("tables/figure2.csv"));
+    assert!(!gaps.is_empty());
+    assert!(
+        md.contains(
+            "China went from 0.0136 below the benchmark mean in 2022 to 0.0147 above it in 2024."
+        ),
+        "{}",
+        section(&md, "### 5.2 OSI")
+    );
+    assert!(!md.contains("widened from 0.0136"));
+    assert!(md.contains("In 2024, China's OSI was 0.9258, 0.0147 above the benchmark mean"));
+    assert!(
+        md.contains("had the highest EGDI of the countries compared, both 0.9577."),
+        "{}",
+        section(&md, "### 5.1 EGDI")
+    );
+    // The fixed telephone is ranked and marked, not singled out as the gap to close.
+    assert!(md.contains("Fixed-telephone subscriptions per 100 0.358 (a declining technology)"));
+    assert!(!md.contains("furthest behind the benchmark mean in Fixed-telephone"));
+}
+
+#[test]
+fn the_paper_range_on_the_real_data_says_how_its_panel_and_cells_differ() {
+    let dir = scratch();
+    let out = dir.path().join("paper");
+    let config = root().join("examples/paper-2003-2018.toml");
+    let o = run_bin(
+        dir.path(),
+        &[
+            "run",
+            "--config",
+            config.to_str().unwrap(),
+            "--output",
+            out.to_str().unwrap(),
+            "--quiet",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let md = read(&out.join("report.md"));
+    let panel = csv_records(&out.join("tables/panel.csv"));
+    let n = panel
+        .iter()
+        .map(|r| r[0].clone())
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    let repro = section(&md, "## 7 Reproduction check");
+    assert!(
+        repro.contains(&format!(
+            "The computed panel has {n} countries, {} more than the reference's 150",
+            n - 150
+        )),
+        "{repro}"
+    );
+    assert!(
+        repro.contains("Table 5 50 of 50 and Table 6 40 of 40"),
+        "{repro}"
+    );
+    assert!(repro.contains(&format!(
+        "The published panel has 150 countries; the computed one has {n}."
+    )));
+    // Every difference is in the table, explained.
+    let diffs = csv_records(&out.join("tables/reproduction.csv"));
+    let rows = repro
+        .lines()
+        .filter(|l| {
+            (l.starts_with("| Table ") && !l.starts_with("| Table |")) || l.starts_with("| Panel ")
+        })
+        .count();
+    assert_eq!(rows, diffs.len());
 }

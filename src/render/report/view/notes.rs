@@ -347,6 +347,18 @@ impl Builder<'_> {
             ("n", &self.r.panel_size),
         ];
         let mut text = match &detail.kind {
+            DetailKind::Cell if d.table == "panel" && d.row == "panel" => {
+                tx.fill("reproduction.explain.panel_size", &args)?
+            }
+            DetailKind::Cell if d.table == "panel" => {
+                let region = match crate::model::Region::parse(&d.column) {
+                    Some(r) => tx.get(&format!("region.{}", r.name()))?,
+                    None => d.column.clone(),
+                };
+                let mut all = args.to_vec();
+                all.push(("region", &region));
+                tx.fill("reproduction.explain.panel_region", &all)?
+            }
             DetailKind::Cell => tx.fill("reproduction.explain.cell", &args)?,
             DetailKind::RowSum { sum } => {
                 let mut all = args.to_vec();
