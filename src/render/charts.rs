@@ -48,11 +48,12 @@ fn title_of(
     figure: &FigureSeries,
 ) -> Result<String> {
     let concordance = &ctx.normalised.concordance;
-    let names: Vec<&str> = figure
+    let names: Vec<String> = figure
         .countries
         .iter()
-        .map(|&id| catalogue.country_name(concordance.get(id)))
+        .map(|&id| catalogue.country_in_text(concordance.get(id)))
         .collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
     figure_title(catalogue, figure, &names)
 }
 

@@ -18,9 +18,9 @@ const FIGURES: [u8; 4] = [1, 2, 3, 4];
 
 /// The default benchmarks and focus country, as their M49 English names.
 const COUNTRIES_EN: [&str; 5] = [
-    "United States of America",
+    "United States",
     "Australia",
-    "United Kingdom of Great Britain and Northern Ireland",
+    "United Kingdom",
     "Canada",
     "China",
 ];
@@ -306,8 +306,8 @@ fn figures_are_written_as_svg_and_png_with_their_text() {
             assert!(text.contains(name), "figure{n}.svg lacks {name}: {text}");
         }
         let title = format!(
-            "Figure {n}. {} of United States of America, Australia, United Kingdom of Great \
-             Britain and Northern Ireland, Canada and China, 2003–2018",
+            "Figure {n}. {} of the United States, Australia, the United Kingdom, Canada and \
+             China, 2003–2018",
             measures[usize::from(n) - 1]
         );
         // The title is the caption's: in the SVG's `<title>` and `aria-label`, not drawn.

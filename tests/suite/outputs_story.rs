@@ -507,3 +507,33 @@ fn the_paper_range_on_the_real_data_says_how_its_panel_and_cells_differ() {
         .count();
     assert_eq!(rows, diffs.len());
 }
+
+#[test]
+fn table1_shows_where_the_focus_country_ranks_in_a_long_row() {
+    let (_guard, out) = run_paper_panel(&[]);
+    let md = read(&out.join("report.md"));
+    let t1 = csv_records(&out.join("tables/table1.csv"));
+    let row = t1.iter().find(|r| r[0] == "rose" && r[1] == "1").unwrap();
+    let rank = row[4].split(';').position(|c| c == "CHN").unwrap() + 1;
+    assert!(rank > 15, "China is beyond the 15 names shown");
+    let line = md
+        .lines()
+        .find(|l| l.starts_with("| Rose | rose 1 level |"))
+        .unwrap();
+    assert!(
+        line.contains(&format!("Lithuania, …, China (no. {rank} of the row), … |")),
+        "{line}"
+    );
+    assert!(
+        md.contains("| The Americas | 35 | 30 |"),
+        "a table cell starts with a capital"
+    );
+    // Short display names in tables, the article in sentences, the formal name in Countries.
+    assert!(line.starts_with("| Rose |"));
+    assert!(md.contains("| Year | Indicator | United States | Australia | United Kingdom |"));
+    assert!(md.contains("compared with the benchmark countries the United States, Australia, the United Kingdom and Canada"));
+    let mut workbook: Xlsx<_> = open_workbook(out.join("workbook.xlsx")).unwrap();
+    let countries = workbook.worksheet_range("Countries").unwrap();
+    assert!(countries.used_cells().any(|(_, _, c)| c
+        == &Data::String("United Kingdom of Great Britain and Northern Ireland".into())));
+}

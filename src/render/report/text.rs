@@ -76,7 +76,12 @@ impl<'a> Text<'a> {
         let full = format!("{PREFIX}{key}");
         let values: Vec<(&str, String)> = args.iter().map(|(n, v)| (*n, v.to_string())).collect();
         let pairs: Vec<(&str, &str)> = values.iter().map(|(n, v)| (*n, v.as_str())).collect();
-        let text = self.cat.fill(&full, &pairs)?;
+        let mut text = self.cat.fill(&full, &pairs)?;
+        // A sentence that opens with a name in its text form (`the United States ...`) starts
+        // with a capital.
+        if self.cat.get(&full)?.starts_with('{') && text.starts_with("the ") {
+            text.replace_range(..1, "T");
+        }
         if let Some(name) = unfilled_placeholder(self.cat.get(&full)?, &pairs) {
             return Err(Error::Render {
                 output: format!("catalogue ({})", self.cat.lang().code()),
@@ -171,6 +176,11 @@ impl<'a> Text<'a> {
             )?;
         }
         Ok(out)
+    }
+
+    /// A country's name inside a sentence (`the United States`).
+    pub(super) fn country_in_text(&self, id: CountryId) -> String {
+        self.cat.country_in_text(self.concordance.get(id))
     }
 
     /// A country's ISO3 code.

@@ -313,7 +313,7 @@ pub(crate) fn finding_texts(ctx: &RenderContext<'_>, cat: &Catalogue) -> Result<
                     "aliases.finding",
                     &[
                         ("written", &a.written),
-                        ("country", &b.tx.country(a.country)),
+                        ("country", &b.tx.country_in_text(a.country)),
                     ],
                 );
             }

@@ -362,9 +362,11 @@ impl<'a> Builder<'a> {
         let rows = members
             .into_iter()
             .map(|(id, reason)| {
+                let country = self.ctx.normalised.concordance.get(id);
+                // The formal name here: the one list of every country.
                 Ok(vec![
-                    Cell::Text(self.ctx.normalised.concordance.get(id).iso3.clone()),
-                    Cell::Text(self.country(id)),
+                    Cell::Text(country.iso3.clone()),
+                    Cell::Text(self.labels.catalogue.country_formal(country).to_string()),
                     Cell::Text(self.labels.region(self.ctx.normalised.region(id))?),
                     Cell::Text(if reason.is_none() {
                         yes.clone()

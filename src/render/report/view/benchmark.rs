@@ -42,7 +42,7 @@ impl Builder<'_> {
             key,
             &[
                 ("year", &year),
-                ("country", &self.tx.country(self.r.focus)),
+                ("country", &self.tx.country_in_text(self.r.focus)),
                 ("furthest", &self.tx.measure(furthest.0)?),
                 ("furthest_ratio", &ratio_value(furthest.1)),
                 ("closest", &self.tx.measure(closest.0)?),
@@ -53,11 +53,16 @@ impl Builder<'_> {
 
     pub(super) fn benchmark(&self, largest_gap: Option<String>) -> Result<BenchmarkView> {
         let tx = &self.tx;
-        let benchmarks = self.names(&self.r.benchmarks);
+        let benchmarks: Vec<String> = self
+            .r
+            .benchmarks
+            .iter()
+            .map(|&c| tx.country_in_text(c))
+            .collect();
         let mut paragraphs = vec![tx.fill(
             "benchmark.intro",
             &[
-                ("country", &tx.country(self.r.focus)),
+                ("country", &tx.country_in_text(self.r.focus)),
                 ("benchmarks", &tx.list(&benchmarks)?),
             ],
         )?];
@@ -106,7 +111,16 @@ impl Builder<'_> {
             "figure.title",
             &[
                 ("index", &tx.measure(figure.measure)?),
-                ("countries", &tx.list(&self.names(&figure.countries))?),
+                (
+                    "countries",
+                    &tx.list(
+                        &figure
+                            .countries
+                            .iter()
+                            .map(|&c| tx.country_in_text(c))
+                            .collect::<Vec<_>>(),
+                    )?,
+                ),
                 ("years", &tx.years(self.first(), self.last())?),
             ],
         )?;
@@ -124,7 +138,7 @@ impl Builder<'_> {
     fn index_sentences(&self, figure: &FigureSeries) -> Result<Vec<String>> {
         let tx = &self.tx;
         let measure = figure.measure;
-        let country = tx.country(self.r.focus);
+        let country = tx.country_in_text(self.r.focus);
         let index = tx.measure(measure)?;
         let mut out = Vec::new();
         let years = &self.r.years[self.r.years.len().saturating_sub(2)..];
@@ -165,7 +179,7 @@ impl Builder<'_> {
         if let Some(&top) = first.first() {
             let names: Vec<String> = first
                 .iter()
-                .map(|&i| tx.country(figure.countries[i]))
+                .map(|&i| tx.country_in_text(figure.countries[i]))
                 .collect();
             let key = match first.len() {
                 1 => "benchmark.leader",
@@ -208,7 +222,7 @@ impl Builder<'_> {
         let declining = &self.ctx.config.declining_indicators;
         let is_declining = |g: &Gap| declining.contains(&g.measure);
         let mut out = Vec::new();
-        let country = tx.country(self.r.focus);
+        let country = tx.country_in_text(self.r.focus);
         if gaps.is_empty() {
             return Ok(out);
         }

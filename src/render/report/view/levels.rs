@@ -94,7 +94,7 @@ impl Builder<'_> {
     pub(super) fn focus_history(&self) -> Result<String> {
         let tx = &self.tx;
         let focus = self.r.focus;
-        let country = tx.country(focus);
+        let country = tx.country_in_text(focus);
         let Some(position) = self.ctx.panel.position(focus) else {
             return tx.fill("levels.focus_absent", &[("country", &country)]);
         };
@@ -136,18 +136,35 @@ impl Builder<'_> {
         )
     }
 
-    /// At most `representatives` names, the focus country always among them, then `…`.
+    /// At most `representatives` names in EGDI order; the focus country, when it comes later in
+    /// the row, takes the last place after an ellipsis, with its rank in the row; a final
+    /// ellipsis marks more countries than names.
     fn representatives(&self, countries: &[CountryId]) -> Result<String> {
         let max = self.ctx.config.representatives;
         let focus = self.r.focus;
-        let mut shown: Vec<CountryId> = countries.iter().copied().take(max).collect();
-        if countries.len() > max && countries[max..].contains(&focus) {
-            shown.truncate(max - 1);
-            shown.push(focus);
-        }
-        let mut names = self.names(&shown);
-        if countries.len() > shown.len() {
-            names.push(self.tx.get("ellipsis")?);
+        let late = countries
+            .iter()
+            .position(|&c| c == focus)
+            .filter(|&p| p >= max);
+        let ellipsis = self.tx.get("ellipsis")?;
+        let mut names = match late {
+            Some(position) => {
+                let mut names = self.names(&countries[..max.saturating_sub(1)]);
+                names.push(ellipsis.clone());
+                names.push(self.tx.fill(
+                    "table1.focus_rank",
+                    &[
+                        ("country", &self.tx.country(focus)),
+                        ("rank", &(position + 1)),
+                    ],
+                )?);
+                names
+            }
+            None => self.names(&countries[..countries.len().min(max)]),
+        };
+        let last_shown = late.unwrap_or(max.min(countries.len()).saturating_sub(1));
+        if countries.len() > last_shown + 1 {
+            names.push(ellipsis);
         }
         self.tx.join(&names)
     }

@@ -69,7 +69,7 @@ impl Builder<'_> {
     pub(super) fn finding(&self, i: usize, f: &Finding) -> Result<Option<String>> {
         let tx = &self.tx;
         let n = self.ctx.normalised;
-        let country = f.country.map(|c| tx.country(c)).unwrap_or_default();
+        let country = f.country.map(|c| tx.country_in_text(c)).unwrap_or_default();
         let year = f.year.map(|y| y.to_string()).unwrap_or_default();
         let region = |r: crate::model::Region| tx.get(&format!("region.{}", r.name()));
         let text = match f.kind {
@@ -336,7 +336,7 @@ impl Builder<'_> {
                 .normalised
                 .concordance
                 .lookup(name)
-                .map_or_else(|| name.to_string(), |(id, _)| tx.country(id))
+                .map_or_else(|| name.to_string(), |(id, _)| tx.country_in_text(id))
         };
         let args: [(&str, &dyn std::fmt::Display); 6] = [
             ("table", &self.table_name(&d.table)?),
