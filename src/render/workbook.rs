@@ -212,7 +212,10 @@ impl Notes {
                     };
                     labels.fill(
                         "note.weighted",
-                        &[("years", &years.join(", ")), ("treatment", &treatment)],
+                        &[
+                            ("years", &years.join(&labels.get("list_separator")?)),
+                            ("treatment", &treatment),
+                        ],
                     )?
                 }
                 Note::Stages => labels.get("note.stages")?,
@@ -280,15 +283,15 @@ fn level_ranges(labels: &Labels, rule: &LevelRule) -> Result<Vec<String>> {
     let (t, sides) = (rule.thresholds.map(number), rule.boundaries);
     // Side::Upper: a value exactly on the threshold belongs to the level above it.
     let on_upper = |i: usize| sides[i] == Side::Upper;
-    let from = |i: usize| if on_upper(i) { "<=" } else { "<" };
-    let to = |i: usize| if on_upper(i) { "<" } else { "<=" };
+    let from = |i: usize| if on_upper(i) { "≤" } else { "<" };
+    let to = |i: usize| if on_upper(i) { "<" } else { "≤" };
     Level::DESCENDING
         .iter()
         .map(|&level| {
             let r = usize::from(level.rank());
             let range = match r {
                 0 => format!("v {} {}", to(0), t[0]),
-                3 => format!("v {} {}", if on_upper(2) { ">=" } else { ">" }, t[2]),
+                3 => format!("v {} {}", if on_upper(2) { "≥" } else { ">" }, t[2]),
                 _ => format!("{} {} v {} {}", t[r - 1], from(r - 1), to(r), t[r]),
             };
             labels.fill(
@@ -599,8 +602,8 @@ mod tests {
             ranges,
             [
                 "Very high: v > 0.75",
-                "High: 0.5 <= v <= 0.75",
-                "Medium: 0.25 <= v < 0.5",
+                "High: 0.5 ≤ v ≤ 0.75",
+                "Medium: 0.25 ≤ v < 0.5",
                 "Low: v < 0.25"
             ]
         );
@@ -609,7 +612,7 @@ mod tests {
             ..LevelRule::default()
         };
         let ranges = level_ranges(&labels, &flipped).unwrap();
-        assert_eq!(ranges[0], "Very high: v >= 0.75");
-        assert_eq!(ranges[3], "Low: v <= 0.25");
+        assert_eq!(ranges[0], "Very high: v ≥ 0.75");
+        assert_eq!(ranges[3], "Low: v ≤ 0.25");
     }
 }
