@@ -8,6 +8,7 @@
 pub mod beyond;
 pub mod levels;
 pub mod quality;
+pub mod ranks;
 pub mod reproduction;
 pub mod tables;
 
@@ -84,6 +85,8 @@ pub struct Results {
     pub findings: Vec<Finding>,
     /// Reproduction differences, when a reference was given.
     pub reproduction: Option<Vec<Difference>>,
+    /// Ranks and rank changes of every country.
+    pub ranks: Vec<ranks::RankRow>,
 }
 
 /// One independent unit of analysis.
@@ -100,9 +103,10 @@ enum Job {
     Gaps,
     Regions,
     Findings,
+    Ranks,
 }
 
-const PLAN: [Job; 14] = [
+const PLAN: [Job; 15] = [
     Job::Table1,
     Job::Table2,
     Job::Table3,
@@ -117,6 +121,7 @@ const PLAN: [Job; 14] = [
     Job::Gaps,
     Job::Regions,
     Job::Findings,
+    Job::Ranks,
 ];
 
 enum Output {
@@ -130,6 +135,7 @@ enum Output {
     Gaps(Vec<Gap>),
     Regions(Vec<RegionRow>),
     Findings(Vec<Finding>, Vec<WeightedCheck>),
+    Ranks(Vec<ranks::RankRow>),
 }
 
 fn run_job(job: Job, normalised: &Normalised, panel: &Panel, settings: &Settings) -> Output {
@@ -168,6 +174,7 @@ fn run_job(job: Job, normalised: &Normalised, panel: &Panel, settings: &Settings
             let findings = quality::findings(normalised, panel, rule, &weighted);
             Output::Findings(findings, weighted)
         }
+        Job::Ranks => Output::Ranks(ranks::ranks(normalised, &panel.years)),
     }
 }
 
@@ -202,6 +209,7 @@ pub fn analyse(normalised: &Normalised, panel: &Panel, settings: &Settings) -> R
         weighted: Vec::new(),
         findings: Vec::new(),
         reproduction: None,
+        ranks: Vec::new(),
     };
     let mut components = 0;
     for output in outputs {
@@ -226,6 +234,7 @@ pub fn analyse(normalised: &Normalised, panel: &Panel, settings: &Settings) -> R
                 results.findings = f;
                 results.weighted = w;
             }
+            Output::Ranks(r) => results.ranks = r,
         }
     }
     results

@@ -257,6 +257,21 @@ impl Renderer for TablesCsv {
         }
         out.push(g.finish()?);
 
+        let mut ranks = Csv::new(
+            "tables/ranks.csv",
+            &["iso3", "year", "rank", "rank_source", "change"],
+        );
+        for row in &r.ranks {
+            ranks.row([
+                conc.get(row.country).iso3.clone(),
+                row.year.to_string(),
+                row.rank.to_string(),
+                row.source.key().to_string(),
+                row.change.map(|c| c.to_string()).unwrap_or_default(),
+            ]);
+        }
+        out.push(ranks.finish()?);
+
         let mut reg = Csv::new(
             "tables/regions.csv",
             &["region", "input_countries", "panel_countries"],

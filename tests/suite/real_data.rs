@@ -784,3 +784,79 @@ fn a_data_row_is_never_taken_for_the_header() {
     assert_eq!(code, Some(0), "{err}");
     assert!(out.contains("a-2003.csv: Wide, header row 3"), "{out}");
 }
+
+#[test]
+fn chinas_published_ranks_are_read_and_the_rank_changes_follow() {
+    let (_guard, out, _) = run_on(&bundled_input(), &["--quiet"]);
+    let ranks = read_csv(&out.join("tables/ranks.csv"));
+    let china: Vec<(&str, &str, &str, &str)> = ranks
+        .iter()
+        .filter(|r| r["iso3"] == "CHN" && r["year"].as_str() >= "2018")
+        .map(|r| {
+            (
+                r["year"].as_str(),
+                r["rank"].as_str(),
+                r["rank_source"].as_str(),
+                r["change"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        china,
+        [
+            ("2018", "65", "published", "-2"),
+            ("2020", "45", "published", "20"),
+            ("2022", "43", "published", "2"),
+            ("2024", "35", "published", "8"),
+        ]
+    );
+    // Every rank change is the previous survey's rank minus this one's.
+    let mut previous: BTreeMap<&str, (usize, i64)> = BTreeMap::new();
+    let years: Vec<&str> = {
+        let set: BTreeSet<&str> = ranks.iter().map(|r| r["year"].as_str()).collect();
+        set.into_iter().collect()
+    };
+    for r in &ranks {
+        let y = years.iter().position(|y| *y == r["year"]).unwrap();
+        let rank: i64 = r["rank"].parse().unwrap();
+        let expected = match previous.get(r["iso3"].as_str()) {
+            Some((py, p)) if py + 1 == y => (p - rank).to_string(),
+            _ => String::new(),
+        };
+        assert_eq!(r["change"], expected, "{r:?}");
+        previous.insert(r["iso3"].as_str(), (y, rank));
+    }
+}
+
+#[test]
+fn without_a_published_rank_ranks_are_computed_on_egdi_with_ties_shared() {
+    let text = "Survey Year,Country Name,EGDI,OSI,TII,HCI\n\
+                2016,China,0.6,0.6,0.6,0.6\n2016,Germany,0.8,0.8,0.8,0.8\n\
+                2016,Albania,0.6,0.6,0.6,0.6\n2016,Chad,0,0,0,0\n\
+                2018,China,0.7,0.7,0.7,0.7\n2018,Germany,0.8,0.8,0.8,0.8\n\
+                2018,Albania,0.5,0.5,0.5,0.5\n2018,Chad,0.1,0.1,0.1,0.1\n";
+    let (_d, input) = input_with(&[("surveys.csv", text)]);
+    let (_g, out, _) = run_on(&input, &["--quiet"]);
+    let ranks: Vec<String> = read_csv(&out.join("tables/ranks.csv"))
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {} {} {} {}",
+                r["iso3"], r["year"], r["rank"], r["rank_source"], r["change"]
+            )
+        })
+        .collect();
+    assert_eq!(
+        ranks,
+        [
+            "ALB 2016 2 computed ",
+            "ALB 2018 3 computed -1",
+            "CHN 2016 2 computed ",
+            "CHN 2018 2 computed 0",
+            "DEU 2016 1 computed ",
+            "DEU 2018 1 computed 0",
+            // Chad was not assessed in 2016 (EGDI 0): no rank there, none to compare with.
+            "TCD 2018 4 computed ",
+        ]
+    );
+}
