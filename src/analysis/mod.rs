@@ -6,6 +6,7 @@
 //! order inside one job. Nothing here draws or writes (that is `render`).
 
 pub mod beyond;
+pub mod latest;
 pub mod levels;
 pub mod quality;
 pub mod ranks;
@@ -87,6 +88,8 @@ pub struct Results {
     pub reproduction: Option<Vec<Difference>>,
     /// Ranks and rank changes of every country.
     pub ranks: Vec<ranks::RankRow>,
+    /// What the last survey changed (none with a single survey).
+    pub latest: Option<latest::Latest>,
 }
 
 /// One independent unit of analysis.
@@ -104,9 +107,10 @@ enum Job {
     Regions,
     Findings,
     Ranks,
+    Latest,
 }
 
-const PLAN: [Job; 15] = [
+const PLAN: [Job; 16] = [
     Job::Table1,
     Job::Table2,
     Job::Table3,
@@ -122,6 +126,7 @@ const PLAN: [Job; 15] = [
     Job::Regions,
     Job::Findings,
     Job::Ranks,
+    Job::Latest,
 ];
 
 enum Output {
@@ -136,6 +141,7 @@ enum Output {
     Regions(Vec<RegionRow>),
     Findings(Vec<Finding>, Vec<WeightedCheck>),
     Ranks(Vec<ranks::RankRow>),
+    Latest(Option<latest::Latest>),
 }
 
 fn run_job(job: Job, normalised: &Normalised, panel: &Panel, settings: &Settings) -> Output {
@@ -175,6 +181,7 @@ fn run_job(job: Job, normalised: &Normalised, panel: &Panel, settings: &Settings
             Output::Findings(findings, weighted)
         }
         Job::Ranks => Output::Ranks(ranks::ranks(normalised, &panel.years)),
+        Job::Latest => Output::Latest(latest::latest(normalised, panel, rule)),
     }
 }
 
@@ -210,6 +217,7 @@ pub fn analyse(normalised: &Normalised, panel: &Panel, settings: &Settings) -> R
         findings: Vec::new(),
         reproduction: None,
         ranks: Vec::new(),
+        latest: None,
     };
     let mut components = 0;
     for output in outputs {
@@ -235,6 +243,7 @@ pub fn analyse(normalised: &Normalised, panel: &Panel, settings: &Settings) -> R
                 results.weighted = w;
             }
             Output::Ranks(r) => results.ranks = r,
+            Output::Latest(l) => results.latest = l,
         }
     }
     results

@@ -860,3 +860,40 @@ fn without_a_published_rank_ranks_are_computed_on_egdi_with_ties_shared() {
         ]
     );
 }
+
+#[test]
+fn latest_csv_equals_a_recount_from_panel_csv_for_the_last_two_surveys() {
+    let (_guard, out, _) = run_on(&bundled_input(), &["--quiet"]);
+    let panel = read_csv(&out.join("tables/panel.csv"));
+    let value = |r: &BTreeMap<String, String>, m: &str| r[m].parse::<f64>().unwrap();
+    let mut expected = BTreeSet::new();
+    for (m, column) in [
+        ("EGDI", "egdi"),
+        ("OSI", "osi"),
+        ("TII", "tii"),
+        ("HCI", "hci"),
+    ] {
+        for a in panel.iter().filter(|r| r["year"] == "2022") {
+            let b = panel
+                .iter()
+                .find(|r| r["year"] == "2024" && r["iso3"] == a["iso3"])
+                .unwrap();
+            let (la, lb) = (level(value(a, column)), level(value(b, column)));
+            if la != lb {
+                expected.insert(format!(
+                    "{m},2022,2024,{},{},{},{},{}",
+                    a["iso3"], LEVEL_KEYS[la], LEVEL_KEYS[lb], a[column], b[column]
+                ));
+            }
+        }
+    }
+    let text = std::fs::read_to_string(out.join("tables/latest.csv")).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("measure,from_year,to_year,iso3,from_level,to_level,from_value,to_value")
+    );
+    let written: BTreeSet<String> = lines.map(str::to_string).collect();
+    assert!(!expected.is_empty());
+    assert_eq!(written, expected);
+}
