@@ -106,13 +106,14 @@ pub fn prepare(config: &Config, progress: Progress<'_>) -> Result<Prepared> {
     let panel = timed(&mut timings, progress, "panel", || {
         panel::build(&normalised, config)
     })?;
-    let settings = analysis::settings(
+    let mut settings = analysis::settings(
         &normalised,
         config.levels,
         &config.focus,
         &config.benchmarks,
         config.config_file.as_deref(),
     )?;
+    settings.margin = config.sensitivity_margin;
     let mut results = timed(&mut timings, progress, "analysis", || {
         Ok(analysis::analyse(&normalised, &panel, &settings))
     })?;

@@ -11,6 +11,7 @@ pub mod levels;
 pub mod quality;
 pub mod ranks;
 pub mod reproduction;
+pub mod sensitivity;
 pub mod tables;
 
 use rayon::prelude::*;
@@ -36,6 +37,8 @@ pub struct Settings {
     pub focus: CountryId,
     /// The benchmark countries, in column order.
     pub benchmarks: Vec<CountryId>,
+    /// The margin around a threshold of the robustness checks.
+    pub margin: f64,
 }
 
 impl Settings {
@@ -90,6 +93,8 @@ pub struct Results {
     pub ranks: Vec<ranks::RankRow>,
     /// What the last survey changed (none with a single survey).
     pub latest: Option<latest::Latest>,
+    /// The robustness of the levels.
+    pub sensitivity: Option<sensitivity::Sensitivity>,
 }
 
 /// One independent unit of analysis.
@@ -108,9 +113,10 @@ enum Job {
     Findings,
     Ranks,
     Latest,
+    Sensitivity,
 }
 
-const PLAN: [Job; 16] = [
+const PLAN: [Job; 17] = [
     Job::Table1,
     Job::Table2,
     Job::Table3,
@@ -127,6 +133,7 @@ const PLAN: [Job; 16] = [
     Job::Findings,
     Job::Ranks,
     Job::Latest,
+    Job::Sensitivity,
 ];
 
 enum Output {
@@ -142,6 +149,7 @@ enum Output {
     Findings(Vec<Finding>, Vec<WeightedCheck>),
     Ranks(Vec<ranks::RankRow>),
     Latest(Option<latest::Latest>),
+    Sensitivity(Option<sensitivity::Sensitivity>),
 }
 
 fn run_job(job: Job, normalised: &Normalised, panel: &Panel, settings: &Settings) -> Output {
@@ -182,6 +190,9 @@ fn run_job(job: Job, normalised: &Normalised, panel: &Panel, settings: &Settings
         }
         Job::Ranks => Output::Ranks(ranks::ranks(normalised, &panel.years)),
         Job::Latest => Output::Latest(latest::latest(normalised, panel, rule)),
+        Job::Sensitivity => {
+            Output::Sensitivity(sensitivity::sensitivity(panel, rule, settings.margin))
+        }
     }
 }
 
@@ -218,6 +229,7 @@ pub fn analyse(normalised: &Normalised, panel: &Panel, settings: &Settings) -> R
         reproduction: None,
         ranks: Vec::new(),
         latest: None,
+        sensitivity: None,
     };
     let mut components = 0;
     for output in outputs {
@@ -244,6 +256,7 @@ pub fn analyse(normalised: &Normalised, panel: &Panel, settings: &Settings) -> R
             }
             Output::Ranks(r) => results.ranks = r,
             Output::Latest(l) => results.latest = l,
+            Output::Sensitivity(s) => results.sensitivity = s,
         }
     }
     results
@@ -277,5 +290,6 @@ pub fn settings(
             .iter()
             .map(|b| lookup("benchmarks", b))
             .collect::<Result<_>>()?,
+        margin: sensitivity::DEFAULT_MARGIN,
     })
 }

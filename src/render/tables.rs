@@ -286,6 +286,34 @@ impl Renderer for TablesCsv {
         }
         out.push(latest.finish()?);
 
+        let mut sens = Csv::new(
+            "tables/sensitivity.csv",
+            &["variant", "table", "row", "column", "value", "baseline"],
+        );
+        if let Some(s) = &r.sensitivity {
+            for n in &s.near {
+                sens.row([
+                    format!("near_threshold_{}", s.margin),
+                    "panel".to_string(),
+                    format!("{} {}", s.year, conc.get(n.country).iso3),
+                    n.measure.key().to_string(),
+                    n.value.to_string(),
+                    n.threshold.to_string(),
+                ]);
+            }
+            for c in &s.changed {
+                sens.row([
+                    c.variant.clone(),
+                    c.table.to_string(),
+                    c.row.clone(),
+                    c.column.to_string(),
+                    c.value.to_string(),
+                    c.baseline.to_string(),
+                ]);
+            }
+        }
+        out.push(sens.finish()?);
+
         let mut ranks = Csv::new(
             "tables/ranks.csv",
             &["iso3", "year", "rank", "rank_source", "change"],

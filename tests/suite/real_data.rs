@@ -897,3 +897,47 @@ fn latest_csv_equals_a_recount_from_panel_csv_for_the_last_two_surveys() {
     assert!(!expected.is_empty());
     assert_eq!(written, expected);
 }
+
+#[test]
+fn the_other_boundary_convention_changes_table3_exactly_by_the_values_on_0_75() {
+    let (_guard, out) = crate::common::run_paper_panel(&[]);
+    // The boundary findings on 0.75 (the only threshold whose default side is the level below).
+    let mut expected: BTreeMap<(String, String), (i64, i64)> = BTreeMap::new();
+    for f in read_csv(&out.join("tables/quality.csv")) {
+        if f["kind"] == "on_boundary"
+            && f["value"] == "0.75"
+            && ["OSI", "TII", "HCI"].contains(&f["measure"].as_str())
+        {
+            let row = format!("{} {}", f["year"], f["measure"]);
+            expected
+                .entry((row.clone(), "very_high".into()))
+                .or_default()
+                .0 += 1;
+            expected.entry((row, "high".into())).or_default().0 -= 1;
+        }
+    }
+    assert!(
+        !expected.is_empty(),
+        "the fixture has a value on 0.75 (BGR 2018 OSI)"
+    );
+    let table3: Vec<BTreeMap<String, String>> = read_csv(&out.join("tables/table3.csv"));
+    let baseline = |row: &str, column: &str| -> i64 {
+        let r = table3
+            .iter()
+            .find(|r| format!("{} {}", r["year"], r["index"]) == row)
+            .unwrap();
+        r[column].parse().unwrap()
+    };
+    let changed: BTreeMap<(String, String), (i64, i64)> =
+        read_csv(&out.join("tables/sensitivity.csv"))
+            .iter()
+            .filter(|r| r["variant"] == "other_boundaries" && r["table"] == "table3")
+            .map(|r| {
+                let (v, b): (i64, i64) =
+                    (r["value"].parse().unwrap(), r["baseline"].parse().unwrap());
+                assert_eq!(b, baseline(&r["row"], &r["column"]), "{r:?}");
+                ((r["row"].clone(), r["column"].clone()), (v - b, 0))
+            })
+            .collect();
+    assert_eq!(changed, expected);
+}
