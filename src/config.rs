@@ -81,6 +81,8 @@ pub struct FileConfig {
     pub templates: Option<PathBuf>,
     /// Further header names mapped to the SPEC's keys (`"Negara" = "country"`).
     pub columns: Option<std::collections::BTreeMap<String, String>>,
+    /// The margin around a level threshold of the robustness checks (default 0.01).
+    pub sensitivity_margin: Option<f64>,
 }
 
 /// A survey declared not comparable with the others (e.g. after a method change).
@@ -160,6 +162,8 @@ pub struct Config {
     /// The same mapping, resolved for the normalise stage.
     #[serde(skip)]
     pub header_synonyms: HeaderSynonyms,
+    /// The margin around a level threshold of the robustness checks.
+    pub sensitivity_margin: f64,
 }
 
 impl Config {
@@ -315,6 +319,15 @@ impl Config {
                     ),
                 })?,
         };
+        let sensitivity_margin = file
+            .sensitivity_margin
+            .unwrap_or(crate::analysis::sensitivity::DEFAULT_MARGIN);
+        if !(sensitivity_margin > 0.0 && sensitivity_margin < 0.25) {
+            return Err(bad(
+                "sensitivity_margin",
+                format!("{sensitivity_margin} is not a margin between 0 and 0.25 (exclusive)"),
+            ));
+        }
         let columns = file.columns.unwrap_or_default();
         let header_synonyms =
             HeaderSynonyms::new(columns.iter().map(|(k, v)| (k.as_str(), v.as_str())))
@@ -349,6 +362,7 @@ impl Config {
             source_date_epoch,
             columns,
             header_synonyms,
+            sensitivity_margin,
         })
     }
 

@@ -118,6 +118,7 @@ pub fn prepare(config: &Config, progress: Progress<'_>) -> Result<Prepared> {
         .iter()
         .map(|n| (n.year, n.reason.clone()))
         .collect();
+    settings.margin = config.sensitivity_margin;
     let mut results = timed(&mut timings, progress, "analysis", || {
         Ok(analysis::analyse(&normalised, &panel, &settings))
     })?;

@@ -6,10 +6,13 @@
 //! order inside one job. Nothing here draws or writes (that is `render`).
 
 pub mod beyond;
+pub mod latest;
 pub mod levels;
 pub mod periods;
 pub mod quality;
+pub mod ranks;
 pub mod reproduction;
+pub mod sensitivity;
 pub mod tables;
 
 use rayon::prelude::*;
@@ -37,6 +40,8 @@ pub struct Settings {
     pub benchmarks: Vec<CountryId>,
     /// Surveys declared not comparable, with the reason.
     pub not_comparable: Vec<(Year, String)>,
+    /// The margin around a threshold of the robustness checks.
+    pub margin: f64,
 }
 
 impl Settings {
@@ -94,6 +99,12 @@ pub struct Results {
     /// The reproduction check in full (explanations, cells compared), when a reference was given.
     #[serde(skip)]
     pub comparison: Option<reproduction::Comparison>,
+    /// Ranks and rank changes of every country.
+    pub ranks: Vec<ranks::RankRow>,
+    /// What the last survey changed (none with a single survey).
+    pub latest: Option<latest::Latest>,
+    /// The robustness of the levels.
+    pub sensitivity: Option<sensitivity::Sensitivity>,
 }
 
 /// One independent unit of analysis.
@@ -110,9 +121,12 @@ enum Job {
     Gaps,
     Regions,
     Findings,
+    Ranks,
+    Latest,
+    Sensitivity,
 }
 
-const PLAN: [Job; 14] = [
+const PLAN: [Job; 17] = [
     Job::Table1,
     Job::Table2,
     Job::Table3,
@@ -127,6 +141,9 @@ const PLAN: [Job; 14] = [
     Job::Gaps,
     Job::Regions,
     Job::Findings,
+    Job::Ranks,
+    Job::Latest,
+    Job::Sensitivity,
 ];
 
 enum Output {
@@ -140,6 +157,9 @@ enum Output {
     Gaps(Vec<Gap>),
     Regions(Vec<RegionRow>),
     Findings(Vec<Finding>, Vec<WeightedCheck>),
+    Ranks(Vec<ranks::RankRow>),
+    Latest(Option<latest::Latest>),
+    Sensitivity(Option<sensitivity::Sensitivity>),
 }
 
 fn run_job(job: Job, normalised: &Normalised, panel: &Panel, settings: &Settings) -> Output {
@@ -178,6 +198,11 @@ fn run_job(job: Job, normalised: &Normalised, panel: &Panel, settings: &Settings
             let findings = quality::findings(normalised, panel, rule, &weighted);
             Output::Findings(findings, weighted)
         }
+        Job::Ranks => Output::Ranks(ranks::ranks(normalised, &panel.years)),
+        Job::Latest => Output::Latest(latest::latest(normalised, panel, rule)),
+        Job::Sensitivity => {
+            Output::Sensitivity(sensitivity::sensitivity(panel, rule, settings.margin))
+        }
     }
 }
 
@@ -215,6 +240,9 @@ pub fn analyse(normalised: &Normalised, panel: &Panel, settings: &Settings) -> R
         periods: periods::periodise(0, &[], &[], &[]),
         reproduction: None,
         comparison: None,
+        ranks: Vec::new(),
+        latest: None,
+        sensitivity: None,
     };
     let mut components = 0;
     for output in outputs {
@@ -239,6 +267,9 @@ pub fn analyse(normalised: &Normalised, panel: &Panel, settings: &Settings) -> R
                 results.findings = f;
                 results.weighted = w;
             }
+            Output::Ranks(r) => results.ranks = r,
+            Output::Latest(l) => results.latest = l,
+            Output::Sensitivity(s) => results.sensitivity = s,
         }
     }
     results.breaks = periods::breaks(&results.weighted, &settings.not_comparable);
@@ -280,5 +311,6 @@ pub fn settings(
             .map(|b| lookup("benchmarks", b))
             .collect::<Result<_>>()?,
         not_comparable: Vec::new(),
+        margin: sensitivity::DEFAULT_MARGIN,
     })
 }

@@ -257,6 +257,78 @@ impl Renderer for TablesCsv {
         }
         out.push(g.finish()?);
 
+        let mut latest = Csv::new(
+            "tables/latest.csv",
+            &[
+                "measure",
+                "from_year",
+                "to_year",
+                "iso3",
+                "from_level",
+                "to_level",
+                "from_value",
+                "to_value",
+            ],
+        );
+        if let Some(l) = &r.latest {
+            for c in &l.changes {
+                latest.row([
+                    c.measure.key().to_string(),
+                    l.from_year.to_string(),
+                    l.to_year.to_string(),
+                    conc.get(c.country).iso3.clone(),
+                    c.from_level.key().to_string(),
+                    c.to_level.key().to_string(),
+                    c.from_value.to_string(),
+                    c.to_value.to_string(),
+                ]);
+            }
+        }
+        out.push(latest.finish()?);
+
+        let mut sens = Csv::new(
+            "tables/sensitivity.csv",
+            &["variant", "table", "row", "column", "value", "baseline"],
+        );
+        if let Some(s) = &r.sensitivity {
+            for n in &s.near {
+                sens.row([
+                    format!("near_threshold_{}", s.margin),
+                    "panel".to_string(),
+                    format!("{} {}", s.year, conc.get(n.country).iso3),
+                    n.measure.key().to_string(),
+                    n.value.to_string(),
+                    n.threshold.to_string(),
+                ]);
+            }
+            for c in &s.changed {
+                sens.row([
+                    c.variant.clone(),
+                    c.table.to_string(),
+                    c.row.clone(),
+                    c.column.to_string(),
+                    c.value.to_string(),
+                    c.baseline.to_string(),
+                ]);
+            }
+        }
+        out.push(sens.finish()?);
+
+        let mut ranks = Csv::new(
+            "tables/ranks.csv",
+            &["iso3", "year", "rank", "rank_source", "change"],
+        );
+        for row in &r.ranks {
+            ranks.row([
+                conc.get(row.country).iso3.clone(),
+                row.year.to_string(),
+                row.rank.to_string(),
+                row.source.key().to_string(),
+                row.change.map(|c| c.to_string()).unwrap_or_default(),
+            ]);
+        }
+        out.push(ranks.finish()?);
+
         let mut reg = Csv::new(
             "tables/regions.csv",
             &["region", "input_countries", "panel_countries"],
