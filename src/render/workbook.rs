@@ -467,8 +467,12 @@ fn write_cover(
             ws.set_row_height(row, lines * 15.0)?;
         }
     }
-    // One wide column of wrapped text, printed one page wide.
+    // One wide column of wrapped text, printed one page wide; a narrow column beside it is part
+    // of the printed width, so that a line LibreOffice sets a little wider than measured (an
+    // unbreakable name, a fallback font) stays on the page.
     ws.set_column_width(0, COVER_WIDTH)?;
+    ws.set_column_width(1, 6)?;
+    ws.write_string(0, 1, " ")?;
     ws.set_portrait().set_print_fit_to_pages(1, 0);
     Ok(())
 }

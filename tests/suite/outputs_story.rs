@@ -368,67 +368,69 @@ fn libreoffice_prints_the_workbook_without_overlapping_text_within_the_page_widt
         );
         return;
     }
-    let (_guard, out) = run_paper_panel(&["--reference", &reference()]);
-    let work = scratch();
-    let o = std::process::Command::new("soffice")
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            work.path().join("profile").display()
-        ))
-        .args([
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-        ])
-        .arg(work.path())
-        .arg(out.join("workbook.xlsx"))
-        .output()
-        .expect("soffice runs");
-    let pdf = work.path().join("workbook.pdf");
-    assert!(pdf.is_file(), "soffice wrote no PDF: {}", stderr(&o));
-    let bbox = work.path().join("workbook.html");
-    let o = std::process::Command::new("pdftotext")
-        .arg("-bbox")
-        .arg(&pdf)
-        .arg(&bbox)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", stderr(&o));
-    let (boxes, widths) = word_boxes(&read(&bbox));
-    assert!(boxes.len() > 1000, "{} words", boxes.len());
-    for b in &boxes {
-        assert!(
-            b.3 <= widths[b.0 - 1] + 0.5,
-            "`{}` runs past the page width",
-            b.5
-        );
-    }
-    // Two words of one page overlap when their boxes intersect by more than a sliver across
-    // and by more than a quarter of a line down: the boxes of two lines of one wrapped cell
-    // touch by about a tenth (ascent and descent reach into the line spacing).
-    const SLIVER: f64 = 0.5;
-    let mut overlaps = Vec::new();
-    for page in 1..=widths.len() {
-        let on_page: Vec<&WordBox> = boxes.iter().filter(|b| b.0 == page).collect();
-        for (i, a) in on_page.iter().enumerate() {
-            for b in &on_page[i + 1..] {
-                let w = a.3.min(b.3) - a.1.max(b.1);
-                let h = a.4.min(b.4) - a.2.max(b.2);
-                let line = (a.4 - a.2).min(b.4 - b.2);
-                if w > SLIVER && h > line / 4.0 {
-                    overlaps.push(format!("page {page}: `{}` and `{}`", a.5, b.5));
+    for lang in ["en", "zh"] {
+        let (_guard, out) = run_paper_panel(&["--lang", lang, "--reference", &reference()]);
+        let work = scratch();
+        let o = std::process::Command::new("soffice")
+            .arg(format!(
+                "-env:UserInstallation=file://{}",
+                work.path().join("profile").display()
+            ))
+            .args([
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+            ])
+            .arg(work.path())
+            .arg(out.join("workbook.xlsx"))
+            .output()
+            .expect("soffice runs");
+        let pdf = work.path().join("workbook.pdf");
+        assert!(pdf.is_file(), "soffice wrote no PDF: {}", stderr(&o));
+        let bbox = work.path().join("workbook.html");
+        let o = std::process::Command::new("pdftotext")
+            .arg("-bbox")
+            .arg(&pdf)
+            .arg(&bbox)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        let (boxes, widths) = word_boxes(&read(&bbox));
+        assert!(boxes.len() > 1000, "{} words", boxes.len());
+        for b in &boxes {
+            assert!(
+                b.3 <= widths[b.0 - 1] + 0.5,
+                "`{}` runs past the page width",
+                b.5
+            );
+        }
+        // Two words of one page overlap when their boxes intersect by more than a sliver across
+        // and by more than a quarter of a line down: the boxes of two lines of one wrapped cell
+        // touch by about a tenth (ascent and descent reach into the line spacing).
+        const SLIVER: f64 = 0.5;
+        let mut overlaps = Vec::new();
+        for page in 1..=widths.len() {
+            let on_page: Vec<&WordBox> = boxes.iter().filter(|b| b.0 == page).collect();
+            for (i, a) in on_page.iter().enumerate() {
+                for b in &on_page[i + 1..] {
+                    let w = a.3.min(b.3) - a.1.max(b.1);
+                    let h = a.4.min(b.4) - a.2.max(b.2);
+                    let line = (a.4 - a.2).min(b.4 - b.2);
+                    if w > SLIVER && h > line / 4.0 {
+                        overlaps.push(format!("page {page}: `{}` and `{}`", a.5, b.5));
+                    }
                 }
             }
         }
+        assert!(
+            overlaps.is_empty(),
+            "{lang}: {} overlaps: {:?}",
+            overlaps.len(),
+            &overlaps[..overlaps.len().min(10)]
+        );
     }
-    assert!(
-        overlaps.is_empty(),
-        "{} overlaps: {:?}",
-        overlaps.len(),
-        &overlaps[..overlaps.len().min(10)]
-    );
 }
 
 #[test]
