@@ -440,6 +440,28 @@ mod tests {
     }
 
     #[test]
+    fn comparability_and_declining_indicators_are_read_and_checked() {
+        let c = resolve_text("").unwrap();
+        assert_eq!(c.declining_indicators, [Measure::FixedTelephonePer100]);
+        assert!(c.not_comparable.is_empty());
+        let c = resolve_text(
+            "not_comparable = [{ year = 2016, reason = \"method\" }]\n\
+             declining_indicators = [\"mobile_cellular_per100\"]\n",
+        )
+        .unwrap();
+        assert_eq!(c.not_comparable[0].year.get(), 2016);
+        assert_eq!(c.declining_indicators, [Measure::MobileCellularPer100]);
+        let err = resolve_text("declining_indicators = [\"telegraph\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("`declining_indicators`") && err.contains("telegraph"), "{err}");
+        let err = resolve_text("not_comparable = [{ year = 2016 }]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("reason"), "{err}");
+    }
+
+    #[test]
     fn the_command_line_wins_over_the_file() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(

@@ -155,6 +155,7 @@ pub(super) enum Note {
     Order,
     Panel,
     Weighted,
+    Declared,
     Stages,
     Components,
     Figures,
@@ -163,13 +164,14 @@ pub(super) enum Note {
 }
 
 impl Note {
-    const ALL: [Note; 11] = [
+    const ALL: [Note; 12] = [
         Note::Missing,
         Note::NotApplicable,
         Note::Levels,
         Note::Order,
         Note::Panel,
         Note::Weighted,
+        Note::Declared,
         Note::Stages,
         Note::Components,
         Note::Figures,
@@ -216,6 +218,25 @@ impl Notes {
                             ("years", &years.join(&labels.get("list_separator")?)),
                             ("treatment", &treatment),
                         ],
+                    )?
+                }
+                Note::Declared => {
+                    let declared: Vec<String> = r
+                        .breaks
+                        .iter()
+                        .filter_map(|b| match &b.reason {
+                            crate::analysis::periods::BreakReason::Declared(why) => {
+                                Some(format!("{} ({why})", b.year))
+                            }
+                            crate::analysis::periods::BreakReason::Weighted => None,
+                        })
+                        .collect();
+                    if declared.is_empty() {
+                        continue;
+                    }
+                    labels.fill(
+                        "note.declared",
+                        &[("surveys", &declared.join(&labels.get("list_separator")?))],
                     )?
                 }
                 Note::Stages => labels.get("note.stages")?,

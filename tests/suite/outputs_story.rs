@@ -539,3 +539,38 @@ fn table1_shows_where_the_focus_country_ranks_in_a_long_row() {
     assert!(countries.used_cells().any(|(_, _, c)| c
         == &Data::String("United Kingdom of Great Britain and Northern Ireland".into())));
 }
+
+#[test]
+fn a_survey_declared_not_comparable_is_marked_everywhere_with_its_reason() {
+    let dir = scratch();
+    std::fs::write(
+        dir.path().join("egov-report.toml"),
+        "not_comparable = [{ year = 2016, reason = \"a method change\" }]\n",
+    )
+    .unwrap();
+    let out = dir.path().join("output");
+    let o = crate::common::run_paper_panel_in(
+        dir.path(),
+        &["--output", out.to_str().unwrap(), "--quiet"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let md = read(&out.join("report.md"));
+    assert!(
+        md.contains("| 2014–2016† | 2016–2018† |"),
+        "transitions mark 2016"
+    );
+    assert!(md.contains("† The 2016 survey does not compare with the others (a method change)"));
+    // Every figure, EGDI included, draws 2016 hollow.
+    let svg = read(&out.join("figures/figure1.svg"));
+    assert_eq!(svg.lines().filter(|l| l.contains("#FFFFFE")).count(), 5);
+    // The periodisation leaves 2016 out: the OSI majority is first seen in 2018.
+    let periods = section(&md, "### 4.2 Stages of global e-government");
+    assert!(periods.contains("from about 2017"), "{periods}");
+    let mut workbook: Xlsx<_> = open_workbook(out.join("workbook.xlsx")).unwrap();
+    let notes = workbook.worksheet_range("Notes").unwrap();
+    assert!(
+        notes
+            .used_cells()
+            .any(|(_, _, c)| matches!(c, Data::String(s) if s.contains("2016 (a method change)")))
+    );
+}

@@ -219,7 +219,13 @@ impl<'a> Builder<'a> {
                 )?);
             }
         }
-        let notes = [Note::Levels, Note::Panel, Note::Weighted, Note::Boundary];
+        let notes = [
+            Note::Levels,
+            Note::Panel,
+            Note::Weighted,
+            Note::Declared,
+            Note::Boundary,
+        ];
         self.sheet("table3", &notes, headers, rows)
     }
 
@@ -288,6 +294,7 @@ impl<'a> Builder<'a> {
         if figure.measure != Measure::Egdi {
             notes.push(Note::Weighted);
         }
+        notes.push(Note::Declared);
         let mut sheet = self.sheet(key, &notes, headers, rows)?;
         let edge = |y: Option<&Year>| y.map(ToString::to_string).unwrap_or_default();
         let focus = figure
