@@ -6,6 +6,7 @@
 //! order inside one job. Nothing here draws or writes (that is `render`).
 
 pub mod beyond;
+pub mod groups;
 pub mod latest;
 pub mod levels;
 pub mod quality;
@@ -95,6 +96,10 @@ pub struct Results {
     pub latest: Option<latest::Latest>,
     /// The robustness of the levels.
     pub sensitivity: Option<sensitivity::Sensitivity>,
+    /// Per country group and survey: countries, mean, median and level counts of each index.
+    pub groups: Vec<groups::GroupRow>,
+    /// Table 1 by country group.
+    pub groups_table1: Vec<groups::GroupTable1Row>,
 }
 
 /// One independent unit of analysis.
@@ -114,9 +119,10 @@ enum Job {
     Ranks,
     Latest,
     Sensitivity,
+    Groups,
 }
 
-const PLAN: [Job; 17] = [
+const PLAN: [Job; 18] = [
     Job::Table1,
     Job::Table2,
     Job::Table3,
@@ -134,6 +140,7 @@ const PLAN: [Job; 17] = [
     Job::Ranks,
     Job::Latest,
     Job::Sensitivity,
+    Job::Groups,
 ];
 
 enum Output {
@@ -150,6 +157,7 @@ enum Output {
     Ranks(Vec<ranks::RankRow>),
     Latest(Option<latest::Latest>),
     Sensitivity(Option<sensitivity::Sensitivity>),
+    Groups(Vec<groups::GroupRow>, Vec<groups::GroupTable1Row>),
 }
 
 fn run_job(job: Job, normalised: &Normalised, panel: &Panel, settings: &Settings) -> Output {
@@ -193,6 +201,10 @@ fn run_job(job: Job, normalised: &Normalised, panel: &Panel, settings: &Settings
         Job::Sensitivity => {
             Output::Sensitivity(sensitivity::sensitivity(panel, rule, settings.margin))
         }
+        Job::Groups => {
+            let (rows, table1) = groups::groups(normalised, panel, rule);
+            Output::Groups(rows, table1)
+        }
     }
 }
 
@@ -230,6 +242,8 @@ pub fn analyse(normalised: &Normalised, panel: &Panel, settings: &Settings) -> R
         ranks: Vec::new(),
         latest: None,
         sensitivity: None,
+        groups: Vec::new(),
+        groups_table1: Vec::new(),
     };
     let mut components = 0;
     for output in outputs {
@@ -257,6 +271,10 @@ pub fn analyse(normalised: &Normalised, panel: &Panel, settings: &Settings) -> R
             Output::Ranks(r) => results.ranks = r,
             Output::Latest(l) => results.latest = l,
             Output::Sensitivity(s) => results.sensitivity = s,
+            Output::Groups(rows, table1) => {
+                results.groups = rows;
+                results.groups_table1 = table1;
+            }
         }
     }
     results
