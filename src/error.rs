@@ -328,6 +328,22 @@ pub enum Error {
         message: String,
     },
 
+    /// The output folder equals, contains or lies inside the input folder.
+    #[error(
+        "output `{}` {relation} `{}`: writing it would replace the input\nhint: choose an output \
+         folder outside the input",
+        output.display(),
+        input.display()
+    )]
+    OutputOverlapsInput {
+        /// The output folder as given.
+        output: PathBuf,
+        /// The input folder as given.
+        input: PathBuf,
+        /// How they overlap (`is the input folder`, `contains the input`, ...).
+        relation: &'static str,
+    },
+
     /// The output location cannot be used.
     #[error("output `{}` cannot be used: {message}", path.display())]
     OutputUnusable {

@@ -75,7 +75,11 @@ fn run(args: &cli::RunArgs) -> i32 {
         Err(e) => return report_error(&e),
     };
     let progress = Progress::new(args.common.quiet || args.common.json);
-    let mode = if args.check { Mode::Check } else { Mode::Write };
+    let mode = match (args.check, args.strict) {
+        (true, _) => Mode::Check,
+        (false, true) => Mode::Strict,
+        (false, false) => Mode::Write,
+    };
     let result = egov_report::run(&config, mode, &|stage| progress.message(stage));
     progress.finish();
     let summary = match result {
@@ -129,6 +133,11 @@ fn print_summary(s: &Summary, config: &Config, args: &cli::RunArgs, quiet: bool,
                 eprintln!("  {c}");
             }
         }
+    } else if !s.written {
+        eprintln!(
+            "`{}` left as it was: --strict and the reproduction check found differences",
+            config.output.display()
+        );
     } else if !quiet {
         eprintln!(
             "wrote {} files to `{}`: {} surveys ({}), panel of {} countries ({} left out)",

@@ -7,17 +7,18 @@
 pub mod charts;
 pub mod i18n;
 pub mod manifest;
+pub mod output;
 pub mod report;
 pub mod tables;
 pub mod workbook;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rayon::prelude::*;
 
 use crate::analysis::Results;
 use crate::config::Config;
-use crate::error::{Diagnostic, Error, Result};
+use crate::error::{Diagnostic, Result};
 use crate::ingest::Ingested;
 use crate::normalise::Normalised;
 use crate::panel::Panel;
@@ -94,74 +95,14 @@ pub fn render_all(
     results.into_iter().collect()
 }
 
-/// Writes the artifacts into a fresh folder beside `output` and swaps it in.
-///
-/// The previous `output` stays exactly as it was until the new one is complete; on any error
-/// the fresh folder is removed and `output` is untouched.
+/// Locks `output`, writes the artifacts into a staging folder beside it and swaps it in (see
+/// [`output::OutputLock`]).
 ///
 /// # Errors
-/// [`Error::OutputUnusable`] when `output` exists and is not a folder; [`Error::Io`] naming the
-/// path that could not be written.
+/// [`crate::error::Error::OutputUnusable`] when `output` exists and is not a folder or is locked
+/// by another run; [`crate::error::Error::Io`] naming the path that could not be written.
 pub fn write_atomically(output: &Path, artifacts: &[Artifact]) -> Result<()> {
-    if output.exists() && !output.is_dir() {
-        return Err(Error::OutputUnusable {
-            path: output.to_path_buf(),
-            message: "it exists and is not a folder".into(),
-        });
-    }
-    let parent = match output.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent).map_err(|e| Error::io("create folder", &parent, e))?;
-    let name = output
-        .file_name()
-        .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
-    let staging = parent.join(format!(".{name}.new-{}", std::process::id()));
-    let backup = parent.join(format!(".{name}.old-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&staging);
-    let write = || -> Result<()> {
-        for a in artifacts {
-            let path = staging.join(&a.path);
-            if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir).map_err(|e| Error::io("create folder", dir, e))?;
-            }
-            std::fs::write(&path, &a.bytes).map_err(|e| Error::io("write", &path, e))?;
-        }
-        // Keep files that are part of the folder but not of the run (e.g. `.gitignore`).
-        if output.is_dir() {
-            for keep in [".gitignore", ".gitkeep"] {
-                let from = output.join(keep);
-                if from.is_file() {
-                    std::fs::copy(&from, staging.join(keep))
-                        .map_err(|e| Error::io("write", staging.join(keep), e))?;
-                }
-            }
-        }
-        Ok(())
-    };
-    if let Err(e) = write() {
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(e);
-    }
-    let had_output = output.exists();
-    if had_output {
-        std::fs::rename(output, &backup).map_err(|e| {
-            let _ = std::fs::remove_dir_all(&staging);
-            Error::io("move", output, e)
-        })?;
-    }
-    if let Err(e) = std::fs::rename(&staging, output) {
-        if had_output {
-            let _ = std::fs::rename(&backup, output);
-        }
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(Error::io("move", &staging, e));
-    }
-    if had_output {
-        let _ = std::fs::remove_dir_all(&backup);
-    }
-    Ok(())
+    output::OutputLock::acquire(output)?.write(artifacts)
 }
 
 /// With `--check`: the outputs that differ from the files in `output` (the manifest compared
