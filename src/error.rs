@@ -23,9 +23,14 @@ pub const EXIT_INTERNAL: i32 = 3;
 /// Everything that can make a run fail.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// Several input errors found in one pass; each is reported.
-    #[error("{} in the input:\n{}", count(.0.len()), list(.0))]
-    Many(Vec<Error>),
+    /// Several input errors found in one pass; each is reported, up to [`MAX_LISTED`].
+    #[error("{} in the input:\n{}", count(errors.len(), *found), list(errors))]
+    Many {
+        /// The errors listed.
+        errors: Vec<Error>,
+        /// How many were found (more than listed when the list was cut).
+        found: usize,
+    },
 
     /// The input folder does not exist.
     #[error("input folder `{}` does not exist", .0.display())]
@@ -45,6 +50,46 @@ pub enum Error {
     /// A file holds no data at all.
     #[error("`{}` is empty", .0.display())]
     FileEmpty(PathBuf),
+
+    /// A workbook opens but none of its sheets holds a single cell.
+    #[error(
+        "`{}` holds no cell in any of its sheets\nhint: a truncated download? download it again",
+        .0.display()
+    )]
+    WorkbookNoCells(PathBuf),
+
+    /// An entry named like a data file is not a regular file.
+    #[error("`{}` is named like a data file but is {what}, not a regular file", path.display())]
+    InputNotAFile {
+        /// The entry.
+        path: PathBuf,
+        /// What it is (`a folder`, `a named pipe`, ...).
+        what: &'static str,
+    },
+
+    /// The input holds more than a run reads.
+    #[error("{place} {what}, more than the {limit} a run reads\nhint: {hint}")]
+    InputTooLarge {
+        /// The file, sheet or folder.
+        place: String,
+        /// What it holds or declares, e.g. `declares 1e17 shared strings`.
+        what: String,
+        /// The limit, with its unit.
+        limit: String,
+        /// What to do.
+        hint: &'static str,
+    },
+
+    /// Two cells of a sheet have the same address, or a cell lies past the sheet's last row.
+    #[error("{table}, cell {cell}: {problem}")]
+    CellInvalid {
+        /// The sheet.
+        table: TableRef,
+        /// The address, like `B7`.
+        cell: String,
+        /// What is wrong.
+        problem: &'static str,
+    },
 
     /// A file is not in a supported text encoding.
     #[error("`{}` is encoded as {encoding}, not UTF-8\nhint: save it as CSV UTF-8", path.display())]
@@ -374,11 +419,13 @@ fn empty_table_detail(header_row: u32, rows: usize) -> String {
 /// The most errors collected in one run; past it the rest of the input is not checked.
 pub const MAX_LISTED: usize = 100;
 
-fn count(n: usize) -> String {
-    if n >= MAX_LISTED {
-        format!("{n} errors (the first {n}; checking stopped there)")
+fn count(listed: usize, found: usize) -> String {
+    if found > listed {
+        format!("{found} errors (the first {listed} listed)")
+    } else if listed >= MAX_LISTED {
+        format!("{listed} errors (the first {listed}; checking stopped there)")
     } else {
-        format!("{n} errors")
+        format!("{listed} errors")
     }
 }
 
@@ -400,7 +447,8 @@ impl Error {
         }
     }
 
-    /// Collapses a list of errors: one error stays itself, several become [`Error::Many`].
+    /// Collapses a list of errors: one error stays itself, several become [`Error::Many`],
+    /// listing the first [`MAX_LISTED`].
     ///
     /// # Panics
     /// When `errors` is empty (a broken invariant of the caller).
@@ -409,7 +457,9 @@ impl Error {
         if errors.len() == 1 {
             errors.remove(0)
         } else {
-            Error::Many(errors)
+            let found = errors.len();
+            errors.truncate(MAX_LISTED);
+            Error::Many { errors, found }
         }
     }
 
