@@ -212,7 +212,7 @@ pub enum Error {
     },
 
     /// A year cell cannot be read as a survey year.
-    #[error("{at}: `{text}` is not a survey year (2001-2099)")]
+    #[error("{at}: `{}` is not a survey year (2001-2099)", echo(text))]
     YearUnparseable {
         /// The cell.
         at: SourceRef,
@@ -232,7 +232,10 @@ pub enum Error {
     },
 
     /// A country name or code matches nothing in the concordance.
-    #[error("{at}: unknown country `{name}`\nhint: the closest known names are {suggestions}")]
+    #[error(
+        "{at}: unknown country `{}`\nhint: the closest known names are {suggestions}",
+        echo(name)
+    )]
     CountryUnknown {
         /// The cell.
         at: SourceRef,
@@ -250,7 +253,11 @@ pub enum Error {
     },
 
     /// The code and the name of one row mean different countries.
-    #[error("{at}: code `{code}` means {code_country} but the name `{name}` means {name_country}")]
+    #[error(
+        "{at}: code `{}` means {code_country} but the name `{}` means {name_country}",
+        echo(code),
+        echo(name)
+    )]
     CountryMismatch {
         /// The row.
         at: SourceRef,
@@ -278,7 +285,10 @@ pub enum Error {
     },
 
     /// A measure cell holds something that is not a number.
-    #[error("{at}: `{text}` is not a number\nhint: leave missing values empty or write `..`")]
+    #[error(
+        "{at}: `{}` is not a number\nhint: leave missing values empty or write `..`",
+        echo(text)
+    )]
     ValueNotNumeric {
         /// The cell.
         at: SourceRef,
@@ -323,7 +333,10 @@ pub enum Error {
     },
 
     /// A region cell of a country reference table is not one of the five regions.
-    #[error("{at}: `{text}` is not a region (Africa, Americas, Asia, Europe, Oceania)")]
+    #[error(
+        "{at}: `{}` is not a region (Africa, Americas, Asia, Europe, Oceania)",
+        echo(text)
+    )]
     RegionUnknown {
         /// The cell.
         at: SourceRef,
@@ -413,6 +426,79 @@ fn empty_table_detail(header_row: u32, rows: usize) -> String {
         0 => format!("no row follows its header (row {header_row})"),
         1 => format!("the row below its header (row {header_row}) has only missing values"),
         n => format!("the {n} rows below its header (row {header_row}) have only missing values"),
+    }
+}
+
+/// The most characters of one input value (a cell, a name) that a message shows.
+pub const MAX_ECHOED_CHARS: usize = 200;
+
+/// Text taken from the input as a message shows it: control characters escaped (`\x1b`, `\n`,
+/// so that a cell can neither drive the terminal nor forge a line), and cut after
+/// [`MAX_ECHOED_CHARS`] characters with a note of how many were left out.
+pub fn echo(text: &str) -> String {
+    let mut out = String::new();
+    for (shown, c) in text.chars().enumerate() {
+        if shown == MAX_ECHOED_CHARS {
+            let rest = text.chars().count() - shown;
+            out.push_str(&format!("... ({rest} more characters)"));
+            break;
+        }
+        push_escaped(&mut out, c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod echo_tests {
+    use super::*;
+
+    #[test]
+    fn echoed_text_is_escaped_and_cut() {
+        assert_eq!(echo("a\x1b[2Jb\nc"), "a\\x1b[2Jb\\nc");
+        let long = "x".repeat(1000);
+        let shown = echo(&long);
+        assert!(shown.ends_with("... (800 more characters)"), "{shown}");
+        assert_eq!(shown.len(), 200 + "... (800 more characters)".len());
+        assert_eq!(terminal_safe("line\nwrote \x1b[1A"), "line\nwrote \\x1b[1A");
+        assert_eq!(echo("\u{202E}abc"), "\\u{202e}abc");
+    }
+}
+
+/// A whole message made safe to print on a terminal: every control character except the line
+/// ends of the message itself is escaped. `main` prints every message through this.
+pub fn terminal_safe(message: &str) -> std::borrow::Cow<'_, str> {
+    if !message.chars().any(|c| c != '\n' && is_unsafe(c)) {
+        return message.into();
+    }
+    let mut out = String::with_capacity(message.len() + 8);
+    for c in message.chars() {
+        if c == '\n' {
+            out.push(c);
+        } else {
+            push_escaped(&mut out, c);
+        }
+    }
+    out.into()
+}
+
+/// Control characters, and the Unicode ones that reorder or hide text (bidi overrides).
+fn is_unsafe(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+fn push_escaped(out: &mut String, c: char) {
+    use fmt::Write as _;
+    match c {
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        c if is_unsafe(c) && (c as u32) < 0x100 => {
+            let _ = write!(out, "\\x{:02x}", c as u32);
+        }
+        c if is_unsafe(c) => {
+            let _ = write!(out, "\\u{{{:04x}}}", c as u32);
+        }
+        c => out.push(c),
     }
 }
 

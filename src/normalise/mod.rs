@@ -19,7 +19,7 @@ use serde::Serialize;
 use self::columns::{ColumnRole, recognise, recognise_measure};
 use self::country::{Concordance, CountryId, MatchKind};
 use self::value::{ValueProblem, parse_value, parse_year, year_in_name};
-use crate::error::{Diagnostic, Error, Result};
+use crate::error::{Diagnostic, Error, Result, echo};
 use crate::ingest::{Cell, Ingested, RawRow, RawTable};
 use crate::model::{Measure, Region, Year};
 use crate::source::{SourceRef, TableRef, column_letter};
@@ -492,7 +492,8 @@ fn layout_of(table: &TableRef, index: usize, row: &RawRow) -> std::result::Resul
             continue;
         };
         if let Some(&first) = seen.get(&role) {
-            let describe = |c: usize| format!("{} (`{}`)", column_letter(c as u32), headers[c]);
+            let describe =
+                |c: usize| format!("{} (`{}`)", column_letter(c as u32), echo(&headers[c]));
             return Err(Error::HeaderDuplicated {
                 table: table.clone(),
                 meaning: role.describe(),
@@ -536,7 +537,7 @@ fn find_layout(raw: &RawTable) -> std::result::Result<Option<Layout>, Error> {
         let measures = layout
             .measures
             .iter()
-            .map(|(c, _)| format!("`{}`", layout.headers[*c]))
+            .map(|(c, _)| format!("`{}`", echo(&layout.headers[*c])))
             .collect::<Vec<_>>();
         return Err(Error::CountryColumnMissing {
             table: (*raw.table).clone(),
@@ -760,7 +761,10 @@ fn read_table(raw: &RawTable, concordance: &Concordance) -> TableOutcome {
     for (name, source) in unknown_measures {
         out.diagnostics.push(Diagnostic::warning(
             &source,
-            format!("measure `{name}` is not one this tool reads; its rows were skipped"),
+            format!(
+                "measure `{}` is not one this tool reads; its rows were skipped",
+                echo(&name)
+            ),
         ));
     }
     years.sort();

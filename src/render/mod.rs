@@ -30,6 +30,18 @@ pub(crate) const SERIES_COLOURS: [u32; 5] = [0x0072B2, 0x009E73, 0xCC79A7, 0x000
 /// The focus country's colour (Okabe-Ito vermillion).
 pub(crate) const FOCUS_COLOUR: u32 = 0xD55E00;
 
+/// A text cell as the tidy CSVs and the workbook write it: text starting with `=`, `+`, `-`, `@`,
+/// tab or carriage return gets a leading `'`, so that a spreadsheet opening the file never runs
+/// it as a formula (OWASP, "CSV Injection"). Numbers written as text (`-0.25`) stay as they are.
+pub(crate) fn spreadsheet_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    let risky = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && text.trim().parse::<f64>().is_err() {
+        format!("'{text}").into()
+    } else {
+        text.into()
+    }
+}
+
 /// Everything a renderer may look at.
 pub struct RenderContext<'a> {
     /// The effective configuration.
@@ -148,5 +160,20 @@ fn list_files(root: &Path, dir: &Path, out: &mut Vec<String>) {
         } else if let Ok(rel) = path.strip_prefix(root) {
             out.push(rel.to_string_lossy().replace('\\', "/"));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_like_text_gets_a_quote_and_numbers_do_not() {
+        assert_eq!(spreadsheet_safe("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(spreadsheet_safe("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(spreadsheet_safe("+1+1"), "'+1+1");
+        assert_eq!(spreadsheet_safe("\tx"), "'\tx");
+        assert_eq!(spreadsheet_safe("-0.25"), "-0.25");
+        assert_eq!(spreadsheet_safe("China"), "China");
     }
 }
