@@ -349,8 +349,10 @@ pub enum Error {
     NoSurveyData(PathBuf),
 
     /// No country is complete in every survey.
-    #[error("the panel is empty: no country has EGDI, OSI, TII and HCI in all of {years}")]
+    #[error("the panel is empty: no country has {measures} in all of {years}")]
     PanelEmpty {
+        /// The required measures, like `EGDI, OSI, TII and HCI`.
+        measures: String,
         /// The survey years.
         years: String,
     },

@@ -84,6 +84,9 @@ fn timed<T>(
 /// Any input, configuration or reference error (see [`Error`]).
 pub fn prepare(config: &Config, progress: Progress<'_>) -> Result<Prepared> {
     let mut timings = Vec::new();
+    if let Some(dir) = &config.templates {
+        render::report::check_overrides(dir)?;
+    }
     let concordance = match &config.entities {
         Some(path) => {
             let extra = ingest::read_entities(path)?;
@@ -129,6 +132,17 @@ pub fn prepare(config: &Config, progress: Progress<'_>) -> Result<Prepared> {
         .chain(&normalised.diagnostics)
         .cloned()
         .collect();
+    if let Some(focus) = normalised.concordance.by_code(&config.focus)
+        && !panel.years.iter().any(|&y| normalised.has_row(focus, y))
+    {
+        diagnostics.push(Diagnostic::warning(
+            "",
+            format!(
+                "the focus country {} is not in the input: the report has no focus rows",
+                config.focus
+            ),
+        ));
+    }
     diagnostics.sort();
     Ok(Prepared {
         ingested,
