@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::analysis::levels::LevelRule;
 use crate::error::{Error, Result};
 use crate::model::{Measure, Year};
+use crate::normalise::columns::HeaderSynonyms;
 
 /// The name of the configuration file looked for in the current folder.
 pub const CONFIG_FILE: &str = "egov-report.toml";
@@ -74,6 +75,8 @@ pub struct FileConfig {
     pub reference: Option<PathBuf>,
     /// A folder of templates overriding the embedded ones file by file (`--templates`).
     pub templates: Option<PathBuf>,
+    /// Further header names mapped to the SPEC's keys (`"Negara" = "country"`).
+    pub columns: Option<std::collections::BTreeMap<String, String>>,
 }
 
 /// Settings given on the command line; they win over the file.
@@ -134,6 +137,11 @@ pub struct Config {
     pub templates: Option<PathBuf>,
     /// Seconds since the epoch written as the outputs' creation date.
     pub source_date_epoch: i64,
+    /// Header names mapped to the SPEC's keys by the `[columns]` table, as written.
+    pub columns: std::collections::BTreeMap<String, String>,
+    /// The same mapping, resolved for the normalise stage.
+    #[serde(skip)]
+    pub header_synonyms: HeaderSynonyms,
 }
 
 impl Config {
@@ -290,6 +298,10 @@ impl Config {
                     ),
                 })?,
         };
+        let columns = file.columns.unwrap_or_default();
+        let header_synonyms =
+            HeaderSynonyms::new(columns.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+                .map_err(|m| bad("columns", m))?;
         Ok(Config {
             config_file: path,
             input: cli
@@ -316,6 +328,8 @@ impl Config {
             reference: cli.reference.clone().or_else(|| file.reference.map(&rel)),
             templates: cli.templates.clone().or_else(|| file.templates.map(&rel)),
             source_date_epoch,
+            columns,
+            header_synonyms,
         })
     }
 

@@ -177,14 +177,31 @@ pub enum Error {
 
     /// A table has measure columns but no country column.
     #[error(
-        "{table} has measure columns ({measures}) but no country column\nhint: name it `Country \
+        "{table} has {kind} ({measures}) but no country column\nhint: name it `Country \
          Name` or `ISO3`"
     )]
     CountryColumnMissing {
         /// The table.
         table: TableRef,
+        /// `measure columns` or `year columns`.
+        kind: &'static str,
         /// The measures found.
         measures: String,
+    },
+
+    /// A table has a country column but nothing this tool can read beside it.
+    #[error(
+        "{table} has a country column {country_column} but {missing}\nhint: name the columns as \
+         the SPEC does (`E-Government Index`, `Survey Year`, ...) or map them in the \
+         configuration's `[columns]` table"
+    )]
+    TableUnreadable {
+        /// The table.
+        table: TableRef,
+        /// The country column found (letter and header).
+        country_column: String,
+        /// What is missing.
+        missing: String,
     },
 
     /// A table with measures has no survey year anywhere.
@@ -272,7 +289,9 @@ pub enum Error {
     },
 
     /// The same country appears twice in one table for the same year.
-    #[error("{second}: {country} ({year}) appears a second time; first at {first}")]
+    #[error(
+        "{second}: {country} ({year}) appears a second time with other values; first at {first}"
+    )]
     CountryDuplicated {
         /// The country.
         country: String,
@@ -347,6 +366,19 @@ pub enum Error {
     /// The input holds no survey table.
     #[error("`{}` holds no survey table (no file with country and measure columns)", .0.display())]
     NoSurveyData(PathBuf),
+
+    /// The input holds a single survey year.
+    #[error(
+        "`{}` holds one survey ({year}); the analysis compares surveys and needs at least two\nhint: \
+         add the files of another survey year",
+        input.display()
+    )]
+    SurveysTooFew {
+        /// The input folder.
+        input: PathBuf,
+        /// The one survey year.
+        year: String,
+    },
 
     /// No country is complete in every survey.
     #[error("the panel is empty: no country has {measures} in all of {years}")]

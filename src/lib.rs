@@ -101,7 +101,7 @@ pub fn prepare(config: &Config, progress: Progress<'_>) -> Result<Prepared> {
         ingest::read_inputs(&config.input)
     })?;
     let normalised = timed(&mut timings, progress, "normalise", || {
-        normalise::normalise(&ingested, Arc::new(concordance))
+        normalise::normalise_with(&ingested, Arc::new(concordance), &config.header_synonyms)
     })?;
     // The raw cells are not needed past this point; freeing them now lets the renderers reuse
     // the memory (on 20,000 x 30 entities the raw tables are a quarter of the peak).
@@ -130,6 +130,7 @@ pub fn prepare(config: &Config, progress: Progress<'_>) -> Result<Prepared> {
         .diagnostics
         .iter()
         .chain(&normalised.diagnostics)
+        .chain(&panel.warnings)
         .cloned()
         .collect();
     if let Some(focus) = normalised.concordance.by_code(&config.focus)

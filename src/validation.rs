@@ -63,7 +63,11 @@ pub fn validate(config: &Config) -> Result<ValidationReport> {
         }
         None => crate::normalise::country::Concordance::embedded(),
     };
-    let normalised = crate::normalise::normalise(&ingested, std::sync::Arc::new(concordance))?;
+    let normalised = crate::normalise::normalise_with(
+        &ingested,
+        std::sync::Arc::new(concordance),
+        &config.header_synonyms,
+    )?;
     let panel = crate::panel::build(&normalised, config)?;
     let conc = &normalised.concordance;
 
@@ -129,6 +133,7 @@ pub fn validate(config: &Config) -> Result<ValidationReport> {
         .diagnostics
         .iter()
         .chain(&normalised.diagnostics)
+        .chain(&panel.warnings)
         .map(ToString::to_string)
         .collect();
     warnings.sort();

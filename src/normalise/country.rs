@@ -29,6 +29,8 @@ impl CountryId {
 pub struct Country {
     /// ISO 3166-1 alpha-3 code (or the configured code of an extra entity).
     pub iso3: String,
+    /// ISO 3166-1 alpha-2 code (`CN`), empty for extra entities.
+    pub iso2: String,
     /// UN M49 numeric code (`156`), empty for extra entities.
     pub m49: String,
     /// The M49 region.
@@ -88,6 +90,7 @@ impl Concordance {
         for e in extra {
             countries.push(Country {
                 iso3: e.code.clone(),
+                iso2: String::new(),
                 m49: String::new(),
                 region: e.region,
                 name_en: e.name.clone(),
@@ -127,6 +130,27 @@ impl Concordance {
     /// Finds a country by name or code.
     pub fn lookup(&self, name: &str) -> Option<(CountryId, MatchKind)> {
         self.keys.get(&match_key(name)).copied()
+    }
+
+    /// Finds a country from a code column's cell: an ISO3 code, a UN alias code (`BHM`), or,
+    /// for a two-letter cell, an ISO 3166-1 alpha-2 code (`CN`). Names are accepted too, as some
+    /// files put names in their code column.
+    pub fn lookup_code(&self, text: &str) -> Option<(CountryId, MatchKind)> {
+        let code = text.trim();
+        if code.len() == 2 && code.bytes().all(|b| b.is_ascii_alphabetic()) {
+            let upper = code.to_ascii_uppercase();
+            return self
+                .countries
+                .iter()
+                .position(|c| c.iso2 == upper)
+                .map(|i| {
+                    (
+                        CountryId(u32::try_from(i).expect("index fits")),
+                        MatchKind::Canonical,
+                    )
+                });
+        }
+        self.lookup(code)
     }
 
     /// Finds a country by its exact code (`CHN`), case-insensitively.
@@ -226,18 +250,19 @@ fn parse_embedded() -> Vec<Country> {
         .records()
         .map(|r| {
             let r = r.expect("embedded countries.csv is valid CSV");
-            let aliases = if r[6].is_empty() {
+            let aliases = if r[7].is_empty() {
                 Vec::new()
             } else {
-                r[6].split('|').map(str::to_string).collect()
+                r[7].split('|').map(str::to_string).collect()
             };
             Country {
                 iso3: r[0].to_string(),
-                m49: r[1].to_string(),
-                region: Region::parse(&r[2]).expect("embedded region is valid"),
-                name_en: r[3].to_string(),
-                name_official: r[4].to_string(),
-                name_zh: r[5].to_string(),
+                iso2: r[1].to_string(),
+                m49: r[2].to_string(),
+                region: Region::parse(&r[3]).expect("embedded region is valid"),
+                name_en: r[4].to_string(),
+                name_official: r[5].to_string(),
+                name_zh: r[6].to_string(),
                 aliases,
             }
         })

@@ -286,15 +286,15 @@ hostile_cases! {
         "hint: the closest known names are",
     ];
     a_country_twice_in_one_table_names_both_rows: "country_twice_in_one_table_csv" => [
-        "`survey-2018.csv`, row 4: Albania (2018) appears a second time; first at \
-         `survey-2018.csv`, row 2",
+        "`survey-2018.csv`, row 4: Albania (2018) appears a second time with other values; \
+         first at `survey-2018.csv`, row 2",
     ];
     a_code_and_name_meaning_different_countries_name_both: "code_and_name_disagree_csv" => [
         "`survey-2018.csv`, row 3: code `DEU` means Germany but the name `China` means China",
     ];
     two_files_giving_different_values_name_both_cells: "conflicting_files" => [
         "China 2018 EGDI: `a-2018.csv`, row 3, column C (`EGDI`) gives 0.6811 but `b-2018.csv`, \
-         row 3, column C (`EGDI`) gives 0.7",
+         row 3, column C (`EGDI`) gives 0.75",
     ];
     an_unknown_region_in_a_reference_table_names_the_cell: "unknown_region_in_reference_table" => [
         "`countries.csv`, row 4, column B (`Region`): `Europa` is not a region",

@@ -4,6 +4,8 @@ mod common;
 
 // Stage 1-3: reading the bundled and the real UN inputs, the panel, every error kind.
 mod ingest;
+// The bundled real data against an independent recount; one small file per real-data rule.
+mod real_data;
 // Stage 4: tables against the expected CSVs, reproduction, properties, thread independence.
 mod analysis;
 // Stage 5: workbook, figures, reports, manifest, determinism, atomic output.
