@@ -288,16 +288,21 @@ fn complete_output(dir: &Path) -> Vec<(String, Vec<u8>)> {
     files
 }
 
+/// Whether a staging folder (`.<name>-<hash>.egov.new`) sits beside the output.
+fn staging_present(dir: &Path) -> bool {
+    std::fs::read_dir(dir).unwrap().any(|e| {
+        let name = e.unwrap().file_name().to_string_lossy().into_owned();
+        name.starts_with('.') && name.ends_with(".egov.new")
+    })
+}
+
 #[test]
-fn a_run_killed_at_random_moments_always_leaves_a_complete_output() {
+fn a_run_killed_at_random_moments_of_its_write_phase_always_leaves_a_complete_output() {
     let scene = Scene::new();
     let reference = complete_output(&scene.output);
-    let start = Instant::now();
-    let out = scene.run_into_output(&[]);
-    assert!(out.status.success());
-    let full = start.elapsed().as_secs_f64();
     let mut rng = fastrand::Rng::new();
     let seed = rng.get_seed();
+    let mut killed_while_staging = 0;
     for round in 0..30 {
         let mut child = Command::new(env!("CARGO_BIN_EXE_egov-report"))
             .args(["run", "--quiet", "--input", scene.input.to_str().unwrap()])
@@ -306,20 +311,37 @@ fn a_run_killed_at_random_moments_always_leaves_a_complete_output() {
             .env_remove("SOURCE_DATE_EPOCH")
             .spawn()
             .unwrap();
-        // The write phase is the last tenth of the run or so: kill around there.
-        let at = full * (0.6 + 0.5 * rng.f64());
-        std::thread::sleep(Duration::from_secs_f64(at));
+        // Wait for the write phase (the staging folder appears), then kill within the ~15 ms it
+        // takes to write, fsync and swap.
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !staging_present(scene.dir.path()) && Instant::now() < deadline {
+            if child.try_wait().unwrap().is_some() {
+                break;
+            }
+            std::thread::sleep(Duration::from_micros(200));
+        }
+        let delay = Duration::from_micros(rng.u64(0..20_000));
+        std::thread::sleep(delay);
         let _ = child.kill();
-        let _ = child.wait();
+        let status = child.wait().unwrap();
+        if !status.success() {
+            killed_while_staging += usize::from(staging_present(scene.dir.path()));
+        }
         assert!(
             complete_output(&scene.output) == reference,
-            "round {round} (seed {seed}, kill at {at:.3} s): the output is not complete"
+            "round {round} (seed {seed}, {delay:?} into the write phase): the output is not \
+             complete"
         );
     }
     let out = scene.run_into_output(&[]);
     assert_exit(&out, 0, &[]);
     assert!(complete_output(&scene.output) == reference);
     assert_eq!(scene.names(), ["input", "output"], "seed {seed}");
+    // Most kills land while the staging folder is being written; a few after the swap.
+    assert!(
+        killed_while_staging > 0,
+        "no kill hit the write phase (seed {seed})"
+    );
 }
 
 // ---- special entries in the input folder ---------------------------------------------------
