@@ -408,6 +408,37 @@ fn a_folder_named_like_a_data_file_is_an_error() {
 }
 
 #[test]
+fn a_huge_file_that_is_not_data_is_listed_without_being_read() {
+    let scene = Scene::new();
+    // Sparse: 300 MiB on paper, nothing on disk.
+    let archive = std::fs::File::create(scene.input.join("backup.zip")).unwrap();
+    archive.set_len(300 << 20).unwrap();
+    let before = common::snapshot_dir(&common::paper_panel_input());
+    let start = Instant::now();
+    let out = common::run_bin(
+        scene.dir.path(),
+        &[
+            "run",
+            "--input",
+            scene.input.to_str().unwrap(),
+            "--output",
+            scene.output.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        start.elapsed() < Duration::from_secs(10),
+        "took {:?}",
+        start.elapsed()
+    );
+    assert_exit(
+        &out,
+        0,
+        &["warning: `backup.zip`: not data and larger than 268435456 bytes: listed, not read"],
+    );
+    assert!(common::snapshot_dir(&common::paper_panel_input()) == before);
+}
+
+#[test]
 fn twenty_thousand_empty_files_give_a_capped_list_with_a_true_count() {
     let dir = common::scratch();
     let input = dir.path().join("input");
