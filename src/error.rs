@@ -536,6 +536,18 @@ fn push_escaped(out: &mut String, c: char) {
     }
 }
 
+/// The [`Error::Io`] actions on the output folder (exit 3); every other action reads an input.
+const OUTPUT_ACTIONS: [&str; 8] = [
+    "write",
+    "create folder",
+    "move",
+    "replace",
+    "lock",
+    "clean up",
+    "restore",
+    "resolve",
+];
+
 /// The most errors collected in one run; past it the rest of the input is not checked.
 pub const MAX_LISTED: usize = 100;
 
@@ -587,13 +599,7 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Render { .. } | Error::OutputUnusable { .. } => EXIT_INTERNAL,
-            Error::Io { action, .. }
-                if action.starts_with("write")
-                    || action.starts_with("create")
-                    || action.starts_with("move") =>
-            {
-                EXIT_INTERNAL
-            }
+            Error::Io { action, .. } if OUTPUT_ACTIONS.contains(action) => EXIT_INTERNAL,
             _ => EXIT_INPUT,
         }
     }

@@ -345,8 +345,14 @@ fn sync_folder(dir: &Path) -> std::io::Result<()> {
     }
 }
 
+/// Removes a staging or backup entry, whatever it is (a folder, or a file left in its place).
 fn remove_if_present(path: &Path) -> std::io::Result<()> {
-    match std::fs::remove_dir_all(path) {
+    let removed = match std::fs::symlink_metadata(path) {
+        Ok(m) if m.is_dir() => std::fs::remove_dir_all(path),
+        Ok(_) => std::fs::remove_file(path),
+        Err(e) => Err(e),
+    };
+    match removed {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
         _ => Ok(()),
     }
@@ -394,5 +400,58 @@ mod tests {
         assert!(err.contains("another run is writing it"), "{err}");
         drop(first);
         assert!(OutputLock::acquire(&output).is_ok());
+    }
+
+    #[test]
+    fn what_dead_runs_left_is_cleaned_and_a_stranded_backup_restored() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("output");
+        let prefix = entry_prefix(&output);
+        let staging = dir.path().join(format!("{prefix}.new"));
+        std::fs::create_dir(&staging).unwrap();
+        std::fs::write(staging.join("half.csv"), "a,").unwrap();
+        let backup = dir.path().join(format!("{prefix}.old"));
+        std::fs::create_dir(&backup).unwrap();
+        std::fs::write(backup.join("report.md"), "previous").unwrap();
+        let lock = OutputLock::acquire(&output).unwrap();
+        assert!(!staging.exists());
+        assert!(!backup.exists());
+        assert_eq!(
+            std::fs::read_to_string(output.join("report.md")).unwrap(),
+            "previous"
+        );
+        drop(lock);
+        std::fs::write(&staging, "a file where the staging folder goes").unwrap();
+        let lock = OutputLock::acquire(&output).unwrap();
+        assert!(!staging.exists());
+        drop(lock);
+    }
+
+    #[test]
+    fn a_write_replaces_the_folder_and_keeps_its_gitignore() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("output");
+        std::fs::create_dir(&output).unwrap();
+        std::fs::write(output.join(".gitignore"), "*\n").unwrap();
+        std::fs::write(output.join("old.csv"), "x").unwrap();
+        let lock = OutputLock::acquire(&output).unwrap();
+        lock.write(&[Artifact::text("tables/new.csv", "a\n".into())])
+            .unwrap();
+        drop(lock);
+        assert_eq!(
+            std::fs::read_to_string(output.join("tables/new.csv")).unwrap(),
+            "a\n"
+        );
+        assert_eq!(
+            std::fs::read_to_string(output.join(".gitignore")).unwrap(),
+            "*\n"
+        );
+        assert!(!output.join("old.csv").exists());
+        let mut names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["output"]);
     }
 }

@@ -217,6 +217,19 @@ fn a_very_long_output_name_works_and_leaves_nothing_beside_it() {
 }
 
 #[test]
+fn an_output_that_cannot_be_created_is_named_as_given_and_exits_3() {
+    let scene = Scene::new();
+    std::fs::write(scene.dir.path().join("notes.txt"), "a file, not a folder").unwrap();
+    let out = scene.run(&["--output", "notes.txt/report"]);
+    assert_exit(&out, 3, &["failed to create folder `notes.txt`"]);
+    assert!(
+        !common::stderr(&out).contains(".egov"),
+        "a staging name leaked"
+    );
+    assert_eq!(scene.names(), ["input", "notes.txt", "output"]);
+}
+
+#[test]
 fn strict_with_differences_exits_1_and_leaves_the_output_untouched() {
     let scene = Scene::new();
     let text = std::fs::read_to_string(common::root().join("examples/paper-tables.json")).unwrap();
