@@ -498,6 +498,16 @@ mod echo_tests {
     }
 }
 
+/// Text taken from the input with its control characters escaped, never cut: for file names,
+/// which a message must show whole.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        push_escaped(&mut out, c);
+    }
+    out
+}
+
 /// A whole message made safe to print on a terminal: every control character except the line
 /// ends of the message itself is escaped. `main` prints every message through this.
 pub fn terminal_safe(message: &str) -> std::borrow::Cow<'_, str> {

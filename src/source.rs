@@ -6,7 +6,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use crate::error::echo;
+use crate::error::{echo, escape};
 
 /// One table read from the input: a CSV file or one sheet of a workbook.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -20,8 +20,8 @@ pub struct TableRef {
 impl fmt::Display for TableRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.sheet {
-            Some(sheet) => write!(f, "sheet `{}` of `{}`", echo(sheet), echo(&self.file)),
-            None => write!(f, "`{}`", echo(&self.file)),
+            Some(sheet) => write!(f, "sheet `{}` of `{}`", echo(sheet), escape(&self.file)),
+            None => write!(f, "`{}`", escape(&self.file)),
         }
     }
 }

@@ -47,10 +47,10 @@ pub(super) fn list_inputs(input: &Path) -> Result<Listing> {
         collect(input, input, &mut listing)?;
         input.to_path_buf()
     } else {
-        let name = input.file_name().map_or_else(
+        let name = crate::error::escape(&input.file_name().map_or_else(
             || input.display().to_string(),
             |n| n.to_string_lossy().into_owned(),
-        );
+        ));
         look_at(name, input.to_path_buf(), &meta, &mut listing);
         input.parent().map(Path::to_path_buf).unwrap_or_default()
     };
@@ -92,11 +92,15 @@ fn collect(root: &Path, dir: &Path, out: &mut Collected) -> Result<()> {
         if file_name.starts_with('.') || file_name.starts_with("~$") {
             continue;
         }
-        let name = path
-            .strip_prefix(root)
-            .unwrap_or(&path)
-            .to_string_lossy()
-            .replace('\\', "/");
+        // The name messages and the manifest show: a control character in a file name must
+        // not reach the terminal.
+        let name = crate::error::escape(
+            &path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/"),
+        );
         let file_type = entry.file_type().map_err(|e| Error::io("read", &path, e))?;
         if file_type.is_dir() {
             if super::kind_of(&name) == FileKind::Skipped {
