@@ -84,7 +84,7 @@ pub trait Renderer: Sync {
     /// Renders the files.
     ///
     /// # Errors
-    /// [`Error::Render`] naming the output.
+    /// [`crate::error::Error::Render`] naming the output.
     fn render(&self, ctx: &RenderContext<'_>) -> Result<Vec<Artifact>>;
 }
 
