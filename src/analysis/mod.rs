@@ -6,8 +6,10 @@
 //! order inside one job. Nothing here draws or writes (that is `render`).
 
 pub mod beyond;
+pub mod latest;
 pub mod levels;
 pub mod quality;
+pub mod ranks;
 pub mod reproduction;
 pub mod tables;
 
@@ -84,6 +86,10 @@ pub struct Results {
     pub findings: Vec<Finding>,
     /// Reproduction differences, when a reference was given.
     pub reproduction: Option<Vec<Difference>>,
+    /// Ranks and rank changes of every country.
+    pub ranks: Vec<ranks::RankRow>,
+    /// What the last survey changed (none with a single survey).
+    pub latest: Option<latest::Latest>,
 }
 
 /// One independent unit of analysis.
@@ -100,9 +106,11 @@ enum Job {
     Gaps,
     Regions,
     Findings,
+    Ranks,
+    Latest,
 }
 
-const PLAN: [Job; 14] = [
+const PLAN: [Job; 16] = [
     Job::Table1,
     Job::Table2,
     Job::Table3,
@@ -117,6 +125,8 @@ const PLAN: [Job; 14] = [
     Job::Gaps,
     Job::Regions,
     Job::Findings,
+    Job::Ranks,
+    Job::Latest,
 ];
 
 enum Output {
@@ -130,6 +140,8 @@ enum Output {
     Gaps(Vec<Gap>),
     Regions(Vec<RegionRow>),
     Findings(Vec<Finding>, Vec<WeightedCheck>),
+    Ranks(Vec<ranks::RankRow>),
+    Latest(Option<latest::Latest>),
 }
 
 fn run_job(job: Job, normalised: &Normalised, panel: &Panel, settings: &Settings) -> Output {
@@ -168,6 +180,8 @@ fn run_job(job: Job, normalised: &Normalised, panel: &Panel, settings: &Settings
             let findings = quality::findings(normalised, panel, rule, &weighted);
             Output::Findings(findings, weighted)
         }
+        Job::Ranks => Output::Ranks(ranks::ranks(normalised, &panel.years)),
+        Job::Latest => Output::Latest(latest::latest(normalised, panel, rule)),
     }
 }
 
@@ -202,6 +216,8 @@ pub fn analyse(normalised: &Normalised, panel: &Panel, settings: &Settings) -> R
         weighted: Vec::new(),
         findings: Vec::new(),
         reproduction: None,
+        ranks: Vec::new(),
+        latest: None,
     };
     let mut components = 0;
     for output in outputs {
@@ -226,6 +242,8 @@ pub fn analyse(normalised: &Normalised, panel: &Panel, settings: &Settings) -> R
                 results.findings = f;
                 results.weighted = w;
             }
+            Output::Ranks(r) => results.ranks = r,
+            Output::Latest(l) => results.latest = l,
         }
     }
     results

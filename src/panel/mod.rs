@@ -71,6 +71,8 @@ pub struct Panel {
     pub exclusions: Vec<Exclusion>,
     /// Whether the panel was fixed by configuration.
     pub fixed: bool,
+    /// The measures a country needs in every survey to be in the panel.
+    pub required: Vec<Measure>,
     /// Warnings about surveys that shrink the panel or cover only a few countries.
     pub warnings: Vec<Diagnostic>,
 }
@@ -132,6 +134,7 @@ impl Panel {
             rescaled: Vec::new(),
             exclusions: Vec::new(),
             fixed: false,
+            required: Measure::INDICES.to_vec(),
             warnings: Vec::new(),
         }
     }
@@ -338,6 +341,7 @@ pub fn build(normalised: &Normalised, config: &Config) -> Result<Panel> {
         rescaled: config.rescale_surveys.clone(),
         exclusions,
         fixed,
+        required: required.clone(),
         warnings,
     })
 }

@@ -266,6 +266,50 @@ impl Renderer for TablesCsv {
         }
         out.push(g.finish()?);
 
+        let mut latest = Csv::new(
+            "tables/latest.csv",
+            &[
+                "measure",
+                "from_year",
+                "to_year",
+                "iso3",
+                "from_level",
+                "to_level",
+                "from_value",
+                "to_value",
+            ],
+        );
+        if let Some(l) = &r.latest {
+            for c in &l.changes {
+                latest.row([
+                    c.measure.key().to_string(),
+                    l.from_year.to_string(),
+                    l.to_year.to_string(),
+                    conc.get(c.country).iso3.clone(),
+                    c.from_level.key().to_string(),
+                    c.to_level.key().to_string(),
+                    c.from_value.to_string(),
+                    c.to_value.to_string(),
+                ]);
+            }
+        }
+        out.push(latest.finish()?);
+
+        let mut ranks = Csv::new(
+            "tables/ranks.csv",
+            &["iso3", "year", "rank", "rank_source", "change"],
+        );
+        for row in &r.ranks {
+            ranks.row([
+                conc.get(row.country).iso3.clone(),
+                row.year.to_string(),
+                row.rank.to_string(),
+                row.source.key().to_string(),
+                row.change.map(|c| c.to_string()).unwrap_or_default(),
+            ]);
+        }
+        out.push(ranks.finish()?);
+
         let mut reg = Csv::new(
             "tables/regions.csv",
             &["region", "input_countries", "panel_countries"],

@@ -784,3 +784,116 @@ fn a_data_row_is_never_taken_for_the_header() {
     assert_eq!(code, Some(0), "{err}");
     assert!(out.contains("a-2003.csv: Wide, header row 3"), "{out}");
 }
+
+#[test]
+fn chinas_published_ranks_are_read_and_the_rank_changes_follow() {
+    let (_guard, out, _) = run_on(&bundled_input(), &["--quiet"]);
+    let ranks = read_csv(&out.join("tables/ranks.csv"));
+    let china: Vec<(&str, &str, &str, &str)> = ranks
+        .iter()
+        .filter(|r| r["iso3"] == "CHN" && r["year"].as_str() >= "2018")
+        .map(|r| {
+            (
+                r["year"].as_str(),
+                r["rank"].as_str(),
+                r["rank_source"].as_str(),
+                r["change"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        china,
+        [
+            ("2018", "65", "published", "-2"),
+            ("2020", "45", "published", "20"),
+            ("2022", "43", "published", "2"),
+            ("2024", "35", "published", "8"),
+        ]
+    );
+    // Every rank change is the previous survey's rank minus this one's.
+    let mut previous: BTreeMap<&str, (usize, i64)> = BTreeMap::new();
+    let years: Vec<&str> = {
+        let set: BTreeSet<&str> = ranks.iter().map(|r| r["year"].as_str()).collect();
+        set.into_iter().collect()
+    };
+    for r in &ranks {
+        let y = years.iter().position(|y| *y == r["year"]).unwrap();
+        let rank: i64 = r["rank"].parse().unwrap();
+        let expected = match previous.get(r["iso3"].as_str()) {
+            Some((py, p)) if py + 1 == y => (p - rank).to_string(),
+            _ => String::new(),
+        };
+        assert_eq!(r["change"], expected, "{r:?}");
+        previous.insert(r["iso3"].as_str(), (y, rank));
+    }
+}
+
+#[test]
+fn without_a_published_rank_ranks_are_computed_on_egdi_with_ties_shared() {
+    let text = "Survey Year,Country Name,EGDI,OSI,TII,HCI\n\
+                2016,China,0.6,0.6,0.6,0.6\n2016,Germany,0.8,0.8,0.8,0.8\n\
+                2016,Albania,0.6,0.6,0.6,0.6\n2016,Chad,0,0,0,0\n\
+                2018,China,0.7,0.7,0.7,0.7\n2018,Germany,0.8,0.8,0.8,0.8\n\
+                2018,Albania,0.5,0.5,0.5,0.5\n2018,Chad,0.1,0.1,0.1,0.1\n";
+    let (_d, input) = input_with(&[("surveys.csv", text)]);
+    let (_g, out, _) = run_on(&input, &["--quiet"]);
+    let ranks: Vec<String> = read_csv(&out.join("tables/ranks.csv"))
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {} {} {} {}",
+                r["iso3"], r["year"], r["rank"], r["rank_source"], r["change"]
+            )
+        })
+        .collect();
+    assert_eq!(
+        ranks,
+        [
+            "ALB 2016 2 computed ",
+            "ALB 2018 3 computed -1",
+            "CHN 2016 2 computed ",
+            "CHN 2018 2 computed 0",
+            "DEU 2016 1 computed ",
+            "DEU 2018 1 computed 0",
+            // Chad was not assessed in 2016 (EGDI 0): no rank there, none to compare with.
+            "TCD 2018 4 computed ",
+        ]
+    );
+}
+
+#[test]
+fn latest_csv_equals_a_recount_from_panel_csv_for_the_last_two_surveys() {
+    let (_guard, out, _) = run_on(&bundled_input(), &["--quiet"]);
+    let panel = read_csv(&out.join("tables/panel.csv"));
+    let value = |r: &BTreeMap<String, String>, m: &str| r[m].parse::<f64>().unwrap();
+    let mut expected = BTreeSet::new();
+    for (m, column) in [
+        ("EGDI", "egdi"),
+        ("OSI", "osi"),
+        ("TII", "tii"),
+        ("HCI", "hci"),
+    ] {
+        for a in panel.iter().filter(|r| r["year"] == "2022") {
+            let b = panel
+                .iter()
+                .find(|r| r["year"] == "2024" && r["iso3"] == a["iso3"])
+                .unwrap();
+            let (la, lb) = (level(value(a, column)), level(value(b, column)));
+            if la != lb {
+                expected.insert(format!(
+                    "{m},2022,2024,{},{},{},{},{}",
+                    a["iso3"], LEVEL_KEYS[la], LEVEL_KEYS[lb], a[column], b[column]
+                ));
+            }
+        }
+    }
+    let text = std::fs::read_to_string(out.join("tables/latest.csv")).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("measure,from_year,to_year,iso3,from_level,to_level,from_value,to_value")
+    );
+    let written: BTreeSet<String> = lines.map(str::to_string).collect();
+    assert!(!expected.is_empty());
+    assert_eq!(written, expected);
+}
