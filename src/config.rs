@@ -260,6 +260,14 @@ impl Config {
                 "at least one benchmark country is needed".into(),
             ));
         }
+        if let Some(twice) = benchmarks
+            .iter()
+            .enumerate()
+            .find(|(i, b)| benchmarks[..*i].contains(b))
+            .map(|(_, b)| b)
+        {
+            return Err(bad("benchmarks", format!("{twice} is listed twice")));
+        }
         if benchmarks.contains(&focus) {
             return Err(bad(
                 "benchmarks",
@@ -274,6 +282,12 @@ impl Config {
                     .collect::<Result<Vec<_>>>()
             })
             .transpose()?;
+        if file.title.as_ref().is_some_and(|t| t.trim().is_empty()) {
+            return Err(bad(
+                "title",
+                "must not be empty (leave it out for the default)".into(),
+            ));
+        }
         let source_date_epoch = match source_date_epoch {
             None => DEFAULT_SOURCE_DATE_EPOCH,
             Some(s) => s

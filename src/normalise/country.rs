@@ -204,8 +204,13 @@ impl Concordance {
     }
 
     /// The three known names closest to `name`, for "did you mean" hints.
+    ///
+    /// Only the first [`crate::error::MAX_ECHOED_CHARS`] characters of each name are compared:
+    /// Jaro-Winkler is quadratic in the length, and a 1 MiB cell would take minutes.
     pub fn closest(&self, name: &str) -> Vec<String> {
-        let key = match_key(name);
+        let capped =
+            |n: &str| -> String { n.chars().take(crate::error::MAX_ECHOED_CHARS).collect() };
+        let key = match_key(&capped(name));
         let mut scored: Vec<(f64, &str)> = self
             .countries
             .iter()
@@ -214,7 +219,12 @@ impl Concordance {
                     .chain(c.aliases.iter())
                     .map(move |n| (n, c.name_en.as_str()))
             })
-            .map(|(n, canonical)| (strsim::jaro_winkler(&key, &match_key(n)), canonical))
+            .map(|(n, canonical)| {
+                (
+                    strsim::jaro_winkler(&key, &match_key(&capped(n))),
+                    canonical,
+                )
+            })
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
         let mut out: Vec<String> = Vec::new();

@@ -40,11 +40,20 @@ impl Csv {
         let mut writer = csv::WriterBuilder::new()
             .terminator(csv::Terminator::Any(b'\n'))
             .from_writer(Vec::new());
+        let header = header
+            .iter()
+            .map(|h| super::spreadsheet_safe(h).into_owned());
         writer.write_record(header).expect("writing to memory");
         Self { path, writer }
     }
 
+    /// Writes one record; every field passes [`super::spreadsheet_safe`] (fields are UTF-8
+    /// text built by this module).
     fn row<I: IntoIterator<Item = S>, S: AsRef<[u8]>>(&mut self, fields: I) {
+        let fields = fields.into_iter().map(|f| {
+            let text = String::from_utf8_lossy(f.as_ref()).into_owned();
+            super::spreadsheet_safe(&text).into_owned()
+        });
         self.writer.write_record(fields).expect("writing to memory");
     }
 
