@@ -291,6 +291,14 @@ impl Config {
                 "at least one benchmark country is needed".into(),
             ));
         }
+        if let Some(twice) = benchmarks
+            .iter()
+            .enumerate()
+            .find(|(i, b)| benchmarks[..*i].contains(b))
+            .map(|(_, b)| b)
+        {
+            return Err(bad("benchmarks", format!("{twice} is listed twice")));
+        }
         if benchmarks.contains(&focus) {
             return Err(bad(
                 "benchmarks",
@@ -305,6 +313,12 @@ impl Config {
                     .collect::<Result<Vec<_>>>()
             })
             .transpose()?;
+        if file.title.as_ref().is_some_and(|t| t.trim().is_empty()) {
+            return Err(bad(
+                "title",
+                "must not be empty (leave it out for the default)".into(),
+            ));
+        }
         let source_date_epoch = match source_date_epoch {
             None => DEFAULT_SOURCE_DATE_EPOCH,
             Some(s) => s
@@ -454,7 +468,10 @@ mod tests {
         let err = resolve_text("declining_indicators = [\"telegraph\"]\n")
             .unwrap_err()
             .to_string();
-        assert!(err.contains("`declining_indicators`") && err.contains("telegraph"), "{err}");
+        assert!(
+            err.contains("`declining_indicators`") && err.contains("telegraph"),
+            "{err}"
+        );
         let err = resolve_text("not_comparable = [{ year = 2016 }]\n")
             .unwrap_err()
             .to_string();

@@ -84,6 +84,9 @@ fn timed<T>(
 /// Any input, configuration or reference error (see [`Error`]).
 pub fn prepare(config: &Config, progress: Progress<'_>) -> Result<Prepared> {
     let mut timings = Vec::new();
+    if let Some(dir) = &config.templates {
+        render::report::check_overrides(dir)?;
+    }
     let concordance = match &config.entities {
         Some(path) => {
             let extra = ingest::read_entities(path)?;
@@ -137,6 +140,17 @@ pub fn prepare(config: &Config, progress: Progress<'_>) -> Result<Prepared> {
         .chain(&panel.warnings)
         .cloned()
         .collect();
+    if let Some(focus) = normalised.concordance.by_code(&config.focus)
+        && !panel.years.iter().any(|&y| normalised.has_row(focus, y))
+    {
+        diagnostics.push(Diagnostic::warning(
+            "",
+            format!(
+                "the focus country {} is not in the input: the report has no focus rows",
+                config.focus
+            ),
+        ));
+    }
     diagnostics.sort();
     Ok(Prepared {
         ingested,
@@ -208,6 +222,9 @@ pub struct Summary {
     pub warnings: Vec<String>,
     /// Reproduction differences, when a reference was given.
     pub differences: Option<usize>,
+    /// Whether the output folder was replaced (not with `--check`, nor with `--strict` when the
+    /// reproduction check found differences).
+    pub written: bool,
     /// With `--check`: outputs that would change.
     pub changed: Vec<String>,
     /// Time per stage.
@@ -219,31 +236,47 @@ pub struct Summary {
 pub enum Mode {
     /// Write the outputs (atomically).
     Write,
+    /// Write the outputs unless the reproduction check finds differences (`--strict`): then the
+    /// previous output stays as it was.
+    Strict,
     /// Compute everything and compare with the existing outputs; write nothing.
     Check,
 }
 
 /// The whole pipeline: prepare, render, then write or check.
 ///
+/// Before anything is read, the output folder is checked against the input and, when the run
+/// writes, locked against other runs.
+///
 /// # Errors
 /// Any [`Error`]; on error the output folder is untouched.
 pub fn run(config: &Config, mode: Mode, progress: Progress<'_>) -> Result<Summary> {
+    render::output::check_apart(&config.input, &config.output)?;
+    let lock = match mode {
+        Mode::Write | Mode::Strict => Some(render::output::OutputLock::acquire(&config.output)?),
+        Mode::Check => None,
+    };
     let mut prepared = prepare(config, progress)?;
     progress("render");
     let artifacts = render_outputs(config, &mut prepared)?;
-    let changed = match mode {
-        Mode::Write => {
+    let differences = prepared.results.reproduction.as_ref().map(Vec::len);
+    let mut written = false;
+    let changed = match (&lock, mode) {
+        (Some(lock), _) if mode == Mode::Write || differences.unwrap_or(0) == 0 => {
             progress("write");
             let start = Instant::now();
-            render::write_atomically(&config.output, &artifacts)?;
+            lock.write(&artifacts)?;
+            written = true;
             prepared.timings.push(Timing {
                 stage: "write".into(),
                 ms: start.elapsed().as_secs_f64() * 1000.0,
             });
             Vec::new()
         }
-        Mode::Check => render::changed_outputs(&config.output, &artifacts),
+        (_, Mode::Check) => render::changed_outputs(&config.output, &artifacts),
+        _ => Vec::new(),
     };
+    drop(lock);
     Ok(Summary {
         surveys: prepared.panel.years.iter().map(|y| y.get()).collect(),
         panel_size: prepared.panel.len(),
@@ -254,7 +287,8 @@ pub fn run(config: &Config, mode: Mode, progress: Progress<'_>) -> Result<Summar
             .iter()
             .map(ToString::to_string)
             .collect(),
-        differences: prepared.results.reproduction.as_ref().map(Vec::len),
+        differences,
+        written,
         changed,
         timings: prepared.timings,
     })

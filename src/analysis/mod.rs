@@ -6,6 +6,7 @@
 //! order inside one job. Nothing here draws or writes (that is `render`).
 
 pub mod beyond;
+pub mod groups;
 pub mod latest;
 pub mod levels;
 pub mod periods;
@@ -105,6 +106,10 @@ pub struct Results {
     pub latest: Option<latest::Latest>,
     /// The robustness of the levels.
     pub sensitivity: Option<sensitivity::Sensitivity>,
+    /// Per country group and survey: countries, mean, median and level counts of each index.
+    pub groups: Vec<groups::GroupRow>,
+    /// Table 1 by country group.
+    pub groups_table1: Vec<groups::GroupTable1Row>,
 }
 
 /// One independent unit of analysis.
@@ -124,9 +129,10 @@ enum Job {
     Ranks,
     Latest,
     Sensitivity,
+    Groups,
 }
 
-const PLAN: [Job; 17] = [
+const PLAN: [Job; 18] = [
     Job::Table1,
     Job::Table2,
     Job::Table3,
@@ -144,6 +150,7 @@ const PLAN: [Job; 17] = [
     Job::Ranks,
     Job::Latest,
     Job::Sensitivity,
+    Job::Groups,
 ];
 
 enum Output {
@@ -160,6 +167,7 @@ enum Output {
     Ranks(Vec<ranks::RankRow>),
     Latest(Option<latest::Latest>),
     Sensitivity(Option<sensitivity::Sensitivity>),
+    Groups(Vec<groups::GroupRow>, Vec<groups::GroupTable1Row>),
 }
 
 fn run_job(job: Job, normalised: &Normalised, panel: &Panel, settings: &Settings) -> Output {
@@ -203,6 +211,10 @@ fn run_job(job: Job, normalised: &Normalised, panel: &Panel, settings: &Settings
         Job::Sensitivity => {
             Output::Sensitivity(sensitivity::sensitivity(panel, rule, settings.margin))
         }
+        Job::Groups => {
+            let (rows, table1) = groups::groups(normalised, panel, rule);
+            Output::Groups(rows, table1)
+        }
     }
 }
 
@@ -243,6 +255,8 @@ pub fn analyse(normalised: &Normalised, panel: &Panel, settings: &Settings) -> R
         ranks: Vec::new(),
         latest: None,
         sensitivity: None,
+        groups: Vec::new(),
+        groups_table1: Vec::new(),
     };
     let mut components = 0;
     for output in outputs {
@@ -270,6 +284,10 @@ pub fn analyse(normalised: &Normalised, panel: &Panel, settings: &Settings) -> R
             Output::Ranks(r) => results.ranks = r,
             Output::Latest(l) => results.latest = l,
             Output::Sensitivity(s) => results.sensitivity = s,
+            Output::Groups(rows, table1) => {
+                results.groups = rows;
+                results.groups_table1 = table1;
+            }
         }
     }
     results.breaks = periods::breaks(&results.weighted, &settings.not_comparable);

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use super::columns::{ColumnRole, HeaderMeaning, HeaderSynonyms, recognise_measure};
 use super::value::year_in_name;
-use crate::error::Error;
+use crate::error::{Error, echo};
 use crate::ingest::{Cell, RawRow, RawTable};
 use crate::model::{Measure, Year};
 use crate::source::{TableRef, column_letter};
@@ -187,7 +187,8 @@ fn found_in(
             continue;
         };
         if let Some(&first) = seen.get(&meaning) {
-            let describe = |c: usize| format!("{} (`{}`)", column_letter(c as u32), headers[c]);
+            let describe =
+                |c: usize| format!("{} (`{}`)", column_letter(c as u32), echo(&headers[c]));
             return Err(Error::HeaderDuplicated {
                 table: table.clone(),
                 meaning: describe_meaning(meaning),
@@ -304,7 +305,7 @@ pub(super) fn find_layout(
             .iter()
             .map(|m| m.col)
             .chain(found.year_columns.iter().map(|(c, _)| *c))
-            .map(|c| format!("`{}`", found.headers[c]))
+            .map(|c| format!("`{}`", echo(&found.headers[c])))
             .collect();
         return Err(NoLayout::Error(Error::CountryColumnMissing {
             table: (*raw.table).clone(),

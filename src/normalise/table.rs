@@ -9,7 +9,7 @@ use super::country::{Concordance, CountryId, MatchKind};
 use super::layout::{IndicatorSource, Layout, NoLayout, Shape, find_layout, name_years};
 use super::value::{ValueProblem, decimals, parse_value, parse_year};
 use super::{EQUAL_TOLERANCE, Fact, FactKey, MAX_ERRORS, TableShape, TableSummary, YearSource};
-use crate::error::{Diagnostic, Error, Result};
+use crate::error::{Diagnostic, Error, Result, echo};
 use crate::ingest::{Cell, RawRow, RawTable};
 use crate::model::{Measure, Region, Year};
 use crate::source::SourceRef;
@@ -472,7 +472,10 @@ impl Reader<'_> {
         for (name, source) in std::mem::take(&mut self.unknown_measures) {
             self.out.diagnostics.push(Diagnostic::warning(
                 &source,
-                format!("measure `{name}` is not one this tool reads; its rows were skipped"),
+                format!(
+                    "measure `{}` is not one this tool reads; its rows were skipped",
+                    echo(&name)
+                ),
             ));
         }
         if let Shape::YearColumns { .. } | Shape::Long { .. } = shape {

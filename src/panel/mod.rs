@@ -187,6 +187,15 @@ pub fn build(normalised: &Normalised, config: &Config) -> Result<Panel> {
             year: years[0].to_string(),
         });
     }
+    if let Some(absent) = config.rescale_surveys.iter().find(|y| !years.contains(y)) {
+        return Err(Error::Config {
+            path: config
+                .config_file
+                .clone()
+                .unwrap_or_else(|| "command line".into()),
+            message: format!("`rescale_surveys`: {absent} is not a survey of this run"),
+        });
+    }
     let concordance = &normalised.concordance;
     let required = &config.required_measures;
 
@@ -293,7 +302,13 @@ pub fn build(normalised: &Normalised, config: &Config) -> Result<Panel> {
     }
     if countries.is_empty() {
         let list: Vec<String> = years.iter().map(ToString::to_string).collect();
+        let names: Vec<String> = required.iter().map(ToString::to_string).collect();
+        let measures = match names.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+            _ => names.join(""),
+        };
         return Err(Error::PanelEmpty {
+            measures,
             years: list.join(", "),
         });
     }

@@ -16,5 +16,7 @@ mod outputs_workbook;
 mod cli;
 // Hostile input: every corpus case fails cleanly, naming the place, leaving output untouched.
 mod hostile;
+// Never lose data, crash or hang: the output swap, special files, limits, injection, config.
 mod outputs_charts;
 mod outputs_story;
+mod safety;

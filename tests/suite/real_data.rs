@@ -941,3 +941,100 @@ fn the_other_boundary_convention_changes_table3_exactly_by_the_values_on_0_75() 
             .collect();
     assert_eq!(changed, expected);
 }
+
+/// The embedded concordance's rows, read as a plain CSV.
+fn embedded_countries() -> Vec<BTreeMap<String, String>> {
+    read_csv(&root().join("src/normalise/countries.csv"))
+}
+
+#[test]
+fn country_groups_follow_the_embedded_lists_and_an_independent_recount() {
+    let (_guard, out, _) = run_on(&bundled_input(), &["--quiet"]);
+    let panel = read_csv(&out.join("tables/panel.csv"));
+    let countries = embedded_countries();
+    let in_panel: BTreeSet<&str> = panel.iter().map(|r| r["iso3"].as_str()).collect();
+    let groups = read_csv(&out.join("tables/groups.csv"));
+    // Group sizes: the embedded LDC, LLDC and SIDS lists restricted to the panel.
+    for un in ["LDC", "LLDC", "SIDS"] {
+        let members: BTreeSet<&str> = countries
+            .iter()
+            .filter(|c| c["groups"].split('|').any(|g| g == un))
+            .map(|c| c["iso3"].as_str())
+            .filter(|c| in_panel.contains(c))
+            .collect();
+        let row = groups
+            .iter()
+            .find(|g| g["group_kind"] == "un_group" && g["group"] == un && g["year"] == "2024")
+            .unwrap();
+        assert_eq!(row["countries"], members.len().to_string(), "{un}");
+        // The mean and median of EGDI 2024 over those members, recounted from panel.csv.
+        let mut values: Vec<f64> = panel
+            .iter()
+            .filter(|r| r["year"] == "2024" && members.contains(r["iso3"].as_str()))
+            .map(|r| r["egdi"].parse::<f64>().unwrap())
+            .collect();
+        let egdi = groups
+            .iter()
+            .find(|g| {
+                g["group_kind"] == "un_group"
+                    && g["group"] == un
+                    && g["year"] == "2024"
+                    && g["measure"] == "EGDI"
+            })
+            .unwrap();
+        let mean = values.iter().sum::<f64>() / values.len() as f64;
+        values.sort_by(f64::total_cmp);
+        let n = values.len();
+        let median = if n % 2 == 1 {
+            values[n / 2]
+        } else {
+            (values[n / 2 - 1] + values[n / 2]) / 2.0
+        };
+        assert!(
+            (egdi["mean"].parse::<f64>().unwrap() - mean).abs() < 1e-12,
+            "{un} mean"
+        );
+        assert!(
+            (egdi["median"].parse::<f64>().unwrap() - median).abs() < 1e-12,
+            "{un} median"
+        );
+    }
+    // Region means of every index and year, recounted from panel.csv's region column.
+    for g in groups.iter().filter(|g| g["group_kind"] == "region") {
+        let column = g["measure"].to_lowercase();
+        let values: Vec<f64> = panel
+            .iter()
+            .filter(|r| r["year"] == g["year"] && r["region"] == g["group"])
+            .map(|r| r[&column].parse::<f64>().unwrap())
+            .collect();
+        assert_eq!(g["countries"], values.len().to_string());
+        let mean = values.iter().sum::<f64>() / values.len() as f64;
+        assert!(
+            (g["mean"].parse::<f64>().unwrap() - mean).abs() < 1e-12,
+            "{g:?}"
+        );
+        let counts: usize = ["very_high", "high", "medium", "low"]
+            .iter()
+            .map(|k| g[*k].parse::<usize>().unwrap())
+            .sum();
+        assert_eq!(counts, values.len());
+    }
+    // Table 1 by group adds up to Table 1 for every partition of the panel.
+    let table1 = read_csv(&out.join("tables/table1.csv"));
+    let by_group = read_csv(&out.join("tables/groups_table1.csv"));
+    for kind in ["region", "subregion", "income"] {
+        for row in &table1 {
+            let sum: usize = by_group
+                .iter()
+                .filter(|g| {
+                    g["group_kind"] == kind
+                        && g["trend"] == row["trend"]
+                        && g["levels"] == row["levels"]
+                        && g["level"] == row["level"]
+                })
+                .map(|g| g["count"].parse::<usize>().unwrap())
+                .sum();
+            assert_eq!(sum.to_string(), row["count"], "{kind} {row:?}");
+        }
+    }
+}

@@ -12,7 +12,7 @@ use rust_xlsxwriter::{
 use unicode_width::UnicodeWidthStr;
 
 // Series colours, shared with the figures; the focus country always gets its own.
-use crate::render::{FOCUS_COLOUR, SERIES_COLOURS as PALETTE};
+use crate::render::{FOCUS_COLOUR, SERIES_COLOURS as PALETTE, spreadsheet_safe};
 
 /// Shown for a value that is not available (`[x]` in the UK statistics convention).
 pub(super) const MISSING: &str = "[x]";
@@ -266,8 +266,10 @@ fn write_cell(
 ) -> Result<(), XlsxError> {
     match cell {
         // In a row of wrapped text every text cell wraps and sits at the top.
-        Cell::Text(t) if wrap => ws.write_string_with_format(row, col, t, &formats.wrap)?,
-        Cell::Text(t) => ws.write_string(row, col, t)?,
+        Cell::Text(t) if wrap => {
+            ws.write_string_with_format(row, col, spreadsheet_safe(t), &formats.wrap)?
+        }
+        Cell::Text(t) => ws.write_string(row, col, spreadsheet_safe(t))?,
         #[allow(clippy::cast_precision_loss)]
         Cell::Int(n) => ws.write_number_with_format(row, col, *n as f64, &formats.int)?,
         Cell::Index(v) => ws.write_number_with_format(row, col, *v, &formats.index)?,
@@ -314,7 +316,12 @@ pub(super) fn write_table_sheet(
         // No fake row: the description says the table is empty, the header stands alone.
         ws.write_string(1, 0, &captions.empty)?;
         for (c, h) in headers.iter().enumerate() {
-            ws.write_string_with_format(TABLE_ROW, col_num(c)?, h, &formats.header)?;
+            ws.write_string_with_format(
+                TABLE_ROW,
+                col_num(c)?,
+                spreadsheet_safe(h),
+                &formats.header,
+            )?;
         }
         set_widths(ws, &headers, &[])?;
         set_print(ws);
@@ -383,7 +390,7 @@ pub(super) fn write_table_sheet(
                 &formats.header
             };
             let column = TableColumn::new()
-                .set_header(h)
+                .set_header(spreadsheet_safe(h))
                 .set_header_format(header_format);
             match format {
                 Some(f) => column.set_format(*f),
@@ -472,7 +479,7 @@ fn write_chart(
         let header_row = caption_row + 1;
         for (c, h) in sheet.headers.iter().enumerate() {
             let c = col_num(c)?;
-            ws.write_string(header_row, c, h)?;
+            ws.write_string(header_row, c, spreadsheet_safe(h))?;
         }
         for (r, row) in sheet.rows.iter().enumerate() {
             let r = header_row + 1 + row_num(r)?;
