@@ -63,9 +63,9 @@ pub struct Country {
 /// How a name was matched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MatchKind {
-    /// The code, the English short name or the official name.
+    /// The code or the English short name.
     Canonical,
-    /// An alias or former name.
+    /// The formal name, an alias or a former name.
     Alias,
 }
 
@@ -122,11 +122,17 @@ impl Concordance {
             HashMap::with_capacity(countries.len() * 4);
         for (i, c) in countries.iter().enumerate() {
             let id = CountryId(u32::try_from(i).map_err(|_| "too many entities".to_string())?);
-            let canonical = [&c.iso3, &c.name_en, &c.name_official];
+            // A formal name (`Czech Republic` for Czechia) is read like an alias, so that the report
+            // lists the spellings that differ from the names it prints.
+            let canonical = [&c.iso3, &c.name_en];
             let entries = canonical
                 .into_iter()
                 .map(|n| (n, MatchKind::Canonical))
-                .chain(c.aliases.iter().map(|n| (n, MatchKind::Alias)));
+                .chain(
+                    std::iter::once(&c.name_official)
+                        .chain(&c.aliases)
+                        .map(|n| (n, MatchKind::Alias)),
+                );
             for (name, kind) in entries {
                 let key = match_key(name);
                 if let Some(&(other, _)) = keys.get(&key) {

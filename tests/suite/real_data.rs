@@ -1038,3 +1038,17 @@ fn country_groups_follow_the_embedded_lists_and_an_independent_recount() {
         }
     }
 }
+
+#[test]
+fn a_formal_name_used_by_the_input_is_listed_among_the_aliases() {
+    let (_guard, out, _) = run_on(&bundled_input(), &["--quiet"]);
+    let quality = read_csv(&out.join("tables/quality.csv"));
+    let alias = quality
+        .iter()
+        .find(|r| r["kind"] == "alias" && r["iso3"] == "CZE")
+        .expect("`Czech Republic` is listed");
+    assert!(
+        alias["detail"].starts_with("`Czech Republic` read as Czechia (12 rows"),
+        "{alias:?}"
+    );
+}
