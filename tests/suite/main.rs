@@ -15,3 +15,7 @@ mod cli;
 // Hostile input: every corpus case fails cleanly, naming the place, leaving output untouched.
 mod hostile;
 mod outputs_charts;
+// The documented CI workflow: a moved checkout, the workflow's steps, cell drift, JSON schemas.
+mod ci;
+// What each command prints: -q/-v, counts in words, synth folders, SOURCE_DATE_EPOCH.
+mod cli_messages;
