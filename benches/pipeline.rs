@@ -17,7 +17,13 @@ use egov_report::{Mode, no_progress};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// The bundled input: the 12 real UN surveys (CSV).
 fn bundled() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("input")
+}
+
+/// The synthetic paper panel (CSV and XLSX surveys).
+fn paper_panel() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/paper-panel/input")
 }
 
@@ -25,7 +31,7 @@ fn bundled() -> PathBuf {
 fn subset(dir: &Path, ext: &str) -> PathBuf {
     let out = dir.join(ext);
     std::fs::create_dir_all(&out).unwrap();
-    for e in std::fs::read_dir(bundled()).unwrap() {
+    for e in std::fs::read_dir(paper_panel()).unwrap() {
         let p = e.unwrap().path();
         if p.extension().is_some_and(|x| x == ext) {
             std::fs::copy(&p, out.join(p.file_name().unwrap())).unwrap();
@@ -146,5 +152,44 @@ fn scaling(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, stages, analysis_threads, scaling);
+/// The figures' PNG encodings on the bundled run's four figures: time per encoding (the sizes
+/// are printed once).
+fn png_encoding(c: &mut Criterion) {
+    use egov_report::render::charts::{PngEncoding, encode_rgb};
+    let tmp = tempfile::tempdir().unwrap();
+    let config = Config::with_defaults(bundled(), tmp.path().join("output"));
+    egov_report::run(&config, Mode::Write, &no_progress).unwrap();
+    let figures: Vec<(u32, u32, Vec<u8>)> = (1..=4)
+        .map(|n| {
+            let path = tmp.path().join(format!("output/figures/figure{n}.png"));
+            let decoder = png::Decoder::new(std::fs::File::open(path).unwrap());
+            let mut reader = decoder.read_info().unwrap();
+            let mut pixels = vec![0; reader.output_buffer_size()];
+            let info = reader.next_frame(&mut pixels).unwrap();
+            (info.width, info.height, pixels)
+        })
+        .collect();
+    let mut g = c.benchmark_group("png_encoding");
+    for encoding in [
+        PngEncoding::Default,
+        PngEncoding::Fast,
+        PngEncoding::FastPaeth,
+    ] {
+        let bytes: usize = figures
+            .iter()
+            .map(|(w, h, p)| encode_rgb(*w, *h, p, encoding).unwrap().len())
+            .sum();
+        eprintln!("png_encoding/{encoding:?}: {bytes} bytes for the 4 figures");
+        g.bench_function(format!("{encoding:?}"), |b| {
+            b.iter(|| {
+                for (w, h, p) in &figures {
+                    encode_rgb(*w, *h, p, encoding).unwrap();
+                }
+            });
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, stages, analysis_threads, scaling, png_encoding);
 criterion_main!(benches);

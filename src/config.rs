@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::analysis::levels::LevelRule;
 use crate::error::{Error, Result};
 use crate::model::{Measure, Year};
+use crate::normalise::columns::HeaderSynonyms;
 
 /// The name of the configuration file looked for in the current folder.
 pub const CONFIG_FILE: &str = "egov-report.toml";
@@ -74,6 +75,10 @@ pub struct FileConfig {
     pub reference: Option<PathBuf>,
     /// A folder of templates overriding the embedded ones file by file (`--templates`).
     pub templates: Option<PathBuf>,
+    /// Further header names mapped to the SPEC's keys (`"Negara" = "country"`).
+    pub columns: Option<std::collections::BTreeMap<String, String>>,
+    /// The margin around a level threshold of the robustness checks (default 0.01).
+    pub sensitivity_margin: Option<f64>,
 }
 
 /// Settings given on the command line; they win over the file.
@@ -134,6 +139,13 @@ pub struct Config {
     pub templates: Option<PathBuf>,
     /// Seconds since the epoch written as the outputs' creation date.
     pub source_date_epoch: i64,
+    /// Header names mapped to the SPEC's keys by the `[columns]` table, as written.
+    pub columns: std::collections::BTreeMap<String, String>,
+    /// The same mapping, resolved for the normalise stage.
+    #[serde(skip)]
+    pub header_synonyms: HeaderSynonyms,
+    /// The margin around a level threshold of the robustness checks.
+    pub sensitivity_margin: f64,
 }
 
 impl Config {
@@ -248,6 +260,14 @@ impl Config {
                 "at least one benchmark country is needed".into(),
             ));
         }
+        if let Some(twice) = benchmarks
+            .iter()
+            .enumerate()
+            .find(|(i, b)| benchmarks[..*i].contains(b))
+            .map(|(_, b)| b)
+        {
+            return Err(bad("benchmarks", format!("{twice} is listed twice")));
+        }
         if benchmarks.contains(&focus) {
             return Err(bad(
                 "benchmarks",
@@ -262,6 +282,12 @@ impl Config {
                     .collect::<Result<Vec<_>>>()
             })
             .transpose()?;
+        if file.title.as_ref().is_some_and(|t| t.trim().is_empty()) {
+            return Err(bad(
+                "title",
+                "must not be empty (leave it out for the default)".into(),
+            ));
+        }
         // An empty value counts as unset, as in other tools that read the variable.
         let source_date_epoch = match source_date_epoch.filter(|s| !s.trim().is_empty()) {
             None => DEFAULT_SOURCE_DATE_EPOCH,
@@ -277,6 +303,19 @@ impl Config {
                     ),
                 })?,
         };
+        let sensitivity_margin = file
+            .sensitivity_margin
+            .unwrap_or(crate::analysis::sensitivity::DEFAULT_MARGIN);
+        if !(sensitivity_margin > 0.0 && sensitivity_margin < 0.25) {
+            return Err(bad(
+                "sensitivity_margin",
+                format!("{sensitivity_margin} is not a margin between 0 and 0.25 (exclusive)"),
+            ));
+        }
+        let columns = file.columns.unwrap_or_default();
+        let header_synonyms =
+            HeaderSynonyms::new(columns.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+                .map_err(|m| bad("columns", m))?;
         Ok(Config {
             config_file: path,
             input: cli
@@ -303,6 +342,9 @@ impl Config {
             reference: cli.reference.clone().or_else(|| file.reference.map(&rel)),
             templates: cli.templates.clone().or_else(|| file.templates.map(&rel)),
             source_date_epoch,
+            columns,
+            header_synonyms,
+            sensitivity_margin,
         })
     }
 

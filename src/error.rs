@@ -23,9 +23,14 @@ pub const EXIT_INTERNAL: i32 = 3;
 /// Everything that can make a run fail.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// Several input errors found in one pass; each is reported.
-    #[error("{} in the input:\n{}", count(.0.len()), list(.0))]
-    Many(Vec<Error>),
+    /// Several input errors found in one pass; each is reported, up to [`MAX_LISTED`].
+    #[error("{} in the input:\n{}", count(errors.len(), *found), list(errors))]
+    Many {
+        /// The errors listed.
+        errors: Vec<Error>,
+        /// How many were found (more than listed when the list was cut).
+        found: usize,
+    },
 
     /// The input folder does not exist.
     #[error("input folder `{}` does not exist", .0.display())]
@@ -45,6 +50,46 @@ pub enum Error {
     /// A file holds no data at all.
     #[error("`{}` is empty", .0.display())]
     FileEmpty(PathBuf),
+
+    /// A workbook opens but none of its sheets holds a single cell.
+    #[error(
+        "`{}` holds no cell in any of its sheets\nhint: a truncated download? download it again",
+        .0.display()
+    )]
+    WorkbookNoCells(PathBuf),
+
+    /// An entry named like a data file is not a regular file.
+    #[error("`{}` is named like a data file but is {what}, not a regular file", path.display())]
+    InputNotAFile {
+        /// The entry.
+        path: PathBuf,
+        /// What it is (`a folder`, `a named pipe`, ...).
+        what: &'static str,
+    },
+
+    /// The input holds more than a run reads.
+    #[error("{place} {what}, more than the {limit} a run reads\nhint: {hint}")]
+    InputTooLarge {
+        /// The file, sheet or folder.
+        place: String,
+        /// What it holds or declares, e.g. `declares 1e17 shared strings`.
+        what: String,
+        /// The limit, with its unit.
+        limit: String,
+        /// What to do.
+        hint: &'static str,
+    },
+
+    /// Two cells of a sheet have the same address, or a cell lies past the sheet's last row.
+    #[error("{table}, cell {cell}: {problem}")]
+    CellInvalid {
+        /// The sheet.
+        table: TableRef,
+        /// The address, like `B7`.
+        cell: String,
+        /// What is wrong.
+        problem: &'static str,
+    },
 
     /// A file is not in a supported text encoding.
     #[error("`{}` is encoded as {encoding}, not UTF-8\nhint: save it as CSV UTF-8", path.display())]
@@ -132,14 +177,31 @@ pub enum Error {
 
     /// A table has measure columns but no country column.
     #[error(
-        "{table} has measure columns ({measures}) but no country column\nhint: name it `Country \
+        "{table} has {kind} ({measures}) but no country column\nhint: name it `Country \
          Name` or `ISO3`"
     )]
     CountryColumnMissing {
         /// The table.
         table: TableRef,
+        /// `measure columns` or `year columns`.
+        kind: &'static str,
         /// The measures found.
         measures: String,
+    },
+
+    /// A table has a country column but nothing this tool can read beside it.
+    #[error(
+        "{table} has a country column {country_column} but {missing}\nhint: name the columns as \
+         the SPEC does (`E-Government Index`, `Survey Year`, ...) or map them in the \
+         configuration's `[columns]` table"
+    )]
+    TableUnreadable {
+        /// The table.
+        table: TableRef,
+        /// The country column found (letter and header).
+        country_column: String,
+        /// What is missing.
+        missing: String,
     },
 
     /// A table with measures has no survey year anywhere.
@@ -167,7 +229,7 @@ pub enum Error {
     },
 
     /// A year cell cannot be read as a survey year.
-    #[error("{at}: `{text}` is not a survey year (2001-2099)")]
+    #[error("{at}: `{}` is not a survey year (2001-2099)", echo(text))]
     YearUnparseable {
         /// The cell.
         at: SourceRef,
@@ -187,7 +249,10 @@ pub enum Error {
     },
 
     /// A country name or code matches nothing in the concordance.
-    #[error("{at}: unknown country `{name}`\nhint: the closest known names are {suggestions}")]
+    #[error(
+        "{at}: unknown country `{}`\nhint: the closest known names are {suggestions}",
+        echo(name)
+    )]
     CountryUnknown {
         /// The cell.
         at: SourceRef,
@@ -205,7 +270,11 @@ pub enum Error {
     },
 
     /// The code and the name of one row mean different countries.
-    #[error("{at}: code `{code}` means {code_country} but the name `{name}` means {name_country}")]
+    #[error(
+        "{at}: code `{}` means {code_country} but the name `{}` means {name_country}",
+        echo(code),
+        echo(name)
+    )]
     CountryMismatch {
         /// The row.
         at: SourceRef,
@@ -220,7 +289,9 @@ pub enum Error {
     },
 
     /// The same country appears twice in one table for the same year.
-    #[error("{second}: {country} ({year}) appears a second time; first at {first}")]
+    #[error(
+        "{second}: {country} ({year}) appears a second time with other values; first at {first}"
+    )]
     CountryDuplicated {
         /// The country.
         country: String,
@@ -233,7 +304,10 @@ pub enum Error {
     },
 
     /// A measure cell holds something that is not a number.
-    #[error("{at}: `{text}` is not a number\nhint: leave missing values empty or write `..`")]
+    #[error(
+        "{at}: `{}` is not a number\nhint: leave missing values empty or write `..`",
+        echo(text)
+    )]
     ValueNotNumeric {
         /// The cell.
         at: SourceRef,
@@ -278,7 +352,10 @@ pub enum Error {
     },
 
     /// A region cell of a country reference table is not one of the five regions.
-    #[error("{at}: `{text}` is not a region (Africa, Americas, Asia, Europe, Oceania)")]
+    #[error(
+        "{at}: `{}` is not a region (Africa, Americas, Asia, Europe, Oceania)",
+        echo(text)
+    )]
     RegionUnknown {
         /// The cell.
         at: SourceRef,
@@ -290,9 +367,24 @@ pub enum Error {
     #[error("`{}` holds no survey table (no file with country and measure columns)", .0.display())]
     NoSurveyData(PathBuf),
 
+    /// The input holds a single survey year.
+    #[error(
+        "`{}` holds one survey ({year}); the analysis compares surveys and needs at least two\nhint: \
+         add the files of another survey year",
+        input.display()
+    )]
+    SurveysTooFew {
+        /// The input folder.
+        input: PathBuf,
+        /// The one survey year.
+        year: String,
+    },
+
     /// No country is complete in every survey.
-    #[error("the panel is empty: no country has EGDI, OSI, TII and HCI in all of {years}")]
+    #[error("the panel is empty: no country has {measures} in all of {years}")]
     PanelEmpty {
+        /// The required measures, like `EGDI, OSI, TII and HCI`.
+        measures: String,
         /// The survey years.
         years: String,
     },
@@ -328,6 +420,22 @@ pub enum Error {
         message: String,
     },
 
+    /// The output folder equals, contains or lies inside the input folder.
+    #[error(
+        "output `{}` {relation} `{}`: writing it would replace the input\nhint: choose an output \
+         folder outside the input",
+        output.display(),
+        input.display()
+    )]
+    OutputOverlapsInput {
+        /// The output folder as given.
+        output: PathBuf,
+        /// The input folder as given.
+        input: PathBuf,
+        /// How they overlap (`is the input folder`, `contains the input`, ...).
+        relation: &'static str,
+    },
+
     /// The output location cannot be used.
     #[error("output `{}` cannot be used: {message}", path.display())]
     OutputUnusable {
@@ -355,14 +463,111 @@ fn empty_table_detail(header_row: u32, rows: usize) -> String {
     }
 }
 
+/// The most characters of one input value (a cell, a name) that a message shows.
+pub const MAX_ECHOED_CHARS: usize = 200;
+
+/// Text taken from the input as a message shows it: control characters escaped (`\x1b`, `\n`,
+/// so that a cell can neither drive the terminal nor forge a line), and cut after
+/// [`MAX_ECHOED_CHARS`] characters with a note of how many were left out.
+pub fn echo(text: &str) -> String {
+    let mut out = String::new();
+    for (shown, c) in text.chars().enumerate() {
+        if shown == MAX_ECHOED_CHARS {
+            let rest = text.chars().count() - shown;
+            out.push_str(&format!("... ({rest} more characters)"));
+            break;
+        }
+        push_escaped(&mut out, c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod echo_tests {
+    use super::*;
+
+    #[test]
+    fn echoed_text_is_escaped_and_cut() {
+        assert_eq!(echo("a\x1b[2Jb\nc"), "a\\x1b[2Jb\\nc");
+        let long = "x".repeat(1000);
+        let shown = echo(&long);
+        assert!(shown.ends_with("... (800 more characters)"), "{shown}");
+        assert_eq!(shown.len(), 200 + "... (800 more characters)".len());
+        assert_eq!(terminal_safe("line\nwrote \x1b[1A"), "line\nwrote \\x1b[1A");
+        assert_eq!(echo("\u{202E}abc"), "\\u{202e}abc");
+    }
+}
+
+/// Text taken from the input with its control characters escaped, never cut: for file names,
+/// which a message must show whole.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        push_escaped(&mut out, c);
+    }
+    out
+}
+
+/// A whole message made safe to print on a terminal: every control character except the line
+/// ends of the message itself is escaped. `main` prints every message through this.
+pub fn terminal_safe(message: &str) -> std::borrow::Cow<'_, str> {
+    if !message.chars().any(|c| c != '\n' && is_unsafe(c)) {
+        return message.into();
+    }
+    let mut out = String::with_capacity(message.len() + 8);
+    for c in message.chars() {
+        if c == '\n' {
+            out.push(c);
+        } else {
+            push_escaped(&mut out, c);
+        }
+    }
+    out.into()
+}
+
+/// Control characters, and the Unicode ones that reorder or hide text (bidi overrides).
+fn is_unsafe(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+fn push_escaped(out: &mut String, c: char) {
+    use fmt::Write as _;
+    match c {
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        c if is_unsafe(c) && (c as u32) < 0x100 => {
+            let _ = write!(out, "\\x{:02x}", c as u32);
+        }
+        c if is_unsafe(c) => {
+            let _ = write!(out, "\\u{{{:04x}}}", c as u32);
+        }
+        c => out.push(c),
+    }
+}
+
+/// The [`Error::Io`] actions on the output folder (exit 3); every other action reads an input.
+const OUTPUT_ACTIONS: [&str; 8] = [
+    "write",
+    "create folder",
+    "move",
+    "replace",
+    "lock",
+    "clean up",
+    "restore",
+    "resolve",
+];
+
 /// The most errors collected in one run; past it the rest of the input is not checked.
 pub const MAX_LISTED: usize = 100;
 
-fn count(n: usize) -> String {
-    if n >= MAX_LISTED {
-        format!("{n} errors (the first {n}; checking stopped there)")
+fn count(listed: usize, found: usize) -> String {
+    if found > listed {
+        format!("{found} errors (the first {listed} listed)")
+    } else if listed >= MAX_LISTED {
+        format!("{listed} errors (the first {listed}; checking stopped there)")
     } else {
-        format!("{n} errors")
+        format!("{listed} errors")
     }
 }
 
@@ -384,7 +589,8 @@ impl Error {
         }
     }
 
-    /// Collapses a list of errors: one error stays itself, several become [`Error::Many`].
+    /// Collapses a list of errors: one error stays itself, several become [`Error::Many`],
+    /// listing the first [`MAX_LISTED`].
     ///
     /// # Panics
     /// When `errors` is empty (a broken invariant of the caller).
@@ -393,7 +599,9 @@ impl Error {
         if errors.len() == 1 {
             errors.remove(0)
         } else {
-            Error::Many(errors)
+            let found = errors.len();
+            errors.truncate(MAX_LISTED);
+            Error::Many { errors, found }
         }
     }
 
@@ -401,13 +609,7 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Render { .. } | Error::OutputUnusable { .. } => EXIT_INTERNAL,
-            Error::Io { action, .. }
-                if action.starts_with("write")
-                    || action.starts_with("create")
-                    || action.starts_with("move") =>
-            {
-                EXIT_INTERNAL
-            }
+            Error::Io { action, .. } if OUTPUT_ACTIONS.contains(action) => EXIT_INTERNAL,
             _ => EXIT_INPUT,
         }
     }

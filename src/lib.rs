@@ -91,6 +91,9 @@ fn timed<T>(
 /// Any input, configuration or reference error (see [`Error`]).
 pub fn prepare(config: &Config, progress: Progress<'_>) -> Result<Prepared> {
     let mut timings = Vec::new();
+    if let Some(dir) = &config.templates {
+        render::report::check_overrides(dir)?;
+    }
     let concordance = match &config.entities {
         Some(path) => {
             let extra = ingest::read_entities(path)?;
@@ -105,7 +108,7 @@ pub fn prepare(config: &Config, progress: Progress<'_>) -> Result<Prepared> {
         ingest::read_inputs(&config.input)
     })?;
     let normalised = timed(&mut timings, progress, "normalise", || {
-        normalise::normalise(&ingested, Arc::new(concordance))
+        normalise::normalise_with(&ingested, Arc::new(concordance), &config.header_synonyms)
     })?;
     // The raw cells are not needed past this point; freeing them now lets the renderers reuse
     // the memory (on 20,000 x 30 entities the raw tables are a quarter of the peak).
@@ -113,13 +116,14 @@ pub fn prepare(config: &Config, progress: Progress<'_>) -> Result<Prepared> {
     let panel = timed(&mut timings, progress, "panel", || {
         panel::build(&normalised, config)
     })?;
-    let settings = analysis::settings(
+    let mut settings = analysis::settings(
         &normalised,
         config.levels,
         &config.focus,
         &config.benchmarks,
         config.config_file.as_deref(),
     )?;
+    settings.margin = config.sensitivity_margin;
     let mut results = timed(&mut timings, progress, "analysis", || {
         Ok(analysis::analyse(&normalised, &panel, &settings))
     })?;
@@ -134,8 +138,20 @@ pub fn prepare(config: &Config, progress: Progress<'_>) -> Result<Prepared> {
         .diagnostics
         .iter()
         .chain(&normalised.diagnostics)
+        .chain(&panel.warnings)
         .cloned()
         .collect();
+    if let Some(focus) = normalised.concordance.by_code(&config.focus)
+        && !panel.years.iter().any(|&y| normalised.has_row(focus, y))
+    {
+        diagnostics.push(Diagnostic::warning(
+            "",
+            format!(
+                "the focus country {} is not in the input: the report has no focus rows",
+                config.focus
+            ),
+        ));
+    }
     diagnostics.sort();
     Ok(Prepared {
         ingested,
@@ -209,6 +225,9 @@ pub struct Summary {
     pub warnings: Vec<String>,
     /// Reproduction differences, when a reference was given.
     pub differences: Option<usize>,
+    /// Whether the output folder was replaced (not with `--check`, nor with `--strict` when the
+    /// reproduction check found differences).
+    pub written: bool,
     /// With `--check`: outputs that would change.
     pub changed: Vec<String>,
     /// With `--check`: the table cells that would change, at most
@@ -225,35 +244,51 @@ pub struct Summary {
 pub enum Mode {
     /// Write the outputs (atomically).
     Write,
+    /// Write the outputs unless the reproduction check finds differences (`--strict`): then the
+    /// previous output stays as it was.
+    Strict,
     /// Compute everything and compare with the existing outputs; write nothing.
     Check,
 }
 
 /// The whole pipeline: prepare, render, then write or check.
 ///
+/// Before anything is read, the output folder is checked against the input and, when the run
+/// writes, locked against other runs.
+///
 /// # Errors
 /// Any [`Error`]; on error the output folder is untouched.
 pub fn run(config: &Config, mode: Mode, progress: Progress<'_>) -> Result<Summary> {
+    render::output::check_apart(&config.input, &config.output)?;
+    let lock = match mode {
+        Mode::Write | Mode::Strict => Some(render::output::OutputLock::acquire(&config.output)?),
+        Mode::Check => None,
+    };
     let mut prepared = prepare(config, progress)?;
     progress("render");
     let artifacts = render_outputs(config, &mut prepared)?;
+    let differences = prepared.results.reproduction.as_ref().map(Vec::len);
+    let mut written = false;
     let mut drift = render::drift::Drift::default();
-    let changed = match mode {
-        Mode::Write => {
+    let changed = match (&lock, mode) {
+        (Some(lock), _) if mode == Mode::Write || differences.unwrap_or(0) == 0 => {
             progress("write");
             let start = Instant::now();
-            render::write_atomically(&config.output, &artifacts)?;
+            lock.write(&artifacts)?;
+            written = true;
             prepared.timings.push(Timing {
                 stage: "write".into(),
                 ms: start.elapsed().as_secs_f64() * 1000.0,
             });
             Vec::new()
         }
-        Mode::Check => {
+        (_, Mode::Check) => {
             drift = render::drift::compare_tables(&config.output, &artifacts);
             render::changed_outputs(&config.output, &artifacts)
         }
+        _ => Vec::new(),
     };
+    drop(lock);
     Ok(Summary {
         schema_version: JSON_SCHEMA_VERSION,
         surveys: prepared.panel.years.iter().map(|y| y.get()).collect(),
@@ -265,7 +300,8 @@ pub fn run(config: &Config, mode: Mode, progress: Progress<'_>) -> Result<Summar
             .iter()
             .map(ToString::to_string)
             .collect(),
-        differences: prepared.results.reproduction.as_ref().map(Vec::len),
+        differences,
+        written,
         changed,
         changes: drift.changes,
         changes_omitted: drift.omitted,

@@ -10,7 +10,9 @@ use std::process::ExitCode;
 
 use clap::Parser as _;
 use egov_report::config::{Config, Lang, Overrides};
-use egov_report::error::{EXIT_DIFFERENCES, EXIT_INPUT, EXIT_OK, Error};
+use egov_report::error::{
+    EXIT_DIFFERENCES, EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, Error, terminal_safe,
+};
 use egov_report::render::drift::Change;
 use egov_report::render::manifest::Timing;
 use egov_report::words::count;
@@ -35,12 +37,48 @@ fn main() -> ExitCode {
             });
         }
     };
-    let code = match cli.command {
+    let pool = match start_threads() {
+        Ok(pool) => pool,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(EXIT_INTERNAL as u8);
+        }
+    };
+    let code = pool.install(|| match cli.command {
         Command::Run(args) => run(&args),
         Command::Validate(args) => validate(&args),
         Command::Synth(args) => synth(&args),
-    };
+    });
     ExitCode::from(u8::try_from(code).unwrap_or(1))
+}
+
+/// The most worker threads started beyond one per core, whatever `RAYON_NUM_THREADS` asks for:
+/// more threads than cores only cost memory (each has its stack and allocator heap).
+const MIN_THREAD_CAP: usize = 8;
+
+/// Starts the worker threads. When the system refuses threads (a container's pids limit, a
+/// huge `RAYON_NUM_THREADS`), fewer are started, down to running everything on this thread;
+/// rayon would otherwise panic at the first parallel step.
+fn start_threads() -> Result<rayon::ThreadPool, String> {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let requested = std::env::var("RAYON_NUM_THREADS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(cores);
+    let mut threads = requested.min(cores.max(MIN_THREAD_CAP));
+    loop {
+        let builder = rayon::ThreadPoolBuilder::new().num_threads(threads);
+        match builder.build() {
+            Ok(pool) => return Ok(pool),
+            Err(e) if threads == 1 => return Err(format!("cannot start the worker threads: {e}")),
+            Err(_) => {
+                // The threads of the failed attempt are still exiting; give them a moment.
+                std::thread::sleep(std::time::Duration::from_millis(20));
+                threads /= 2;
+            }
+        }
+    }
 }
 
 fn overrides(common: &CommonArgs) -> Overrides {
@@ -61,7 +99,7 @@ fn resolve(o: &Overrides) -> Result<Config, Error> {
 }
 
 fn report_error(e: &Error) -> i32 {
-    eprintln!("error: {e}");
+    eprintln!("error: {}", terminal_safe(&e.to_string()));
     e.exit_code()
 }
 
@@ -80,7 +118,11 @@ fn run(args: &cli::RunArgs) -> i32 {
     };
     let verbosity = args.common.verbosity;
     let progress = Progress::new(verbosity.quiet || args.common.json);
-    let mode = if args.check { Mode::Check } else { Mode::Write };
+    let mode = match (args.check, args.strict) {
+        (true, _) => Mode::Check,
+        (false, true) => Mode::Strict,
+        (false, false) => Mode::Write,
+    };
     let result = egov_report::run(&config, mode, &|stage| progress.message(stage));
     progress.finish();
     let summary = match result {
@@ -107,7 +149,7 @@ fn run(args: &cli::RunArgs) -> i32 {
 
 fn print_summary(s: &Summary, config: &Config, args: &cli::RunArgs) {
     for w in &s.warnings {
-        eprintln!("{w}");
+        eprintln!("{}", terminal_safe(w));
     }
     let years: Vec<String> = s.surveys.iter().map(ToString::to_string).collect();
     let outputs = count(s.outputs.len(), "output", "outputs");
@@ -115,24 +157,29 @@ fn print_summary(s: &Summary, config: &Config, args: &cli::RunArgs) {
         if s.changed.is_empty() {
             eprintln!(
                 "up to date: {outputs} in `{}` match",
-                config.output.display()
+                terminal_safe(&config.output.display().to_string())
             );
         } else {
             eprintln!(
                 "{} of {outputs} in `{}` would change:",
                 s.changed.len(),
-                config.output.display()
+                terminal_safe(&config.output.display().to_string())
             );
             for c in &s.changed {
-                eprintln!("  {c}");
+                eprintln!("  {}", terminal_safe(c));
             }
             print_changes(&s.changes, &s.changes_omitted);
         }
+    } else if !s.written {
+        eprintln!(
+            "`{}` left as it was: --strict and the reproduction check found differences",
+            terminal_safe(&config.output.display().to_string())
+        );
     } else {
         eprintln!(
             "wrote {} to `{}`: {} ({}), panel of {} ({} left out)",
             count(s.outputs.len(), "file", "files"),
-            config.output.display(),
+            terminal_safe(&config.output.display().to_string()),
             count(s.surveys.len(), "survey", "surveys"),
             years.join(", "),
             count(s.panel_size, "country", "countries"),
@@ -166,7 +213,7 @@ fn print_changes(changes: &[Change], omitted: &std::collections::BTreeMap<String
     for table in tables {
         let of_table: Vec<&Change> = changes.iter().filter(|c| c.table == table).collect();
         for c in of_table.iter().take(CHANGES_SHOWN) {
-            eprintln!("  {}", c.describe());
+            eprintln!("  {}", terminal_safe(&c.describe()));
         }
         let more = of_table.len().saturating_sub(CHANGES_SHOWN) + omitted.get(table).unwrap_or(&0);
         if more > 0 {
@@ -197,7 +244,7 @@ fn validate(args: &CommonArgs) -> i32 {
                     serde_json::to_string_pretty(&report.json).unwrap_or_default()
                 );
             } else if !args.verbosity.quiet {
-                print!("{}", report.text);
+                print!("{}", terminal_safe(&report.text));
             }
             print_timings(args.verbosity, &report.timings);
             EXIT_OK
@@ -220,12 +267,12 @@ fn synth(args: &cli::SynthArgs) -> i32 {
                 eprintln!(
                     "wrote {} to `{}`",
                     count(files.len(), "file", "files"),
-                    args.out.display()
+                    terminal_safe(&args.out.display().to_string())
                 );
             }
             if args.verbosity.verbose > 0 {
                 for f in &files {
-                    eprintln!("  {}", f.display());
+                    eprintln!("  {}", terminal_safe(&f.display().to_string()));
                 }
             }
             let timing = Timing {

@@ -6,6 +6,8 @@
 use std::fmt;
 use std::sync::Arc;
 
+use crate::error::{echo, escape};
+
 /// One table read from the input: a CSV file or one sheet of a workbook.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 pub struct TableRef {
@@ -18,8 +20,8 @@ pub struct TableRef {
 impl fmt::Display for TableRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.sheet {
-            Some(sheet) => write!(f, "sheet `{sheet}` of `{}`", self.file),
-            None => write!(f, "`{}`", self.file),
+            Some(sheet) => write!(f, "sheet `{}` of `{}`", echo(sheet), escape(&self.file)),
+            None => write!(f, "`{}`", escape(&self.file)),
         }
     }
 }
@@ -64,7 +66,7 @@ impl fmt::Display for SourceRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}, row {}", self.table, self.row)?;
         if let Some((col, header)) = &self.column {
-            write!(f, ", column {} (`{header}`)", column_letter(*col))?;
+            write!(f, ", column {} (`{}`)", column_letter(*col), echo(header))?;
         }
         Ok(())
     }

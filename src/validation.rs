@@ -40,6 +40,7 @@ fn shape_word(shape: TableShape) -> &'static str {
     match shape {
         TableShape::Wide => "wide",
         TableShape::Long => "long",
+        TableShape::YearColumns => "one column per year",
         TableShape::CountryReference => "country reference",
         TableShape::Skipped => "skipped",
     }
@@ -49,6 +50,7 @@ fn shape_word(shape: TableShape) -> &'static str {
 fn year_source_key(source: YearSource) -> &'static str {
     match source {
         YearSource::Column => "column",
+        YearSource::Header => "header",
         YearSource::SheetName => "sheet_name",
         YearSource::FileName => "file_name",
     }
@@ -103,7 +105,11 @@ pub fn validate(config: &Config) -> Result<ValidationReport> {
         None => crate::normalise::country::Concordance::embedded(),
     };
     let normalised = crate::timed(&mut timings, &progress, "normalise", || {
-        crate::normalise::normalise(&ingested, std::sync::Arc::new(concordance))
+        crate::normalise::normalise_with(
+            &ingested,
+            std::sync::Arc::new(concordance),
+            &config.header_synonyms,
+        )
     })?;
     let panel = crate::timed(&mut timings, &progress, "panel", || {
         crate::panel::build(&normalised, config)
@@ -172,6 +178,7 @@ pub fn validate(config: &Config) -> Result<ValidationReport> {
         .diagnostics
         .iter()
         .chain(&normalised.diagnostics)
+        .chain(&panel.warnings)
         .map(ToString::to_string)
         .collect();
     warnings.sort();

@@ -66,8 +66,10 @@ pub enum Side {
 }
 
 /// The level rule: three ascending thresholds and their boundary sides.
+///
+/// Either key may be left out of `[levels]`; it then keeps its default.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct LevelRule {
     /// Low/medium, medium/high and high/very-high thresholds on the 0-1 scale.
     pub thresholds: [f64; 3],
@@ -85,13 +87,19 @@ impl Default for LevelRule {
 }
 
 impl LevelRule {
-    /// Checks that the thresholds are finite and strictly ascending.
+    /// Checks that the thresholds are finite, on the 0-1 scale and strictly ascending.
     ///
     /// # Errors
     /// A message naming what is wrong.
     pub fn validate(&self) -> Result<(), String> {
         if self.thresholds.iter().any(|t| !t.is_finite()) {
             return Err("thresholds must be finite numbers".into());
+        }
+        if self.thresholds.iter().any(|t| !(0.0..=1.0).contains(t)) {
+            return Err(format!(
+                "thresholds are on the 0-1 scale of the indices, got {:?} (write 0.25, not 25)",
+                self.thresholds
+            ));
         }
         if !(self.thresholds[0] < self.thresholds[1] && self.thresholds[1] < self.thresholds[2]) {
             return Err(format!(
@@ -159,5 +167,17 @@ mod tests {
         };
         assert!(rule.validate().is_err());
         assert!(LevelRule::default().validate().is_ok());
+        let percent = LevelRule {
+            thresholds: [25.0, 50.0, 75.0],
+            ..LevelRule::default()
+        };
+        assert!(percent.validate().unwrap_err().contains("0-1 scale"));
+    }
+
+    #[test]
+    fn thresholds_alone_keep_the_default_boundaries() {
+        let rule: LevelRule = toml::from_str("thresholds = [0.2, 0.4, 0.6]").unwrap();
+        assert_eq!(rule.boundaries, LevelRule::default().boundaries);
+        assert_eq!(rule.thresholds, [0.2, 0.4, 0.6]);
     }
 }

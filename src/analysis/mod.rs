@@ -6,9 +6,13 @@
 //! order inside one job. Nothing here draws or writes (that is `render`).
 
 pub mod beyond;
+pub mod groups;
+pub mod latest;
 pub mod levels;
 pub mod quality;
+pub mod ranks;
 pub mod reproduction;
+pub mod sensitivity;
 pub mod tables;
 
 use rayon::prelude::*;
@@ -34,6 +38,8 @@ pub struct Settings {
     pub focus: CountryId,
     /// The benchmark countries, in column order.
     pub benchmarks: Vec<CountryId>,
+    /// The margin around a threshold of the robustness checks.
+    pub margin: f64,
 }
 
 impl Settings {
@@ -84,6 +90,16 @@ pub struct Results {
     pub findings: Vec<Finding>,
     /// Reproduction differences, when a reference was given.
     pub reproduction: Option<Vec<Difference>>,
+    /// Ranks and rank changes of every country.
+    pub ranks: Vec<ranks::RankRow>,
+    /// What the last survey changed (none with a single survey).
+    pub latest: Option<latest::Latest>,
+    /// The robustness of the levels.
+    pub sensitivity: Option<sensitivity::Sensitivity>,
+    /// Per country group and survey: countries, mean, median and level counts of each index.
+    pub groups: Vec<groups::GroupRow>,
+    /// Table 1 by country group.
+    pub groups_table1: Vec<groups::GroupTable1Row>,
 }
 
 /// One independent unit of analysis.
@@ -100,9 +116,13 @@ enum Job {
     Gaps,
     Regions,
     Findings,
+    Ranks,
+    Latest,
+    Sensitivity,
+    Groups,
 }
 
-const PLAN: [Job; 14] = [
+const PLAN: [Job; 18] = [
     Job::Table1,
     Job::Table2,
     Job::Table3,
@@ -117,6 +137,10 @@ const PLAN: [Job; 14] = [
     Job::Gaps,
     Job::Regions,
     Job::Findings,
+    Job::Ranks,
+    Job::Latest,
+    Job::Sensitivity,
+    Job::Groups,
 ];
 
 enum Output {
@@ -130,6 +154,10 @@ enum Output {
     Gaps(Vec<Gap>),
     Regions(Vec<RegionRow>),
     Findings(Vec<Finding>, Vec<WeightedCheck>),
+    Ranks(Vec<ranks::RankRow>),
+    Latest(Option<latest::Latest>),
+    Sensitivity(Option<sensitivity::Sensitivity>),
+    Groups(Vec<groups::GroupRow>, Vec<groups::GroupTable1Row>),
 }
 
 fn run_job(job: Job, normalised: &Normalised, panel: &Panel, settings: &Settings) -> Output {
@@ -168,6 +196,15 @@ fn run_job(job: Job, normalised: &Normalised, panel: &Panel, settings: &Settings
             let findings = quality::findings(normalised, panel, rule, &weighted);
             Output::Findings(findings, weighted)
         }
+        Job::Ranks => Output::Ranks(ranks::ranks(normalised, &panel.years)),
+        Job::Latest => Output::Latest(latest::latest(normalised, panel, rule)),
+        Job::Sensitivity => {
+            Output::Sensitivity(sensitivity::sensitivity(panel, rule, settings.margin))
+        }
+        Job::Groups => {
+            let (rows, table1) = groups::groups(normalised, panel, rule);
+            Output::Groups(rows, table1)
+        }
     }
 }
 
@@ -202,6 +239,11 @@ pub fn analyse(normalised: &Normalised, panel: &Panel, settings: &Settings) -> R
         weighted: Vec::new(),
         findings: Vec::new(),
         reproduction: None,
+        ranks: Vec::new(),
+        latest: None,
+        sensitivity: None,
+        groups: Vec::new(),
+        groups_table1: Vec::new(),
     };
     let mut components = 0;
     for output in outputs {
@@ -225,6 +267,13 @@ pub fn analyse(normalised: &Normalised, panel: &Panel, settings: &Settings) -> R
             Output::Findings(f, w) => {
                 results.findings = f;
                 results.weighted = w;
+            }
+            Output::Ranks(r) => results.ranks = r,
+            Output::Latest(l) => results.latest = l,
+            Output::Sensitivity(s) => results.sensitivity = s,
+            Output::Groups(rows, table1) => {
+                results.groups = rows;
+                results.groups_table1 = table1;
             }
         }
     }
@@ -259,5 +308,6 @@ pub fn settings(
             .iter()
             .map(|b| lookup("benchmarks", b))
             .collect::<Result<_>>()?,
+        margin: sensitivity::DEFAULT_MARGIN,
     })
 }

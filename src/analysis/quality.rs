@@ -33,6 +33,12 @@ pub enum FindingKind {
     RegionMismatch,
     /// A region set by a country reference table.
     RegionOverride,
+    /// A value above its measure's range, kept as published.
+    AboveRange,
+    /// A sub-index of 0 beside an EGDI above 0 (probably not assessed).
+    ZeroSubIndex,
+    /// Two sources that differ only by rounding.
+    RoundedCopy,
 }
 
 impl FindingKind {
@@ -45,6 +51,9 @@ impl FindingKind {
             FindingKind::Alias => "alias",
             FindingKind::RegionMismatch => "region_mismatch",
             FindingKind::RegionOverride => "region_override",
+            FindingKind::AboveRange => "above_range",
+            FindingKind::ZeroSubIndex => "zero_sub_index",
+            FindingKind::RoundedCopy => "rounded_copy",
         }
     }
 }
@@ -116,7 +125,8 @@ pub fn weighted_checks(panel: &Panel) -> Vec<WeightedCheck> {
         .collect()
 }
 
-/// Every finding, in the order: weighted surveys, exclusions, boundary values, aliases, regions.
+/// Every finding, in the order: weighted surveys, exclusions, boundary values, aliases, regions,
+/// then the values kept as published although they look odd.
 ///
 /// `weighted` is the result of [`weighted_checks`] for the same panel.
 pub fn findings(
@@ -221,7 +231,55 @@ pub fn findings(
             ..blank(FindingKind::RegionOverride)
         });
     }
+    out.extend(normalised.oddities.iter().map(oddity));
     out
+}
+
+/// A value kept as published, as a finding.
+fn oddity(o: &crate::normalise::Oddity) -> Finding {
+    use crate::normalise::OddityKind;
+    let (country, year, measure) = o.key;
+    let (kind, detail) = match &o.kind {
+        OddityKind::AboveRange { max } => (
+            FindingKind::AboveRange,
+            format!(
+                "{} of {year} is {} at {}, above the top of its range ({max}); kept as \
+                 published (the row's EGDI was computed with it)",
+                measure.key(),
+                o.value,
+                o.source
+            ),
+        ),
+        OddityKind::ZeroSubIndex => (
+            FindingKind::ZeroSubIndex,
+            format!(
+                "{} is 0 in {year} at {} while the EGDI is above 0: probably not assessed",
+                measure.key(),
+                o.source
+            ),
+        ),
+        OddityKind::RoundedCopy {
+            precise,
+            rounded,
+            values,
+        } => (
+            FindingKind::RoundedCopy,
+            format!(
+                "`{rounded}` holds {values} values that equal those of `{precise}` rounded; the \
+                 more precise ones of `{precise}` are kept"
+            ),
+        ),
+    };
+    let scalar = !matches!(o.kind, OddityKind::RoundedCopy { .. });
+    Finding {
+        kind,
+        country: scalar.then_some(country),
+        year: scalar.then_some(year),
+        measure: scalar.then_some(measure),
+        value: scalar.then_some(o.value),
+        level: None,
+        detail,
+    }
 }
 
 fn boundary(

@@ -115,6 +115,41 @@ fn year_of(key: &str) -> Option<Year> {
     key.parse::<i64>().ok().and_then(Year::new)
 }
 
+/// The top-level keys a reference is compared by.
+const COMPARED_KEYS: [&str; 7] = [
+    "panel", "table1", "table2", "table3", "table4", "table5", "table6",
+];
+
+/// A reference must be an object holding at least one compared key: `{}` or another file's JSON
+/// would otherwise compare nothing and report "0 differences".
+fn check_shape(path: &Path, json: &Value) -> Result<()> {
+    let bad = |message: String| Error::Reference {
+        path: path.to_path_buf(),
+        message,
+    };
+    let Some(object) = json.as_object() else {
+        return Err(bad("the top level is not a JSON object".into()));
+    };
+    if COMPARED_KEYS.iter().any(|k| object.contains_key(*k)) {
+        return Ok(());
+    }
+    let expected: Vec<String> = COMPARED_KEYS.iter().map(|k| format!("`{k}`")).collect();
+    let found: Vec<String> = object
+        .keys()
+        .take(10)
+        .map(|k| format!("`{}`", crate::error::echo(k)))
+        .collect();
+    Err(bad(format!(
+        "missing every key a reference is compared by ({}); found {}",
+        expected.join(", "),
+        if found.is_empty() {
+            "no key".to_string()
+        } else {
+            found.join(", ")
+        }
+    )))
+}
+
 /// Compares a reference JSON with the results.
 ///
 /// # Errors
@@ -130,6 +165,7 @@ pub fn compare(
         path: path.to_path_buf(),
         message: format!("not valid JSON: {e}"),
     })?;
+    check_shape(path, &json)?;
     let mut ck = Checker {
         path,
         normalised,

@@ -7,6 +7,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use super::workbook::{MAX_CELLS, MAX_COLUMNS};
 use super::{Cell, RawRow, RawTable};
 use crate::error::{Error, Result};
 use crate::source::TableRef;
@@ -28,6 +29,7 @@ pub(super) fn read_csv(name: &Path, bytes: &[u8]) -> Result<RawTable> {
         sheet: None,
     });
     let mut rows = Vec::new();
+    let mut cells_read = 0usize;
     let mut record = csv::StringRecord::new();
     // Row numbers are the line on which a record starts, found from its byte offset (the
     // reader's own line count lags in CRLF files, and blank lines yield no record).
@@ -54,6 +56,7 @@ pub(super) fn read_csv(name: &Path, bytes: &[u8]) -> Result<RawTable> {
                 if record.iter().all(|f| f.trim().is_empty()) {
                     continue;
                 }
+                check_size(name, line, &record, &mut cells_read)?;
                 let cells = record
                     .iter()
                     .map(|f| {
@@ -78,7 +81,40 @@ pub(super) fn read_csv(name: &Path, bytes: &[u8]) -> Result<RawTable> {
             }
         }
     }
+    if rows.is_empty() {
+        return Err(Error::FileEmpty(name.to_path_buf()));
+    }
     Ok(RawTable { table, rows })
+}
+
+/// The same limits as a workbook sheet: [`MAX_COLUMNS`] columns, [`MAX_CELLS`] non-empty cells.
+fn check_size(
+    name: &Path,
+    line: u32,
+    record: &csv::StringRecord,
+    cells_read: &mut usize,
+) -> Result<()> {
+    let too_large = |what: String, limit: String| Error::InputTooLarge {
+        place: format!("`{}`, row {line}", name.display()),
+        what,
+        limit,
+        hint: "a survey table has a few dozen columns; is the delimiter right?",
+    };
+    let columns = record.len();
+    if columns > MAX_COLUMNS as usize {
+        return Err(too_large(
+            format!("has {columns} columns"),
+            format!("{MAX_COLUMNS} columns"),
+        ));
+    }
+    *cells_read += record.iter().filter(|f| !f.trim().is_empty()).count();
+    if *cells_read > MAX_CELLS {
+        return Err(too_large(
+            format!("brings the file's non-empty cells to {cells_read}"),
+            format!("{MAX_CELLS} cells"),
+        ));
+    }
+    Ok(())
 }
 
 /// Line ends in `bytes[range]` as the CSV reader (and a spreadsheet) splits lines: `\r\n`, `\n`

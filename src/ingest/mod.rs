@@ -5,10 +5,13 @@
 //! headers, countries or measures (that is `normalise`), and it never modifies an input.
 
 mod csv;
+mod declared;
+mod listing;
 mod workbook;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -113,20 +116,32 @@ pub struct Ingested {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// The most non-empty cells read from all inputs together: 50 million, more than twice the
+/// 20,000 entities x 30 surveys x 30 columns of the largest input measured.
+const MAX_TOTAL_CELLS: usize = 50_000_000;
+/// The largest `README.md` read (larger ones are listed, hashed and left out of the report).
+const MAX_README_BYTES: u64 = 4 << 20;
+/// The largest file that is not data but is hashed for the manifest: past it a file is only
+/// listed, so that an archive left in the input folder is never read whole.
+const MAX_HASHED_BYTES: u64 = 256 << 20;
+
 /// Reads every file of `input` (a folder, or a single file).
 ///
-/// Files are read in parallel and returned in name order.
+/// Files are read in parallel and returned in name order. Entries are looked at by type and
+/// size before any is opened (see `listing`).
 ///
 /// # Errors
-/// [`Error::InputMissing`], [`Error::Io`] for unreadable files, and every per-file error of the
-/// CSV and workbook readers ([`Error::FileEmpty`], [`Error::FileEncoding`],
-/// [`Error::CsvMalformed`], [`Error::WorkbookUnreadable`], [`Error::SheetUnreadable`],
-/// [`Error::SheetTooLarge`]); all failing files are reported together.
+/// [`Error::InputMissing`], [`Error::Io`] for unreadable files, [`Error::InputNotAFile`],
+/// [`Error::InputTooLarge`], and every per-file error of the CSV and workbook readers
+/// ([`Error::FileEmpty`], [`Error::FileEncoding`], [`Error::CsvMalformed`],
+/// [`Error::WorkbookUnreadable`], [`Error::WorkbookNoCells`], [`Error::SheetUnreadable`],
+/// [`Error::SheetTooLarge`], [`Error::CellInvalid`]); all failing files are reported together.
 pub fn read_inputs(input: &Path) -> Result<Ingested> {
-    let (dir, paths) = list_inputs(input)?;
-    let read: Vec<Result<FileRead>> = paths
+    let (dir, entries, listing_diagnostics) = listing::list_inputs(input)?;
+    let cells_read = AtomicUsize::new(0);
+    let read: Vec<Result<FileRead>> = entries
         .par_iter()
-        .map(|(name, path)| read_file(name, path))
+        .map(|entry| read_file(entry, &cells_read))
         .collect();
 
     let mut out = Ingested {
@@ -134,7 +149,7 @@ pub fn read_inputs(input: &Path) -> Result<Ingested> {
         files: Vec::new(),
         tables: Vec::new(),
         readme: None,
-        diagnostics: Vec::new(),
+        diagnostics: listing_diagnostics,
     };
     let mut errors = Vec::new();
     for result in read {
@@ -157,55 +172,7 @@ pub fn read_inputs(input: &Path) -> Result<Ingested> {
     }
 }
 
-/// Lists the files to read: `(name relative to the input folder, full path)`, sorted by name.
-fn list_inputs(input: &Path) -> Result<(PathBuf, Vec<(String, PathBuf)>)> {
-    let meta = std::fs::metadata(input).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::NotFound {
-            Error::InputMissing(input.to_path_buf())
-        } else {
-            Error::io("read", input, e)
-        }
-    })?;
-    if meta.is_file() {
-        let name = input.file_name().map_or_else(
-            || input.display().to_string(),
-            |n| n.to_string_lossy().into_owned(),
-        );
-        let dir = input.parent().map(Path::to_path_buf).unwrap_or_default();
-        return Ok((dir, vec![(name, input.to_path_buf())]));
-    }
-    let mut files = Vec::new();
-    collect_files(input, input, &mut files)?;
-    files.sort();
-    Ok((input.to_path_buf(), files))
-}
-
-fn collect_files(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) -> Result<()> {
-    let entries = std::fs::read_dir(dir).map_err(|e| Error::io("read folder", dir, e))?;
-    for entry in entries {
-        let entry = entry.map_err(|e| Error::io("read folder", dir, e))?;
-        let path = entry.path();
-        let file_name = entry.file_name().to_string_lossy().into_owned();
-        // Hidden files and editor lock files (`~$book.xlsx`, `.~lock.book.ods#`) are not inputs.
-        if file_name.starts_with('.') || file_name.starts_with("~$") {
-            continue;
-        }
-        let file_type = entry.file_type().map_err(|e| Error::io("read", &path, e))?;
-        if file_type.is_dir() {
-            collect_files(root, &path, out)?;
-        } else {
-            let name = path
-                .strip_prefix(root)
-                .unwrap_or(&path)
-                .to_string_lossy()
-                .replace('\\', "/");
-            out.push((name, path));
-        }
-    }
-    Ok(())
-}
-
-fn kind_of(name: &str) -> FileKind {
+pub(crate) fn kind_of(name: &str) -> FileKind {
     let ext = Path::new(name)
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase());
@@ -224,31 +191,87 @@ fn kind_of(name: &str) -> FileKind {
 
 type FileRead = (InputFile, Vec<RawTable>, Vec<Diagnostic>, Option<String>);
 
-fn read_file(name: &str, path: &Path) -> Result<FileRead> {
+fn read_file(entry: &listing::Entry, cells_read: &AtomicUsize) -> Result<FileRead> {
+    let (name, path, kind) = (entry.name.as_str(), entry.path.as_path(), entry.kind);
+    if kind == FileKind::Skipped {
+        return read_other(entry);
+    }
     let bytes = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
-    let sha256 = sha256_hex(&bytes);
-    let kind = kind_of(name);
     let file = InputFile {
         name: name.to_string(),
         kind,
         bytes: bytes.len() as u64,
-        sha256,
+        sha256: sha256_hex(&bytes),
     };
     let display = PathBuf::from(name);
-    match kind {
-        FileKind::Csv => {
-            let table = csv::read_csv(&display, &bytes)?;
-            Ok((file, vec![table], Vec::new(), None))
-        }
-        FileKind::Workbook => {
-            let (tables, diagnostics) = workbook::read_workbook(&display, bytes)?;
-            Ok((file, tables, diagnostics, None))
-        }
-        FileKind::Skipped => {
-            let text = String::from_utf8(bytes).ok();
-            Ok((file, Vec::new(), Vec::new(), text))
-        }
+    let (tables, diagnostics) = if kind == FileKind::Csv {
+        (vec![csv::read_csv(&display, &bytes)?], Vec::new())
+    } else {
+        workbook::read_workbook(&display, bytes)?
+    };
+    let cells: usize = tables
+        .iter()
+        .flat_map(|t| &t.rows)
+        .map(|r| r.cells.iter().filter(|c| !c.is_blank()).count())
+        .sum();
+    let total = cells_read.fetch_add(cells, Ordering::Relaxed) + cells;
+    if total > MAX_TOTAL_CELLS {
+        return Err(Error::InputTooLarge {
+            place: format!("`{name}`"),
+            what: format!("brings the non-empty cells of all inputs read so far to {total}"),
+            limit: format!("{MAX_TOTAL_CELLS} cells"),
+            hint: "split the input into several runs",
+        });
     }
+    Ok((file, tables, diagnostics, None))
+}
+
+/// A file that is not data: hashed (streamed, never held whole) unless it is huge; the text of
+/// `README.md` kept for the report.
+fn read_other(entry: &listing::Entry) -> Result<FileRead> {
+    let path = entry.path.as_path();
+    let mut file = InputFile {
+        name: entry.name.clone(),
+        kind: FileKind::Skipped,
+        bytes: entry.bytes,
+        sha256: String::new(),
+    };
+    let mut diagnostics = Vec::new();
+    let is_readme = entry.name.eq_ignore_ascii_case("README.md");
+    if is_readme && entry.bytes <= MAX_README_BYTES {
+        let bytes = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
+        file.bytes = bytes.len() as u64;
+        file.sha256 = sha256_hex(&bytes);
+        return Ok((file, Vec::new(), diagnostics, String::from_utf8(bytes).ok()));
+    }
+    if entry.bytes > MAX_HASHED_BYTES {
+        diagnostics.push(Diagnostic::warning(
+            format!("`{}`", entry.name),
+            format!("not data and larger than {MAX_HASHED_BYTES} bytes: listed, not read"),
+        ));
+    } else {
+        use std::io::Read as _;
+        let mut hasher = Sha256::new();
+        let mut reader = std::fs::File::open(path).map_err(|e| Error::io("read", path, e))?;
+        let mut chunk = vec![0u8; 1 << 16];
+        loop {
+            let n = reader
+                .read(&mut chunk)
+                .map_err(|e| Error::io("read", path, e))?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(&chunk[..n]);
+        }
+        file.sha256 = hex(&hasher.finalize());
+    }
+    if is_readme {
+        diagnostics.push(Diagnostic::warning(
+            format!("`{}`", entry.name),
+            format!("larger than {MAX_README_BYTES} bytes: left out of the report"),
+        ));
+    }
+    Ok((file, Vec::new(), diagnostics, None))
 }
 
 /// Reads the bytes of one CSV file into a raw table, exactly as [`read_inputs`] reads a `.csv`
@@ -310,7 +333,10 @@ pub fn read_entities(path: &Path) -> Result<Vec<crate::normalise::country::Extra
 
 /// SHA-256 of bytes as lowercase hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
+    hex(&Sha256::digest(bytes))
+}
+
+fn hex(digest: &[u8]) -> String {
     let mut out = String::with_capacity(64);
     for b in digest {
         use std::fmt::Write as _;

@@ -19,9 +19,12 @@ use crate::source::{TableRef, column_letter};
 
 /// The widest table accepted: far more columns than any survey table has.
 pub(super) const MAX_COLUMNS: u32 = 1024;
-/// The most non-empty cells read from one sheet (a zip bomb of a sheet must not exhaust memory):
-/// 20 million, four times the cells of one table holding 20,000 entities x 30 surveys.
-const MAX_CELLS: usize = 20_000_000;
+/// The rows of a sheet in Excel and LibreOffice; a cell past them is malformed.
+const MAX_ROWS: u32 = 1_048_576;
+/// The most non-empty cells read from one sheet or CSV file (a zip bomb of a sheet must not
+/// exhaust memory): 20 million, four times the cells of one table holding 20,000 entities x 30
+/// surveys.
+pub(super) const MAX_CELLS: usize = 20_000_000;
 
 /// Reads every sheet of a workbook. Sheets without any cell give a warning, not a table.
 pub(super) fn read_workbook(
@@ -35,6 +38,7 @@ pub(super) fn read_workbook(
     if bytes.is_empty() {
         return Err(Error::FileEmpty(name.to_path_buf()));
     }
+    super::declared::check(name, &ext, &bytes)?;
     let file = name.display().to_string();
     // calamine is fed untrusted bytes; a panic inside it must become an error naming the file,
     // never a crash of the whole run.
@@ -61,6 +65,9 @@ pub(super) fn read_workbook(
         } else {
             tables.push(table);
         }
+    }
+    if tables.is_empty() {
+        return Err(Error::WorkbookNoCells(name.to_path_buf()));
     }
     Ok((tables, diagnostics))
 }
@@ -127,7 +134,7 @@ macro_rules! stream_sheets {
                 let (row, col) = cell.get_position();
                 grid.put(&table, row, col, convert_ref(cell.get_value()))?;
             }
-            tables.push(grid.into_table(table));
+            tables.push(grid.into_table(table)?);
         }
         Ok(tables)
     }};
@@ -175,7 +182,7 @@ where
             let col = u32::try_from(col).map_or(u32::MAX, |c| start_col.saturating_add(c));
             grid.put(&table, row, col, convert(value))?;
         }
-        tables.push(grid.into_table(table));
+        tables.push(grid.into_table(table)?);
     }
     Ok(tables)
 }
@@ -209,6 +216,13 @@ impl SparseGrid {
                 max_cells: u64::from(MAX_COLUMNS) * 1_048_576,
             });
         }
+        if row >= MAX_ROWS {
+            return Err(Error::CellInvalid {
+                table: (**table).clone(),
+                cell: format!("{}{}", column_letter(col), u64::from(row) + 1),
+                problem: "the row lies past the last row a sheet can have (1048576)",
+            });
+        }
         if self.cells.len() >= self.limit {
             return Err(Error::SheetTooManyCells {
                 table: (**table).clone(),
@@ -220,8 +234,24 @@ impl SparseGrid {
         Ok(())
     }
 
-    fn into_table(mut self, table: Arc<TableRef>) -> RawTable {
+    /// The rows in order.
+    ///
+    /// # Errors
+    /// [`Error::CellInvalid`] when two cells have the same address (the sheet's XML lists one
+    /// address twice): which value is meant cannot be told.
+    fn into_table(mut self, table: Arc<TableRef>) -> Result<RawTable> {
         self.cells.sort_by_key(|&(r, c, _)| (r, c));
+        if let Some(w) = self
+            .cells
+            .windows(2)
+            .find(|w| (w[0].0, w[0].1) == (w[1].0, w[1].1))
+        {
+            return Err(Error::CellInvalid {
+                table: (*table).clone(),
+                cell: format!("{}{}", column_letter(w[0].1), u64::from(w[0].0) + 1),
+                problem: "the sheet lists this cell twice",
+            });
+        }
         let mut rows: Vec<RawRow> = Vec::new();
         for (row, col, value) in self.cells {
             let number = row + 1;
@@ -238,7 +268,7 @@ impl SparseGrid {
             }
             cells[col] = value;
         }
-        RawTable { table, rows }
+        Ok(RawTable { table, rows })
     }
 }
 

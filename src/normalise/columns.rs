@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use super::country::match_key;
-use crate::model::Measure;
+use crate::model::{Measure, Year};
 
 /// What a column holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -26,6 +26,8 @@ pub enum ColumnRole {
     LongMeasure,
     /// The value column of the long layout.
     LongValue,
+    /// The indicator's label beside an indicator code column (`INDICATOR_LABEL`).
+    IndicatorLabel,
 }
 
 impl ColumnRole {
@@ -39,6 +41,7 @@ impl ColumnRole {
             ColumnRole::Measure(m) => m.key().into(),
             ColumnRole::LongMeasure => "the measure name".into(),
             ColumnRole::LongValue => "the value".into(),
+            ColumnRole::IndicatorLabel => "the indicator label".into(),
         }
     }
 }
@@ -62,6 +65,8 @@ const SYNONYMS: &[(ColumnRole, &[&str])] = &[
             "Member State",
             "Economy",
             "Name",
+            // The World Bank's republication (Data360): `REF_AREA_LABEL` beside `REF_AREA`.
+            "REF_AREA_LABEL",
         ],
     ),
     (
@@ -77,6 +82,9 @@ const SYNONYMS: &[(ColumnRole, &[&str])] = &[
             "ISO alpha3",
             "ISO 3166-1 alpha-3",
             "Country ISO3",
+            "ISO2",
+            "ISO 3166-1 alpha-2",
+            "REF_AREA",
         ],
     ),
     (
@@ -85,7 +93,17 @@ const SYNONYMS: &[(ColumnRole, &[&str])] = &[
     ),
     (
         ColumnRole::LongMeasure,
-        &["measure", "indicator", "variable", "index"],
+        &[
+            "measure",
+            "indicator",
+            "variable",
+            "index",
+            "Indicator Code",
+        ],
+    ),
+    (
+        ColumnRole::IndicatorLabel,
+        &["INDICATOR_LABEL", "Indicator Name"],
     ),
     (ColumnRole::LongValue, &["value", "score"]),
     (
@@ -118,6 +136,8 @@ const SYNONYMS: &[(ColumnRole, &[&str])] = &[
             "Tele_Infra",
             "Telecommunication Infrastructure",
             "Telecom Infrastructure Index",
+            // The World Bank's republication spells the index TTI.
+            "TTI",
             "Telecommunications Infrastructure Index",
         ],
     ),
@@ -286,12 +306,142 @@ pub fn recognise(header: &str) -> Option<ColumnRole> {
     BY_KEY.get(&key).copied()
 }
 
-/// The measure named by a cell of the long layout's measure column.
+/// The measure named by a cell of the long layout's measure column, or by an indicator code
+/// such as the World Bank's `UN_EGDI_OSI` (`UN_EGDI` alone is the EGDI itself).
 pub fn recognise_measure(name: &str) -> Option<Measure> {
-    match recognise(name) {
+    let as_measure = |text: &str| match recognise(text) {
         Some(ColumnRole::Measure(m)) => Some(m),
         _ => None,
+    };
+    as_measure(name).or_else(|| {
+        let key = match_key(name);
+        let rest = key.strip_prefix("unegdi")?;
+        if rest.is_empty() {
+            Some(Measure::Egdi)
+        } else {
+            as_measure(rest)
+        }
+    })
+}
+
+/// What a header cell announces: a role, a measure of one survey year (`EGDI 2016`,
+/// `E-Government Index_2014`, `2018 OSI`), or a survey year column (`2003`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum HeaderMeaning {
+    /// A column role.
+    Role(ColumnRole),
+    /// A measure whose survey year is part of the header.
+    MeasureOfYear(Measure, Year),
+    /// A column of one survey year (the measure comes from elsewhere).
+    YearColumn(Year),
+}
+
+/// Header names mapped to the SPEC's keys by the configuration's `[columns]` table, for files in
+/// other languages or with custom names. They are consulted before the built-in synonyms.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HeaderSynonyms {
+    by_key: HashMap<String, ColumnRole>,
+}
+
+impl HeaderSynonyms {
+    /// Builds the table from `header name -> key` pairs.
+    ///
+    /// # Errors
+    /// A message naming the first pair whose key is not one of the SPEC's.
+    pub fn new<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Self, String> {
+        let mut by_key = HashMap::new();
+        for (header, target) in pairs {
+            let role = role_of_key(target).ok_or_else(|| {
+                format!(
+                    "`{header}` = `{target}`: `{target}` is not a column key (country, iso3, year, \
+                     region, measure, value, or a measure such as EGDI, OSI, TII, HCI)"
+                )
+            })?;
+            let key = match_key(header);
+            if key.is_empty() {
+                return Err(format!("`{header}` is not a header name"));
+            }
+            by_key.insert(key, role);
+        }
+        Ok(Self { by_key })
     }
+
+    /// What a header cell means, the configured names first.
+    pub fn meaning(&self, header: &str) -> Option<HeaderMeaning> {
+        let role = |text: &str| {
+            let key = match_key(text);
+            if key.is_empty() {
+                return None;
+            }
+            self.by_key.get(&key).copied().or_else(|| recognise(text))
+        };
+        if let Some(r) = role(header) {
+            return Some(HeaderMeaning::Role(r));
+        }
+        let trimmed = header.trim();
+        if let Some(year) = whole_year(trimmed) {
+            return Some(HeaderMeaning::YearColumn(year));
+        }
+        let (rest, year) = split_year(trimmed)?;
+        match role(rest) {
+            Some(ColumnRole::Measure(m)) => Some(HeaderMeaning::MeasureOfYear(m, year)),
+            _ => None,
+        }
+    }
+}
+
+/// The role named by a `[columns]` key.
+fn role_of_key(target: &str) -> Option<ColumnRole> {
+    match match_key(target).as_str() {
+        "country" | "countryname" | "name" => Some(ColumnRole::CountryName),
+        "iso3" | "iso2" | "code" | "countrycode" => Some(ColumnRole::CountryCode),
+        "year" | "surveyyear" => Some(ColumnRole::Year),
+        "region" => Some(ColumnRole::Region),
+        "measure" | "indicator" => Some(ColumnRole::LongMeasure),
+        "value" => Some(ColumnRole::LongValue),
+        _ => Measure::ALL
+            .into_iter()
+            .find(|m| m.key().eq_ignore_ascii_case(target.trim()))
+            .map(ColumnRole::Measure),
+    }
+}
+
+/// `2003` (a header that is only a survey year).
+fn whole_year(text: &str) -> Option<Year> {
+    if text.len() == 4 && text.bytes().all(|b| b.is_ascii_digit()) {
+        Year::new(text.parse().ok()?)
+    } else {
+        None
+    }
+}
+
+/// `EGDI 2016`, `E-Government Index_2014`, `2018 OSI`: the header without its year, and the year.
+fn split_year(text: &str) -> Option<(&str, Year)> {
+    let separators: &[char] = &[' ', '_', '-', '(', ')', '.', ','];
+    let text = text.trim_end_matches([')', ']', ' ']);
+    if text.len() > 4 && text.is_char_boundary(text.len() - 4) {
+        let (head, tail) = text.split_at(text.len() - 4);
+        if let Some(year) = whole_year(tail)
+            && !head.ends_with(|c: char| c.is_ascii_digit())
+        {
+            let head = head.trim_end_matches(separators);
+            if !head.is_empty() {
+                return Some((head, year));
+            }
+        }
+    }
+    if text.len() > 4 && text.is_char_boundary(4) {
+        let (head, tail) = text.split_at(4);
+        if let Some(year) = whole_year(head)
+            && tail.starts_with(separators)
+        {
+            let tail = tail.trim_start_matches(separators);
+            if !tail.is_empty() {
+                return Some((tail, year));
+            }
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -350,6 +500,68 @@ mod tests {
         assert_eq!(recognise("REGION"), Some(ColumnRole::Region));
         assert_eq!(recognise("OFFICIAL NAME"), None);
         assert_eq!(recognise("  "), None);
+    }
+
+    #[test]
+    fn headers_carrying_the_year_are_measures_of_that_year() {
+        let none = HeaderSynonyms::default();
+        let year = |y| Year::new(y).unwrap();
+        let cases = [
+            ("E-Government Index_2014", Measure::Egdi, 2014),
+            ("EGDI 2016", Measure::Egdi, 2016),
+            ("2018 OSI", Measure::Osi, 2018),
+            ("Human Capital Index (2020)", Measure::Hci, 2020),
+        ];
+        for (header, m, y) in cases {
+            assert_eq!(
+                none.meaning(header),
+                Some(HeaderMeaning::MeasureOfYear(m, year(y))),
+                "`{header}`"
+            );
+        }
+        assert_eq!(
+            none.meaning("2003"),
+            Some(HeaderMeaning::YearColumn(year(2003)))
+        );
+        assert_eq!(none.meaning("1999"), None);
+        assert_eq!(none.meaning("Population 2016"), None);
+        assert_eq!(none.meaning("EGDI2016x"), None);
+    }
+
+    #[test]
+    fn world_bank_indicator_codes_name_measures() {
+        assert_eq!(recognise_measure("UN_EGDI_OSI"), Some(Measure::Osi));
+        assert_eq!(recognise_measure("UN_EGDI_TTI"), Some(Measure::Tii));
+        assert_eq!(recognise_measure("UN_EGDI_HCI"), Some(Measure::Hci));
+        assert_eq!(recognise_measure("UN_EGDI"), Some(Measure::Egdi));
+        assert_eq!(recognise_measure("UN_EGDI_XYZ"), None);
+        assert_eq!(recognise("REF_AREA"), Some(ColumnRole::CountryCode));
+        assert_eq!(recognise("INDICATOR"), Some(ColumnRole::LongMeasure));
+        assert_eq!(
+            recognise("INDICATOR_LABEL"),
+            Some(ColumnRole::IndicatorLabel)
+        );
+    }
+
+    #[test]
+    fn configured_header_names_come_before_the_built_in_ones() {
+        let map =
+            HeaderSynonyms::new([("Negara", "country"), ("Tahun", "year"), ("Index", "EGDI")])
+                .unwrap();
+        assert_eq!(
+            map.meaning("negara"),
+            Some(HeaderMeaning::Role(ColumnRole::CountryName))
+        );
+        assert_eq!(
+            map.meaning("Tahun"),
+            Some(HeaderMeaning::Role(ColumnRole::Year))
+        );
+        assert_eq!(
+            map.meaning("Index"),
+            Some(HeaderMeaning::Role(ColumnRole::Measure(Measure::Egdi)))
+        );
+        let err = HeaderSynonyms::new([("Skor", "score")]).unwrap_err();
+        assert!(err.contains("`score` is not a column key"), "{err}");
     }
 
     #[test]

@@ -1,7 +1,11 @@
 //! The country concordance: the 193 UN Member States, their codes, regions, names and aliases.
 //!
-//! The table is embedded from `countries.csv` (ISO3, M49, region, English short and official
-//! names, Chinese name, aliases). Matching compares keys that ignore accents, case, spaces and
+//! The table is embedded from `countries.csv` (ISO3, ISO2, M49, region, sub-region, income
+//! group, English short and official names, Chinese name, aliases, UN country groups). The
+//! sub-regions and income groups are those of the UNU-EGOV countries file (UNU-EGOV/datasets
+//! `countries/` at commit 3b9c435); the LDC, LLDC and SIDS memberships are the UN-OHRLLS lists as
+//! of December 2024 (44 LDCs, after São Tomé and Príncipe's graduation; 32 LLDCs; the 38 SIDS
+//! that are Member States). Matching compares keys that ignore accents, case, spaces and
 //! punctuation; it is never fuzzy. Fuzzy similarity only ranks "closest known names" hints.
 
 use std::collections::HashMap;
@@ -12,6 +16,9 @@ use serde::Serialize;
 use crate::model::Region;
 
 const EMBEDDED: &str = include_str!("countries.csv");
+
+/// The date of the embedded LDC, LLDC and SIDS lists.
+pub const GROUP_LISTS_DATE: &str = "2024-12";
 
 /// A country's position in the concordance; ordering follows ISO3.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -29,6 +36,8 @@ impl CountryId {
 pub struct Country {
     /// ISO 3166-1 alpha-3 code (or the configured code of an extra entity).
     pub iso3: String,
+    /// ISO 3166-1 alpha-2 code (`CN`), empty for extra entities.
+    pub iso2: String,
     /// UN M49 numeric code (`156`), empty for extra entities.
     pub m49: String,
     /// The M49 region.
@@ -41,6 +50,14 @@ pub struct Country {
     pub name_zh: String,
     /// Other spellings found in UN files.
     pub aliases: Vec<String>,
+    /// The M49 sub-region (intermediate region where M49 has one: `Eastern Africa`), empty for
+    /// extra entities.
+    pub subregion: String,
+    /// The World Bank income group (`High`, `Upper-Middle`, `Lower-Middle`, `Low`) of the
+    /// embedded snapshot, empty for extra entities.
+    pub income: String,
+    /// The UN country groups the country belongs to: `LDC`, `LLDC`, `SIDS`.
+    pub groups: Vec<String>,
 }
 
 /// How a name was matched.
@@ -88,12 +105,16 @@ impl Concordance {
         for e in extra {
             countries.push(Country {
                 iso3: e.code.clone(),
+                iso2: String::new(),
                 m49: String::new(),
                 region: e.region,
                 name_en: e.name.clone(),
                 name_official: e.name.clone(),
                 name_zh: e.name.clone(),
                 aliases: Vec::new(),
+                subregion: String::new(),
+                income: String::new(),
+                groups: Vec::new(),
             });
         }
         countries.sort_by(|a, b| a.iso3.cmp(&b.iso3));
@@ -129,6 +150,27 @@ impl Concordance {
         self.keys.get(&match_key(name)).copied()
     }
 
+    /// Finds a country from a code column's cell: an ISO3 code, a UN alias code (`BHM`), or,
+    /// for a two-letter cell, an ISO 3166-1 alpha-2 code (`CN`). Names are accepted too, as some
+    /// files put names in their code column.
+    pub fn lookup_code(&self, text: &str) -> Option<(CountryId, MatchKind)> {
+        let code = text.trim();
+        if code.len() == 2 && code.bytes().all(|b| b.is_ascii_alphabetic()) {
+            let upper = code.to_ascii_uppercase();
+            return self
+                .countries
+                .iter()
+                .position(|c| c.iso2 == upper)
+                .map(|i| {
+                    (
+                        CountryId(u32::try_from(i).expect("index fits")),
+                        MatchKind::Canonical,
+                    )
+                });
+        }
+        self.lookup(code)
+    }
+
     /// Finds a country by its exact code (`CHN`), case-insensitively.
     pub fn by_code(&self, code: &str) -> Option<CountryId> {
         let code = code.trim().to_ascii_uppercase();
@@ -162,8 +204,13 @@ impl Concordance {
     }
 
     /// The three known names closest to `name`, for "did you mean" hints.
+    ///
+    /// Only the first [`crate::error::MAX_ECHOED_CHARS`] characters of each name are compared:
+    /// Jaro-Winkler is quadratic in the length, and a 1 MiB cell would take minutes.
     pub fn closest(&self, name: &str) -> Vec<String> {
-        let key = match_key(name);
+        let capped =
+            |n: &str| -> String { n.chars().take(crate::error::MAX_ECHOED_CHARS).collect() };
+        let key = match_key(&capped(name));
         let mut scored: Vec<(f64, &str)> = self
             .countries
             .iter()
@@ -172,7 +219,12 @@ impl Concordance {
                     .chain(c.aliases.iter())
                     .map(move |n| (n, c.name_en.as_str()))
             })
-            .map(|(n, canonical)| (strsim::jaro_winkler(&key, &match_key(n)), canonical))
+            .map(|(n, canonical)| {
+                (
+                    strsim::jaro_winkler(&key, &match_key(&capped(n))),
+                    canonical,
+                )
+            })
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
         let mut out: Vec<String> = Vec::new();
@@ -216,19 +268,25 @@ fn parse_embedded() -> Vec<Country> {
         .records()
         .map(|r| {
             let r = r.expect("embedded countries.csv is valid CSV");
-            let aliases = if r[6].is_empty() {
-                Vec::new()
-            } else {
-                r[6].split('|').map(str::to_string).collect()
+            let list = |field: &str| -> Vec<String> {
+                if field.is_empty() {
+                    Vec::new()
+                } else {
+                    field.split('|').map(str::to_string).collect()
+                }
             };
             Country {
                 iso3: r[0].to_string(),
-                m49: r[1].to_string(),
-                region: Region::parse(&r[2]).expect("embedded region is valid"),
-                name_en: r[3].to_string(),
-                name_official: r[4].to_string(),
-                name_zh: r[5].to_string(),
-                aliases,
+                iso2: r[1].to_string(),
+                m49: r[2].to_string(),
+                region: Region::parse(&r[3]).expect("embedded region is valid"),
+                subregion: r[4].to_string(),
+                income: r[5].to_string(),
+                name_en: r[6].to_string(),
+                name_official: r[7].to_string(),
+                name_zh: r[8].to_string(),
+                aliases: list(&r[9]),
+                groups: list(&r[10]),
             }
         })
         .collect()

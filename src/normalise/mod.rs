@@ -7,25 +7,25 @@
 
 pub mod columns;
 pub mod country;
+mod layout;
+mod rules;
+mod table;
 pub mod value;
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
 use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
 
-use self::columns::{ColumnRole, recognise, recognise_measure};
-use self::country::{Concordance, CountryId, MatchKind};
-use self::value::{ValueProblem, parse_value, parse_year, year_in_name};
+use self::columns::HeaderSynonyms;
+use self::country::{Concordance, CountryId};
+use self::table::{TableOutcome, read_table};
 use crate::error::{Diagnostic, Error, Result};
-use crate::ingest::{Cell, Ingested, RawRow, RawTable};
+use crate::ingest::Ingested;
 use crate::model::{Measure, Region, Year};
-use crate::source::{SourceRef, TableRef, column_letter};
+use crate::source::{SourceRef, TableRef};
 
-/// How many header rows are searched for the header (title rows above it are skipped).
-const HEADER_SEARCH_ROWS: usize = 30;
 /// Past this many errors the rest are not collected (one broken file can hold thousands).
 const MAX_ERRORS: usize = crate::error::MAX_LISTED;
 /// Two values closer than this are the same value (re-exports carry float noise).
@@ -36,6 +36,8 @@ pub const EQUAL_TOLERANCE: f64 = 1e-9;
 pub struct Fact {
     /// The value as parsed (never rounded).
     pub value: f64,
+    /// The decimals it was written with (tells a rounded copy from a different value).
+    pub decimals: u8,
     /// The cell it came from (the first one in path order when sources agree).
     pub source: SourceRef,
 }
@@ -166,6 +168,8 @@ pub enum TableShape {
     Wide,
     /// Columns year, country, measure, value.
     Long,
+    /// One column per survey year, the measure named per row or by the table's name.
+    YearColumns,
     /// Countries and their regions, no measures.
     CountryReference,
     /// Neither countries nor measures (a cover or notes sheet).
@@ -178,6 +182,8 @@ pub enum TableShape {
 pub enum YearSource {
     /// A year column.
     Column,
+    /// The header cells (`EGDI 2016`, or year columns `2003`, `2004`, ...).
+    Header,
     /// The sheet name.
     SheetName,
     /// The file name.
@@ -242,6 +248,42 @@ pub struct RegionOverride {
     pub source: String,
 }
 
+/// What is odd about values kept as published (SPEC section 2, rules for real data).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum OddityKind {
+    /// A value above its measure's range, kept because the row's EGDI was computed with it (or
+    /// the country was not assessed: EGDI 0).
+    AboveRange {
+        /// The top of the range.
+        max: f64,
+    },
+    /// A sub-index of 0 where the EGDI is above 0: probably not assessed.
+    ZeroSubIndex,
+    /// Two sources that differ only by rounding; the more precise value is kept.
+    RoundedCopy {
+        /// The file with the more precise values (kept).
+        precise: String,
+        /// The file with the rounded values.
+        rounded: String,
+        /// How many values differ by rounding only.
+        values: usize,
+    },
+}
+
+/// A value kept as published, and what is odd about it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Oddity {
+    /// What is odd.
+    pub kind: OddityKind,
+    /// The value concerned (the first one for a rounded copy).
+    pub key: FactKey,
+    /// Its value.
+    pub value: f64,
+    /// The cell it came from.
+    pub source: String,
+}
+
 /// The output of the normalise stage.
 #[derive(Debug, Clone)]
 pub struct Normalised {
@@ -259,6 +301,8 @@ pub struct Normalised {
     pub region_notes: Vec<RegionNote>,
     /// Regions changed by reference tables (only where they differ from the embedded one).
     pub region_overrides: Vec<RegionOverride>,
+    /// Values kept as published although they look odd (data-quality findings).
+    pub oddities: Vec<Oddity>,
     /// Warnings (skipped sheets, unknown measure names, ...).
     pub diagnostics: Vec<Diagnostic>,
     /// The folder (or file) read.
@@ -290,10 +334,22 @@ impl Normalised {
 /// [`Error::SourcesConflict`], and [`Error::SurveyTableEmpty`] for a survey table without a
 /// single value.
 pub fn normalise(ingested: &Ingested, concordance: Arc<Concordance>) -> Result<Normalised> {
+    normalise_with(ingested, concordance, &HeaderSynonyms::default())
+}
+
+/// [`normalise`] with header names mapped by the configuration's `[columns]` table.
+///
+/// # Errors
+/// As [`normalise`].
+pub fn normalise_with(
+    ingested: &Ingested,
+    concordance: Arc<Concordance>,
+    synonyms: &HeaderSynonyms,
+) -> Result<Normalised> {
     let outcomes: Vec<TableOutcome> = ingested
         .tables
         .par_iter()
-        .map(|t| read_table(t, &concordance))
+        .map(|t| read_table(t, &concordance, synonyms))
         .collect();
 
     let mut errors = Vec::new();
@@ -304,7 +360,9 @@ pub fn normalise(ingested: &Ingested, concordance: Arc<Concordance>) -> Result<N
     let mut claims = Vec::new();
     let mut references: Vec<(CountryId, Region, SourceRef)> = Vec::new();
     let mut rows_seen = Vec::new();
+    let mut above_range = Vec::new();
     for outcome in outcomes {
+        above_range.extend(outcome.above_range);
         rows_seen.extend(outcome.rows_seen);
         errors.extend(outcome.errors);
         diagnostics.extend(outcome.diagnostics);
@@ -324,7 +382,10 @@ pub fn normalise(ingested: &Ingested, concordance: Arc<Concordance>) -> Result<N
         claims.extend(outcome.region_claims);
         references.extend(outcome.reference_regions);
     }
-    let facts = merge_facts(pending, &concordance, &mut errors);
+    let mut oddities = Vec::new();
+    let facts = merge_facts(pending, &concordance, &mut errors, &mut oddities);
+    rules::check_above_range(&facts, &above_range, &mut errors, &mut oddities);
+    rules::find_zero_sub_indices(&facts, &mut oddities);
     errors.truncate(MAX_ERRORS);
     if !errors.is_empty() {
         return Err(Error::from_list(errors));
@@ -379,6 +440,7 @@ pub fn normalise(ingested: &Ingested, concordance: Arc<Concordance>) -> Result<N
         aliases: alias_map.into_values().collect(),
         region_notes,
         region_overrides,
+        oddities,
         diagnostics,
         input: ingested.input_dir.clone(),
         rows_seen: {
@@ -390,21 +452,60 @@ pub fn normalise(ingested: &Ingested, concordance: Arc<Concordance>) -> Result<N
 }
 
 /// Sorts the facts of all tables and merges duplicates: equal values (within
-/// [`EQUAL_TOLERANCE`]) keep the first source in path order; different values are errors.
+/// [`EQUAL_TOLERANCE`]) keep the first source in path order; values that differ only by rounding
+/// keep the more precise one (one [`OddityKind::RoundedCopy`] per pair of files); other
+/// differences are errors.
 fn merge_facts(
     mut pending: Vec<(FactKey, Fact)>,
     concordance: &Concordance,
     errors: &mut Vec<Error>,
+    oddities: &mut Vec<Oddity>,
 ) -> FactTable {
     // A stable sort in place: among equal keys the input (path) order is kept, and no second
     // copy of the facts is made (they are most of the memory on large inputs).
     pending.par_sort_by_key(|(k, _)| *k);
     let mut entries = pending;
+    let mut rounded: BTreeMap<(String, String), Oddity> = BTreeMap::new();
     entries.dedup_by(|(key, fact), (last_key, last)| {
         if key != last_key {
             return false;
         }
-        if (last.value - fact.value).abs() >= EQUAL_TOLERANCE && errors.len() < MAX_ERRORS {
+        if (last.value - fact.value).abs() < EQUAL_TOLERANCE {
+            return true;
+        }
+        if let Some(precise_is_later) = rules::rounded_pair(last, fact) {
+            let (precise, coarse) = if precise_is_later {
+                (&*fact, &*last)
+            } else {
+                (&*last, &*fact)
+            };
+            let pair = (
+                precise.source.table.file.clone(),
+                coarse.source.table.file.clone(),
+            );
+            rounded
+                .entry(pair.clone())
+                .and_modify(|o| {
+                    if let OddityKind::RoundedCopy { values, .. } = &mut o.kind {
+                        *values += 1;
+                    }
+                })
+                .or_insert_with(|| Oddity {
+                    kind: OddityKind::RoundedCopy {
+                        precise: pair.0,
+                        rounded: pair.1,
+                        values: 1,
+                    },
+                    key: *key,
+                    value: precise.value,
+                    source: precise.source.to_string(),
+                });
+            if precise_is_later {
+                *last = fact.clone();
+            }
+            return true;
+        }
+        if errors.len() < MAX_ERRORS {
             errors.push(Error::SourcesConflict {
                 country: concordance.get(key.0).name_en.clone(),
                 year: key.1.to_string(),
@@ -417,446 +518,7 @@ fn merge_facts(
         }
         true
     });
+    oddities.extend(rounded.into_values());
     entries.shrink_to_fit();
     FactTable::from_sorted(entries)
-}
-
-/// Everything read from one table.
-struct TableOutcome {
-    summary: TableSummary,
-    facts: Vec<(FactKey, Fact)>,
-    aliases: Vec<(String, CountryId, SourceRef)>,
-    region_claims: Vec<(CountryId, String, SourceRef)>,
-    reference_regions: Vec<(CountryId, Region, SourceRef)>,
-    rows_seen: Vec<(CountryId, Year)>,
-    diagnostics: Vec<Diagnostic>,
-    errors: Vec<Error>,
-}
-
-/// The columns recognised in a header row.
-struct Layout {
-    header_index: usize,
-    headers: Vec<Arc<str>>,
-    year: Option<usize>,
-    name: Option<usize>,
-    code: Option<usize>,
-    region: Option<usize>,
-    long_measure: Option<usize>,
-    long_value: Option<usize>,
-    measures: Vec<(usize, Measure)>,
-}
-
-impl Layout {
-    fn shape(&self) -> TableShape {
-        if !self.measures.is_empty() {
-            TableShape::Wide
-        } else if self.long_measure.is_some() && self.long_value.is_some() {
-            TableShape::Long
-        } else if self.region.is_some() {
-            TableShape::CountryReference
-        } else {
-            TableShape::Skipped
-        }
-    }
-}
-
-fn header_text(cell: &Cell) -> String {
-    match cell {
-        Cell::Text(t) => t.trim().to_string(),
-        Cell::Number(n) => n.to_string(),
-        _ => String::new(),
-    }
-}
-
-/// Builds the layout of a candidate header row; duplicated roles are errors.
-fn layout_of(table: &TableRef, index: usize, row: &RawRow) -> std::result::Result<Layout, Error> {
-    let headers: Vec<Arc<str>> = row
-        .cells
-        .iter()
-        .map(|c| Arc::from(header_text(c).as_str()))
-        .collect();
-    let mut layout = Layout {
-        header_index: index,
-        headers: headers.clone(),
-        year: None,
-        name: None,
-        code: None,
-        region: None,
-        long_measure: None,
-        long_value: None,
-        measures: Vec::new(),
-    };
-    let mut seen: HashMap<ColumnRole, usize> = HashMap::new();
-    for (col, header) in headers.iter().enumerate() {
-        let Some(role) = recognise(header) else {
-            continue;
-        };
-        if let Some(&first) = seen.get(&role) {
-            let describe = |c: usize| format!("{} (`{}`)", column_letter(c as u32), headers[c]);
-            return Err(Error::HeaderDuplicated {
-                table: table.clone(),
-                meaning: role.describe(),
-                first: describe(first),
-                second: describe(col),
-            });
-        }
-        seen.insert(role, col);
-        match role {
-            ColumnRole::Year => layout.year = Some(col),
-            ColumnRole::CountryName => layout.name = Some(col),
-            ColumnRole::CountryCode => layout.code = Some(col),
-            ColumnRole::Region => layout.region = Some(col),
-            ColumnRole::LongMeasure => layout.long_measure = Some(col),
-            ColumnRole::LongValue => layout.long_value = Some(col),
-            ColumnRole::Measure(m) => layout.measures.push((col, m)),
-        }
-    }
-    Ok(layout)
-}
-
-/// Finds the header: the first of the top rows naming a country column and something to read.
-fn find_layout(raw: &RawTable) -> std::result::Result<Option<Layout>, Error> {
-    let mut measures_only: Option<Layout> = None;
-    for (index, row) in raw.rows.iter().take(HEADER_SEARCH_ROWS).enumerate() {
-        let layout = layout_of(&raw.table, index, row)?;
-        let has_country = layout.name.is_some() || layout.code.is_some();
-        let has_content = layout.shape() != TableShape::Skipped;
-        if has_country && has_content {
-            return Ok(Some(layout));
-        }
-        if !layout.measures.is_empty()
-            && measures_only
-                .as_ref()
-                .is_none_or(|m| m.measures.len() < layout.measures.len())
-        {
-            measures_only = Some(layout);
-        }
-    }
-    if let Some(layout) = measures_only {
-        let measures = layout
-            .measures
-            .iter()
-            .map(|(c, _)| format!("`{}`", layout.headers[*c]))
-            .collect::<Vec<_>>();
-        return Err(Error::CountryColumnMissing {
-            table: (*raw.table).clone(),
-            measures: measures.join(", "),
-        });
-    }
-    Ok(None)
-}
-
-fn read_table(raw: &RawTable, concordance: &Concordance) -> TableOutcome {
-    let mut out = TableOutcome {
-        summary: TableSummary {
-            table: (*raw.table).clone(),
-            shape: TableShape::Skipped,
-            header_row: None,
-            year_source: None,
-            years: Vec::new(),
-            countries: 0,
-            measures: Vec::new(),
-        },
-        facts: Vec::new(),
-        aliases: Vec::new(),
-        region_claims: Vec::new(),
-        reference_regions: Vec::new(),
-        rows_seen: Vec::new(),
-        diagnostics: Vec::new(),
-        errors: Vec::new(),
-    };
-    let layout = match find_layout(raw) {
-        Ok(Some(layout)) => layout,
-        Ok(None) => {
-            out.diagnostics.push(Diagnostic::warning(
-                &raw.table,
-                "skipped: no country column and no measure column (a cover or notes sheet?)",
-            ));
-            return out;
-        }
-        Err(e) => {
-            out.errors.push(e);
-            return out;
-        }
-    };
-    let shape = layout.shape();
-    out.summary.shape = shape;
-    out.summary.header_row = Some(raw.rows[layout.header_index].number);
-    out.summary.measures = {
-        let mut m: Vec<Measure> = layout.measures.iter().map(|(_, m)| *m).collect();
-        m.sort();
-        m
-    };
-
-    let sheet_year = raw.table.sheet.as_deref().and_then(year_in_name);
-    let file_stem = Path::new(&raw.table.file)
-        .file_name()
-        .map(|f| f.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let name_year = sheet_year.or_else(|| year_in_name(&file_stem));
-    if shape != TableShape::CountryReference {
-        out.summary.year_source = if layout.year.is_some() {
-            Some(YearSource::Column)
-        } else if sheet_year.is_some() {
-            Some(YearSource::SheetName)
-        } else if name_year.is_some() {
-            Some(YearSource::FileName)
-        } else {
-            out.errors.push(Error::YearMissing {
-                table: (*raw.table).clone(),
-            });
-            return out;
-        };
-    }
-
-    let mut seen: HashMap<(CountryId, Option<Year>, Option<Measure>), SourceRef> = HashMap::new();
-    let mut years: Vec<Year> = Vec::new();
-    let mut countries: Vec<CountryId> = Vec::new();
-    let mut unknown_measures: BTreeMap<String, SourceRef> = BTreeMap::new();
-    for row in &raw.rows[layout.header_index + 1..] {
-        if out.errors.len() >= MAX_ERRORS {
-            break;
-        }
-        let cell = |c: Option<usize>| c.and_then(|c| row.cells.get(c)).unwrap_or(&Cell::Empty);
-        let at = |c: usize| SourceRef::cell(&raw.table, row.number, c as u32, &layout.headers[c]);
-        let has_values = match shape {
-            TableShape::Wide => layout
-                .measures
-                .iter()
-                .any(|(c, _)| !cell(Some(*c)).is_blank()),
-            TableShape::Long => !cell(layout.long_value).is_blank(),
-            _ => !cell(layout.region).is_blank(),
-        };
-        let country = match resolve_country(raw, row, &layout, concordance, &mut out.aliases) {
-            Ok(Some(c)) => c,
-            Ok(None) => {
-                if has_values {
-                    out.errors.push(Error::CountryEmpty {
-                        at: SourceRef::row(&raw.table, row.number),
-                    });
-                }
-                continue;
-            }
-            Err(e) => {
-                out.errors.push(e);
-                continue;
-            }
-        };
-        countries.push(country);
-
-        if shape == TableShape::CountryReference {
-            let col = layout
-                .region
-                .expect("reference tables have a region column");
-            let text = cell(Some(col)).text();
-            if text.trim().is_empty() {
-                continue;
-            }
-            match Region::parse(&text) {
-                Some(region) => out.reference_regions.push((country, region, at(col))),
-                None => out.errors.push(Error::RegionUnknown { at: at(col), text }),
-            }
-            continue;
-        }
-
-        let year = match row_year(row, &layout, sheet_year, name_year, &at) {
-            Ok(y) => y,
-            Err(e) => {
-                out.errors.push(e);
-                continue;
-            }
-        };
-        if !years.contains(&year) {
-            years.push(year);
-        }
-        out.rows_seen.push((country, year));
-        if let Some(col) = layout.region {
-            let text = cell(Some(col)).text();
-            if !text.trim().is_empty() {
-                out.region_claims
-                    .push((country, text.trim().to_string(), at(col)));
-            }
-        }
-
-        let values: Vec<(usize, Measure)> = match shape {
-            TableShape::Wide => layout.measures.clone(),
-            _ => {
-                let mcol = layout
-                    .long_measure
-                    .expect("long tables have a measure column");
-                let name = cell(Some(mcol)).text();
-                match recognise_measure(&name) {
-                    Some(m) => vec![(
-                        layout.long_value.expect("long tables have a value column"),
-                        m,
-                    )],
-                    None => {
-                        if !name.trim().is_empty() {
-                            unknown_measures
-                                .entry(name.trim().to_string())
-                                .or_insert_with(|| at(mcol));
-                        }
-                        continue;
-                    }
-                }
-            }
-        };
-        let dup_measure = if shape == TableShape::Long {
-            Some(values[0].1)
-        } else {
-            None
-        };
-        let row_ref = SourceRef::row(&raw.table, row.number);
-        if let Some(first) = seen.get(&(country, Some(year), dup_measure)) {
-            out.errors.push(Error::CountryDuplicated {
-                country: concordance.get(country).name_en.clone(),
-                year: year.to_string(),
-                first: first.clone(),
-                second: row_ref,
-            });
-            continue;
-        }
-        seen.insert((country, Some(year), dup_measure), row_ref);
-
-        for (col, measure) in values {
-            match parse_value(cell(Some(col))) {
-                Ok(None) => {}
-                Ok(Some(v)) => {
-                    let (min, max) = measure.range();
-                    if !(min..=max).contains(&v) {
-                        out.errors.push(Error::ValueOutOfRange {
-                            at: at(col),
-                            value: v,
-                            measure: measure.key().to_string(),
-                            min,
-                            max,
-                        });
-                    } else {
-                        out.facts.push((
-                            (country, year, measure),
-                            Fact {
-                                value: v,
-                                source: at(col),
-                            },
-                        ));
-                    }
-                }
-                Err(ValueProblem::NotNumeric(text)) => {
-                    out.errors
-                        .push(Error::ValueNotNumeric { at: at(col), text });
-                }
-            }
-        }
-    }
-    // A survey table that yields nothing is most likely a truncated or unfinished export; running
-    // without it would silently change the survey years and the panel.
-    if shape != TableShape::CountryReference && out.facts.is_empty() && out.errors.is_empty() {
-        out.errors.push(Error::SurveyTableEmpty {
-            table: (*raw.table).clone(),
-            header_row: raw.rows[layout.header_index].number,
-            rows: raw.rows.len() - layout.header_index - 1,
-        });
-    }
-    for (name, source) in unknown_measures {
-        out.diagnostics.push(Diagnostic::warning(
-            &source,
-            format!("measure `{name}` is not one this tool reads; its rows were skipped"),
-        ));
-    }
-    years.sort();
-    countries.sort();
-    countries.dedup();
-    out.summary.years = years;
-    out.summary.countries = countries.len();
-    out
-}
-
-/// The survey year of a row: its year cell, else the sheet or file name's year.
-fn row_year(
-    row: &RawRow,
-    layout: &Layout,
-    sheet_year: Option<Year>,
-    name_year: Option<Year>,
-    at: &dyn Fn(usize) -> SourceRef,
-) -> Result<Year> {
-    let Some(col) = layout.year else {
-        return Ok(name_year.expect("checked before the rows are read"));
-    };
-    let cell = row.cells.get(col).unwrap_or(&Cell::Empty);
-    match parse_year(cell) {
-        Ok(Some(year)) => {
-            if let Some(sheet) = sheet_year
-                && sheet != year
-            {
-                return Err(Error::YearConflict {
-                    at: at(col),
-                    column_year: i64::from(year),
-                    name_year: i64::from(sheet),
-                });
-            }
-            Ok(year)
-        }
-        Ok(None) => name_year.ok_or_else(|| Error::YearUnparseable {
-            at: at(col),
-            text: String::new(),
-        }),
-        Err(text) => Err(Error::YearUnparseable { at: at(col), text }),
-    }
-}
-
-/// Resolves the row's country from its code and/or name. `Ok(None)` when both are blank.
-fn resolve_country(
-    raw: &RawTable,
-    row: &RawRow,
-    layout: &Layout,
-    concordance: &Concordance,
-    aliases: &mut Vec<(String, CountryId, SourceRef)>,
-) -> Result<Option<CountryId>> {
-    let text_of = |c: Option<usize>| -> Option<(usize, String)> {
-        let c = c?;
-        let t = row.cells.get(c).map(Cell::text).unwrap_or_default();
-        let t = t.trim().to_string();
-        if t.is_empty() { None } else { Some((c, t)) }
-    };
-    let at = |c: usize| SourceRef::cell(&raw.table, row.number, c as u32, &layout.headers[c]);
-    let name = text_of(layout.name);
-    let code = text_of(layout.code);
-    let name_match = name.as_ref().map(|(c, t)| (c, t, concordance.lookup(t)));
-    let code_match = code.as_ref().map(|(c, t)| (c, t, concordance.lookup(t)));
-
-    let unknown = |col: usize, text: &str| Error::CountryUnknown {
-        at: at(col),
-        name: text.to_string(),
-        suggestions: concordance
-            .closest(text)
-            .iter()
-            .map(|n| format!("`{n}`"))
-            .collect::<Vec<_>>()
-            .join(", "),
-    };
-    let chosen = match (&code_match, &name_match) {
-        (None, None) => return Ok(None),
-        (Some((_, code_text, Some((code_id, _)))), Some((_, name_text, Some((name_id, _))))) => {
-            if code_id != name_id {
-                return Err(Error::CountryMismatch {
-                    at: SourceRef::row(&raw.table, row.number),
-                    code: (*code_text).clone(),
-                    code_country: concordance.get(*code_id).name_en.clone(),
-                    name: (*name_text).clone(),
-                    name_country: concordance.get(*name_id).name_en.clone(),
-                });
-            }
-            *code_id
-        }
-        (Some((_, _, Some((id, _)))), _) => *id,
-        (_, Some((_, _, Some((id, _))))) => *id,
-        (_, Some((col, text, None))) => return Err(unknown(**col, text)),
-        (Some((col, text, None)), None) => return Err(unknown(**col, text)),
-    };
-    for m in [&code_match, &name_match].into_iter().flatten() {
-        if let (col, text, Some((_, MatchKind::Alias))) = m {
-            aliases.push(((*text).clone(), chosen, at(**col)));
-        }
-    }
-    Ok(Some(chosen))
 }

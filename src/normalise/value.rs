@@ -91,6 +91,21 @@ pub fn parse_year(cell: &Cell) -> Result<Option<Year>, String> {
     }
 }
 
+/// How many decimals a value was written with: from the text of a CSV cell (`0.52640` has 5),
+/// from the shortest form of a number stored as a number.
+pub fn decimals(cell: &Cell, value: f64) -> u8 {
+    let count = |t: &str| {
+        t.split_once(['.', ',']).map_or(0, |(_, frac)| {
+            frac.bytes().take_while(u8::is_ascii_digit).count()
+        })
+    };
+    let n = match cell {
+        Cell::Text(t) if !t.contains(['e', 'E']) => count(t.trim()),
+        _ => count(&value.to_string()),
+    };
+    u8::try_from(n).unwrap_or(u8::MAX)
+}
+
 /// The survey year written in a sheet or file name: the one 4-digit number in 2001-2099.
 ///
 /// Several different such numbers give `None` (the name does not say which).
@@ -126,6 +141,14 @@ mod tests {
 
     fn text(s: &str) -> Cell {
         Cell::Text(s.into())
+    }
+
+    #[test]
+    fn decimals_come_from_the_text_as_written() {
+        assert_eq!(decimals(&text("0.52640"), 0.5264), 5);
+        assert_eq!(decimals(&text(" 1 "), 1.0), 0);
+        assert_eq!(decimals(&Cell::Number(0.6811), 0.6811), 4);
+        assert_eq!(decimals(&text("0,5"), 0.5), 1);
     }
 
     #[test]

@@ -8,7 +8,7 @@
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::error::{Error, Result};
+use crate::error::{Diagnostic, Error, Result};
 use crate::model::{Measure, Region, Year};
 use crate::normalise::Normalised;
 use crate::normalise::country::CountryId;
@@ -71,6 +71,10 @@ pub struct Panel {
     pub exclusions: Vec<Exclusion>,
     /// Whether the panel was fixed by configuration.
     pub fixed: bool,
+    /// The measures a country needs in every survey to be in the panel.
+    pub required: Vec<Measure>,
+    /// Warnings about surveys that shrink the panel or cover only a few countries.
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Panel {
@@ -130,6 +134,8 @@ impl Panel {
             rescaled: Vec::new(),
             exclusions: Vec::new(),
             fixed: false,
+            required: Measure::INDICES.to_vec(),
+            warnings: Vec::new(),
         }
     }
 
@@ -174,6 +180,21 @@ pub fn build(normalised: &Normalised, config: &Config) -> Result<Panel> {
     let years = survey_years(normalised, config);
     if years.is_empty() {
         return Err(Error::NoSurveyData(normalised.input.clone()));
+    }
+    if years.len() < 2 {
+        return Err(Error::SurveysTooFew {
+            input: normalised.input.clone(),
+            year: years[0].to_string(),
+        });
+    }
+    if let Some(absent) = config.rescale_surveys.iter().find(|y| !years.contains(y)) {
+        return Err(Error::Config {
+            path: config
+                .config_file
+                .clone()
+                .unwrap_or_else(|| "command line".into()),
+            message: format!("`rescale_surveys`: {absent} is not a survey of this run"),
+        });
     }
     let concordance = &normalised.concordance;
     let required = &config.required_measures;
@@ -281,7 +302,13 @@ pub fn build(normalised: &Normalised, config: &Config) -> Result<Panel> {
     }
     if countries.is_empty() {
         let list: Vec<String> = years.iter().map(ToString::to_string).collect();
+        let names: Vec<String> = required.iter().map(ToString::to_string).collect();
+        let measures = match names.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+            _ => names.join(""),
+        };
         return Err(Error::PanelEmpty {
+            measures,
             years: list.join(", "),
         });
     }
@@ -299,6 +326,13 @@ pub fn build(normalised: &Normalised, config: &Config) -> Result<Panel> {
         }
     }
     let regions = countries.iter().map(|&c| normalised.region(c)).collect();
+    let warnings = if fixed {
+        Vec::new()
+    } else {
+        survey_warnings(normalised, &years, &candidates, &|c, y| {
+            gaps_of(c).iter().all(|g| g.year != y)
+        })
+    };
     Ok(Panel {
         years,
         countries,
@@ -307,5 +341,72 @@ pub fn build(normalised: &Normalised, config: &Config) -> Result<Panel> {
         rescaled: config.rescale_surveys.clone(),
         exclusions,
         fixed,
+        required: required.clone(),
+        warnings,
     })
+}
+
+/// A survey shrinks the panel too much when the panel without it is larger by more than half of
+/// the panel with it (the panel shrinks by more than a third).
+const SHRINK_LIMIT: f64 = 2.0 / 3.0;
+/// A survey covers only a few countries when it has rows for fewer than this share of the
+/// largest survey's countries.
+const FEW_COUNTRIES: f64 = 0.5;
+
+/// Warns of each survey year that covers only a few countries or shrinks the panel by more than
+/// a third, naming the files that give it and the panel size with and without it.
+fn survey_warnings(
+    normalised: &Normalised,
+    years: &[Year],
+    candidates: &[CountryId],
+    usable: &dyn Fn(CountryId, Year) -> bool,
+) -> Vec<Diagnostic> {
+    let grid: Vec<Vec<bool>> = candidates
+        .iter()
+        .map(|&c| years.iter().map(|&y| usable(c, y)).collect())
+        .collect();
+    let with_all = grid.iter().filter(|row| row.iter().all(|u| *u)).count();
+    let rows_in = |y: Year| {
+        candidates
+            .iter()
+            .filter(|&&c| normalised.has_row(c, y))
+            .count()
+    };
+    let largest = years.iter().map(|&y| rows_in(y)).max().unwrap_or(0);
+    let mut out = Vec::new();
+    for (i, &year) in years.iter().enumerate() {
+        let without = grid
+            .iter()
+            .filter(|row| row.iter().enumerate().all(|(j, u)| j == i || *u))
+            .count();
+        let rows = rows_in(year);
+        let few = (rows as f64) < FEW_COUNTRIES * largest as f64;
+        let shrinks = (with_all as f64) < SHRINK_LIMIT * without as f64;
+        if !few && !shrinks {
+            continue;
+        }
+        let files: Vec<String> = normalised
+            .tables
+            .iter()
+            .filter(|t| t.years.contains(&year))
+            .map(|t| format!("{}", t.table))
+            .collect();
+        let mut message = format!("survey {year} ({}) ", files.join(", "));
+        if few {
+            message.push_str(&format!(
+                "covers only {rows} {} (the largest survey covers {largest}); ",
+                if rows == 1 { "country" } else { "countries" }
+            ));
+        }
+        let countries = |n: usize| if n == 1 { "country" } else { "countries" };
+        message.push_str(&format!(
+            "the panel has {with_all} {} with it and would have {without} without it",
+            countries(with_all)
+        ));
+        out.push(Diagnostic::warning(
+            files.first().map_or("input", String::as_str),
+            message,
+        ));
+    }
+    out
 }

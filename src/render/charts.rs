@@ -20,6 +20,8 @@ use crate::error::{Error, Result};
 
 use layout::{FigureText, Scene, Series};
 
+pub use draw::{PNG_ENCODING, PngEncoding, encode_rgb};
+
 /// The charts renderer: `figures/figure1..4.svg` and `.png`.
 pub struct Charts;
 

@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::normalise::country::Country;
 
 /// The embedded catalogue files: (file name, text).
-const EMBEDDED: &[(&str, &str)] = &[
+pub(crate) const EMBEDDED: &[(&str, &str)] = &[
     (
         "report.en.toml",
         include_str!("../../templates/i18n/report.en.toml"),

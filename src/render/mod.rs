@@ -8,17 +8,18 @@ pub mod charts;
 pub mod drift;
 pub mod i18n;
 pub mod manifest;
+pub mod output;
 pub mod report;
 pub mod tables;
 pub mod workbook;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rayon::prelude::*;
 
 use crate::analysis::Results;
 use crate::config::Config;
-use crate::error::{Diagnostic, Error, Result};
+use crate::error::{Diagnostic, Result};
 use crate::ingest::Ingested;
 use crate::normalise::Normalised;
 use crate::panel::Panel;
@@ -29,6 +30,18 @@ use crate::panel::Panel;
 pub(crate) const SERIES_COLOURS: [u32; 5] = [0x0072B2, 0x009E73, 0xCC79A7, 0x000000, 0xE69F00];
 /// The focus country's colour (Okabe-Ito vermillion).
 pub(crate) const FOCUS_COLOUR: u32 = 0xD55E00;
+
+/// A text cell as the tidy CSVs and the workbook write it: text starting with `=`, `+`, `-`, `@`,
+/// tab or carriage return gets a leading `'`, so that a spreadsheet opening the file never runs
+/// it as a formula (OWASP, "CSV Injection"). Numbers written as text (`-0.25`) stay as they are.
+pub(crate) fn spreadsheet_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    let risky = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && text.trim().parse::<f64>().is_err() {
+        format!("'{text}").into()
+    } else {
+        text.into()
+    }
+}
 
 /// Everything a renderer may look at.
 pub struct RenderContext<'a> {
@@ -72,7 +85,7 @@ pub trait Renderer: Sync {
     /// Renders the files.
     ///
     /// # Errors
-    /// [`Error::Render`] naming the output.
+    /// [`crate::error::Error::Render`] naming the output.
     fn render(&self, ctx: &RenderContext<'_>) -> Result<Vec<Artifact>>;
 }
 
@@ -95,74 +108,14 @@ pub fn render_all(
     results.into_iter().collect()
 }
 
-/// Writes the artifacts into a fresh folder beside `output` and swaps it in.
-///
-/// The previous `output` stays exactly as it was until the new one is complete; on any error
-/// the fresh folder is removed and `output` is untouched.
+/// Locks `output`, writes the artifacts into a staging folder beside it and swaps it in (see
+/// [`output::OutputLock`]).
 ///
 /// # Errors
-/// [`Error::OutputUnusable`] when `output` exists and is not a folder; [`Error::Io`] naming the
-/// path that could not be written.
+/// [`crate::error::Error::OutputUnusable`] when `output` exists and is not a folder or is locked
+/// by another run; [`crate::error::Error::Io`] naming the path that could not be written.
 pub fn write_atomically(output: &Path, artifacts: &[Artifact]) -> Result<()> {
-    if output.exists() && !output.is_dir() {
-        return Err(Error::OutputUnusable {
-            path: output.to_path_buf(),
-            message: "it exists and is not a folder".into(),
-        });
-    }
-    let parent = match output.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent).map_err(|e| Error::io("create folder", &parent, e))?;
-    let name = output
-        .file_name()
-        .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
-    let staging = parent.join(format!(".{name}.new-{}", std::process::id()));
-    let backup = parent.join(format!(".{name}.old-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&staging);
-    let write = || -> Result<()> {
-        for a in artifacts {
-            let path = staging.join(&a.path);
-            if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir).map_err(|e| Error::io("create folder", dir, e))?;
-            }
-            std::fs::write(&path, &a.bytes).map_err(|e| Error::io("write", &path, e))?;
-        }
-        // Keep files that are part of the folder but not of the run (e.g. `.gitignore`).
-        if output.is_dir() {
-            for keep in [".gitignore", ".gitkeep"] {
-                let from = output.join(keep);
-                if from.is_file() {
-                    std::fs::copy(&from, staging.join(keep))
-                        .map_err(|e| Error::io("write", staging.join(keep), e))?;
-                }
-            }
-        }
-        Ok(())
-    };
-    if let Err(e) = write() {
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(e);
-    }
-    let had_output = output.exists();
-    if had_output {
-        std::fs::rename(output, &backup).map_err(|e| {
-            let _ = std::fs::remove_dir_all(&staging);
-            Error::io("move", output, e)
-        })?;
-    }
-    if let Err(e) = std::fs::rename(&staging, output) {
-        if had_output {
-            let _ = std::fs::rename(&backup, output);
-        }
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(Error::io("move", &staging, e));
-    }
-    if had_output {
-        let _ = std::fs::remove_dir_all(&backup);
-    }
-    Ok(())
+    output::OutputLock::acquire(output)?.write(artifacts)
 }
 
 /// With `--check`: the outputs that differ from the files in `output` (the manifest compared
@@ -208,5 +161,20 @@ fn list_files(root: &Path, dir: &Path, out: &mut Vec<String>) {
         } else if let Ok(rel) = path.strip_prefix(root) {
             out.push(rel.to_string_lossy().replace('\\', "/"));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_like_text_gets_a_quote_and_numbers_do_not() {
+        assert_eq!(spreadsheet_safe("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(spreadsheet_safe("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(spreadsheet_safe("+1+1"), "'+1+1");
+        assert_eq!(spreadsheet_safe("\tx"), "'\tx");
+        assert_eq!(spreadsheet_safe("-0.25"), "-0.25");
+        assert_eq!(spreadsheet_safe("China"), "China");
     }
 }

@@ -50,6 +50,61 @@ const OUTPUTS: [(&str, &str); 2] = [
     ("report.html", "report.html.j2"),
 ];
 
+/// Checks a `--templates` folder before the run: it must exist, and every file in it must be
+/// named like a template it can override (`report.md.j2`, `partials/...`, `i18n/en.toml`...),
+/// so that a misspelt override is never silently ignored.
+///
+/// # Errors
+/// [`Error::Config`] naming the folder or the file.
+pub fn check_overrides(dir: &Path) -> Result<()> {
+    let bad = |message: String| Error::Config {
+        path: dir.to_path_buf(),
+        message,
+    };
+    if !dir.is_dir() {
+        return Err(bad("`--templates`: the folder does not exist".into()));
+    }
+    let known: Vec<String> = TEMPLATES
+        .iter()
+        .map(|(n, _)| (*n).to_string())
+        .chain(
+            super::i18n::EMBEDDED
+                .iter()
+                .map(|(n, _)| format!("i18n/{n}")),
+        )
+        .collect();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(folder) = stack.pop() {
+        let entries =
+            std::fs::read_dir(&folder).map_err(|e| Error::io("read folder", &folder, e))?;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = path
+                .strip_prefix(dir)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/");
+            if name.starts_with('.') || name.contains("/.") {
+                continue;
+            }
+            if path.is_dir() {
+                stack.push(path);
+            } else if !known.contains(&name) {
+                return Err(bad(format!(
+                    "`{}` is not the name of a template it can override (one of {})",
+                    crate::error::echo(&name),
+                    known
+                        .iter()
+                        .map(|k| format!("`{k}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The report renderer.
 pub struct Report;
 

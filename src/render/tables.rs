@@ -40,11 +40,20 @@ impl Csv {
         let mut writer = csv::WriterBuilder::new()
             .terminator(csv::Terminator::Any(b'\n'))
             .from_writer(Vec::new());
+        let header = header
+            .iter()
+            .map(|h| super::spreadsheet_safe(h).into_owned());
         writer.write_record(header).expect("writing to memory");
         Self { path, writer }
     }
 
+    /// Writes one record; every field passes [`super::spreadsheet_safe`] (fields are UTF-8
+    /// text built by this module).
     fn row<I: IntoIterator<Item = S>, S: AsRef<[u8]>>(&mut self, fields: I) {
+        let fields = fields.into_iter().map(|f| {
+            let text = String::from_utf8_lossy(f.as_ref()).into_owned();
+            super::spreadsheet_safe(&text).into_owned()
+        });
         self.writer.write_record(fields).expect("writing to memory");
     }
 
@@ -256,6 +265,126 @@ impl Renderer for TablesCsv {
             ]);
         }
         out.push(g.finish()?);
+
+        let mut latest = Csv::new(
+            "tables/latest.csv",
+            &[
+                "measure",
+                "from_year",
+                "to_year",
+                "iso3",
+                "from_level",
+                "to_level",
+                "from_value",
+                "to_value",
+            ],
+        );
+        if let Some(l) = &r.latest {
+            for c in &l.changes {
+                latest.row([
+                    c.measure.key().to_string(),
+                    l.from_year.to_string(),
+                    l.to_year.to_string(),
+                    conc.get(c.country).iso3.clone(),
+                    c.from_level.key().to_string(),
+                    c.to_level.key().to_string(),
+                    c.from_value.to_string(),
+                    c.to_value.to_string(),
+                ]);
+            }
+        }
+        out.push(latest.finish()?);
+
+        let mut groups = Csv::new(
+            "tables/groups.csv",
+            &[
+                "group_kind",
+                "group",
+                "year",
+                "measure",
+                "countries",
+                "mean",
+                "median",
+                "very_high",
+                "high",
+                "medium",
+                "low",
+            ],
+        );
+        for g in &r.groups {
+            groups.row([
+                g.kind.to_string(),
+                g.group.clone(),
+                g.year.to_string(),
+                g.measure.key().to_string(),
+                g.countries.to_string(),
+                g.mean.to_string(),
+                g.median.to_string(),
+                g.counts[0].to_string(),
+                g.counts[1].to_string(),
+                g.counts[2].to_string(),
+                g.counts[3].to_string(),
+            ]);
+        }
+        out.push(groups.finish()?);
+        let mut g1 = Csv::new(
+            "tables/groups_table1.csv",
+            &["group_kind", "group", "trend", "levels", "level", "count"],
+        );
+        for g in &r.groups_table1 {
+            g1.row([
+                g.kind.to_string(),
+                g.group.clone(),
+                g.trend.key().to_string(),
+                g.levels.to_string(),
+                g.level.map(|l| l.key().to_string()).unwrap_or_default(),
+                g.count.to_string(),
+            ]);
+        }
+        out.push(g1.finish()?);
+
+        let mut sens = Csv::new(
+            "tables/sensitivity.csv",
+            &["variant", "table", "row", "column", "value", "baseline"],
+        );
+        if let Some(s) = &r.sensitivity {
+            for n in &s.near {
+                sens.row([
+                    format!("near_threshold_{}", s.margin),
+                    "panel".to_string(),
+                    format!("{} {}", s.year, conc.get(n.country).iso3),
+                    n.measure.key().to_string(),
+                    n.value.to_string(),
+                    n.threshold.to_string(),
+                ]);
+            }
+            for c in &s.changed {
+                sens.row([
+                    c.variant.clone(),
+                    c.table.to_string(),
+                    c.row.clone(),
+                    c.column.to_string(),
+                    c.value.to_string(),
+                    c.baseline.to_string(),
+                ]);
+            }
+        }
+        out.push(sens.finish()?);
+
+        let mut ranks = Csv::new(
+            "tables/ranks.csv",
+            &["iso3", "year", "rank", "rank_source", "change"],
+        );
+        for row in &r.ranks {
+            ranks.row([
+                conc.get(row.country).iso3.clone(),
+                row.year.to_string(),
+                row.rank.to_string(),
+                row.source.key().to_string(),
+                row.change.map(|c| c.to_string()).unwrap_or_default(),
+            ]);
+        }
+        out.push(ranks.finish()?);
 
         let mut reg = Csv::new(
             "tables/regions.csv",

@@ -111,7 +111,7 @@ fn a_repository_moved_to_another_path_is_up_to_date_until_an_input_value_changes
     let check = run_bin(&moved, &["run", "--check"]);
     assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
     assert!(
-        stderr(&check).contains("up to date: 27 outputs"),
+        stderr(&check).starts_with("up to date: "),
         "{}",
         stderr(&check)
     );

@@ -132,23 +132,32 @@ pub(crate) fn snapshot_dir(dir: &Path) -> Vec<(String, Vec<u8>)> {
     out
 }
 
-/// Runs the pipeline on the bundled input into a fresh output folder; returns (guard, output).
+/// Runs the pipeline on the paper-panel fixture into a fresh output folder, quietly; returns
+/// (guard, output).
 pub(crate) fn run_paper_panel(extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
+    let mut args = vec!["--quiet"];
+    args.extend_from_slice(extra);
+    let (dir, out, _) = run_on(&paper_panel_input(), &args);
+    (dir, out)
+}
+
+/// Runs `run` on `input` into a fresh output folder and asserts that it succeeds; returns
+/// (guard, output, stderr).
+pub(crate) fn run_on(input: &Path, extra: &[&str]) -> (tempfile::TempDir, PathBuf, String) {
     let dir = scratch();
     let out = dir.path().join("output");
-    let input = paper_panel_input();
     let mut args = vec![
         "run",
         "--input",
         input.to_str().unwrap(),
         "--output",
         out.to_str().unwrap(),
-        "--quiet",
     ];
     args.extend_from_slice(extra);
     let o = run_bin(dir.path(), &args);
-    assert!(o.status.success(), "run failed: {}", stderr(&o));
-    (dir, out)
+    let err = stderr(&o);
+    assert!(o.status.success(), "run failed: {err}");
+    (dir, out, err)
 }
 
 /// Runs `run --input <bundled input> <extra>` in `cwd` (where an `egov-report.toml` may sit).

@@ -165,7 +165,38 @@ hostile_cases! {
         "(up to cell XFD1048576)",
     ];
     a_stray_cell_at_xfd1048576_in_ods_fails_fast: "stray_cell_at_xfd1048576_ods" => [
-        "`survey-2018.ods` is not a readable workbook",
+        "`survey-2018.ods` has a table whose repeated rows and cells expand to at least",
+    ];
+    a_workbook_without_a_single_cell_is_an_error: "workbook_without_cells_xlsx" => [
+        "`survey-2018.xlsx` holds no cell in any of its sheets",
+    ];
+    a_csv_of_delimiters_only_is_empty: "csv_of_delimiters_only" => ["`survey-2018.csv` is empty"];
+    a_csv_wider_than_a_sheet_names_the_row_and_limit: "csv_too_wide" => [
+        "`survey-2018.csv`, row 1 has 2000 columns, more than the 1024 columns a run reads",
+    ];
+    a_duplicate_cell_address_names_the_cell: "duplicate_cell_address_xlsx" => [
+        "sheet `2018` of `survey-2018.xlsx`, cell C3: the sheet lists this cell twice",
+    ];
+    a_row_past_the_last_sheet_row_names_the_cell: "row_past_the_last_row_xlsx" => [
+        "sheet `2018` of `survey-2018.xlsx`, cell B1048577: the row lies past the last row",
+    ];
+
+    // Resource bombs: a few kilobytes declaring terabytes (each aborted the process before).
+    // `bombs_stay_under_a_gigabyte` below runs them under a memory cap.
+    a_shared_string_count_of_1e17_is_refused_before_reading: "shared_strings_count_bomb_xlsx" => [
+        "`survey-2018.xlsx` declares 100000000000000000 shared strings (`uniqueCount` in \
+         `xl/sharedStrings.xml`), more than the 4000000 shared strings a run reads",
+    ];
+    an_xls_dimensions_record_of_four_billion_rows_is_refused: "dimensions_bomb_xls" => [
+        "`survey-2018.xls` declares a sheet of rows 0 to 4294967295 and columns 0 to 6 (a \
+         DIMENSIONS record), more than the 4000000 cells a run reads",
+    ];
+    ods_rows_repeated_past_the_dense_limit_are_refused: "repeated_rows_bomb_ods" => [
+        "`survey-2018.ods` has a table whose repeated rows and cells expand to at least",
+        "more than the 4000000 cells a run reads",
+    ];
+    ods_text_repeated_past_the_limit_is_refused: "repeated_text_bomb_ods" => [
+        "`survey-2018.ods` has a table whose repeated cells expand to 655360055 bytes of text",
     ];
     // A debug build panics inside calamine (caught, reported as an unreadable workbook); a
     // release build wraps to a column past the limit (a sheet too large). Either way: exit 2,
@@ -255,15 +286,15 @@ hostile_cases! {
         "hint: the closest known names are",
     ];
     a_country_twice_in_one_table_names_both_rows: "country_twice_in_one_table_csv" => [
-        "`survey-2018.csv`, row 4: Albania (2018) appears a second time; first at \
-         `survey-2018.csv`, row 2",
+        "`survey-2018.csv`, row 4: Albania (2018) appears a second time with other values; \
+         first at `survey-2018.csv`, row 2",
     ];
     a_code_and_name_meaning_different_countries_name_both: "code_and_name_disagree_csv" => [
         "`survey-2018.csv`, row 3: code `DEU` means Germany but the name `China` means China",
     ];
     two_files_giving_different_values_name_both_cells: "conflicting_files" => [
         "China 2018 EGDI: `a-2018.csv`, row 3, column C (`EGDI`) gives 0.6811 but `b-2018.csv`, \
-         row 3, column C (`EGDI`) gives 0.7",
+         row 3, column C (`EGDI`) gives 0.75",
     ];
     an_unknown_region_in_a_reference_table_names_the_cell: "unknown_region_in_reference_table" => [
         "`countries.csv`, row 4, column B (`Region`): `Europa` is not a region",

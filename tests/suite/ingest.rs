@@ -321,13 +321,13 @@ fn a_value_out_of_range_is_an_error_naming_the_cell_and_range() {
 fn a_country_twice_in_one_table_is_an_error_naming_both_rows() {
     let e = validate_error(&[(
         "s2018.csv",
-        csv("2018,China,0.5,0.5,0.5,0.5\n2018,china ,0.5,0.5,0.5,0.5\n"),
+        csv("2018,China,0.5,0.5,0.5,0.5\n2018,china ,0.5,0.6,0.5,0.5\n"),
     )]);
     assert_names(
         &e,
         &[
             "`s2018.csv`, row 3",
-            "China (2018) appears a second time",
+            "China (2018) appears a second time with other values",
             "first at `s2018.csv`, row 2",
         ],
     );

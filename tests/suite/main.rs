@@ -4,6 +4,8 @@ mod common;
 
 // Stage 1-3: reading the bundled and the real UN inputs, the panel, every error kind.
 mod ingest;
+// The bundled real data against an independent recount; one small file per real-data rule.
+mod real_data;
 // Stage 4: tables against the expected CSVs, reproduction, properties, thread independence.
 mod analysis;
 // Stage 5: workbook, figures, reports, manifest, determinism, atomic output.
@@ -14,7 +16,9 @@ mod outputs_workbook;
 mod cli;
 // Hostile input: every corpus case fails cleanly, naming the place, leaving output untouched.
 mod hostile;
+// Never lose data, crash or hang: the output swap, special files, limits, injection, config.
 mod outputs_charts;
+mod safety;
 // The documented CI workflow: a moved checkout, the workflow's steps, cell drift, JSON schemas.
 mod ci;
 // What each command prints: -q/-v, counts in words, synth folders, SOURCE_DATE_EPOCH.

@@ -321,3 +321,37 @@ fn names_join_in_the_catalogue_words() {
     let zh = Catalogue::load(crate::config::Lang::Zh, None).unwrap();
     assert_eq!(join_names(&zh, &["美国", "中国"]).unwrap(), "美国、中国");
 }
+
+#[test]
+fn every_png_encoding_decodes_to_the_same_pixels() {
+    font::register().unwrap();
+    let series = vec![Series {
+        name: "中国".into(),
+        values: vec![Some(0.47), Some(0.61), Some(0.68)],
+        end_label: Some((2, "0.6800".into())),
+        emphasised: true,
+    }];
+    let scene = layout::lay_out(&text(3), &series, Metrics::embedded());
+    let (w, h, pixels) = draw::rasterise(&scene).unwrap();
+    assert!(pixels.iter().any(|&p| p != 255), "the figure is drawn");
+    for encoding in [
+        draw::PngEncoding::Default,
+        draw::PngEncoding::Fast,
+        draw::PngEncoding::FastPaeth,
+    ] {
+        let bytes = draw::encode_rgb(w, h, &pixels, encoding).unwrap();
+        let mut reader = png::Decoder::new(std::io::Cursor::new(bytes))
+            .read_info()
+            .unwrap();
+        let mut decoded = vec![0; reader.output_buffer_size()];
+        let info = reader.next_frame(&mut decoded).unwrap();
+        assert_eq!((info.width, info.height), (w, h));
+        assert!(decoded == pixels, "{encoding:?} changes pixels");
+    }
+    // The figures are written with the chosen encoding.
+    let (_, _, again) = draw::rasterise(&scene).unwrap();
+    assert_eq!(
+        draw::png(&scene).unwrap(),
+        draw::encode_rgb(w, h, &again, draw::PNG_ENCODING).unwrap()
+    );
+}

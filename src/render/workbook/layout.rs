@@ -12,7 +12,7 @@ use rust_xlsxwriter::{
 use unicode_width::UnicodeWidthStr;
 
 // Series colours, shared with the figures; the focus country always gets its own.
-use crate::render::{FOCUS_COLOUR, SERIES_COLOURS as PALETTE};
+use crate::render::{FOCUS_COLOUR, SERIES_COLOURS as PALETTE, spreadsheet_safe};
 
 /// Shown for a value that is not available (`[x]` in the UK statistics convention).
 pub(super) const MISSING: &str = "[x]";
@@ -248,9 +248,9 @@ fn write_cell(
     match cell {
         // Text wider than the widest column wraps instead of running on past the table.
         Cell::Text(t) if text_width(t) > MAX_WIDTH => {
-            ws.write_string_with_format(row, col, t, &formats.wrap)?
+            ws.write_string_with_format(row, col, spreadsheet_safe(t), &formats.wrap)?
         }
-        Cell::Text(t) => ws.write_string(row, col, t)?,
+        Cell::Text(t) => ws.write_string(row, col, spreadsheet_safe(t))?,
         #[allow(clippy::cast_precision_loss)]
         Cell::Int(n) => ws.write_number_with_format(row, col, *n as f64, &formats.int)?,
         Cell::Index(v) => ws.write_number_with_format(row, col, *v, &formats.index)?,
@@ -328,7 +328,7 @@ pub(super) fn write_table_sheet(
         .zip(&column_formats)
         .map(|(h, format)| {
             let column = TableColumn::new()
-                .set_header(h)
+                .set_header(spreadsheet_safe(h))
                 .set_header_format(&formats.header);
             match format {
                 Some(f) => column.set_format(*f),
@@ -387,7 +387,7 @@ fn write_chart(
         let header_row = caption_row + 1;
         for (c, h) in sheet.headers.iter().enumerate() {
             let c = col_num(c)?;
-            ws.write_string(header_row, c, h)?;
+            ws.write_string(header_row, c, spreadsheet_safe(h))?;
         }
         for (r, row) in sheet.rows.iter().enumerate() {
             let r = header_row + 1 + row_num(r)?;

@@ -134,9 +134,59 @@ impl Builder<'_> {
                 )?,
                 _ => format!("{country}: {}", f.detail),
             },
+            FindingKind::AboveRange | FindingKind::ZeroSubIndex => {
+                let measure = f.measure.expect("value findings name the measure");
+                let value = f.value.unwrap_or_default();
+                let (max, source) = match self.oddity_of(f) {
+                    Some((max, source)) => (max, source),
+                    None => (0.0, String::new()),
+                };
+                tx.fill(
+                    &format!("quality.{}.item", f.kind.key()),
+                    &[
+                        ("country", &country),
+                        ("measure", &tx.measure(measure)?),
+                        ("year", &year),
+                        ("value", &value),
+                        ("max", &max),
+                        ("source", &source),
+                    ],
+                )?
+            }
+            FindingKind::RoundedCopy => match n.oddities.iter().find_map(|o| match &o.kind {
+                crate::normalise::OddityKind::RoundedCopy {
+                    precise,
+                    rounded,
+                    values,
+                } if f.detail.contains(rounded.as_str()) => Some((precise, rounded, *values)),
+                _ => None,
+            }) {
+                Some((precise, rounded, values)) => tx.fill(
+                    "quality.rounded_copy.item",
+                    &[
+                        ("precise", precise),
+                        ("rounded", rounded),
+                        ("values", &values),
+                    ],
+                )?,
+                None => f.detail.clone(),
+            },
             FindingKind::Excluded | FindingKind::Alias => return Ok(None),
         };
         Ok(Some(text))
+    }
+
+    /// The range top and source cell of the oddity behind a value finding.
+    fn oddity_of(&self, f: &Finding) -> Option<(f64, String)> {
+        self.ctx.normalised.oddities.iter().find_map(|o| {
+            let same =
+                Some(o.key.0) == f.country && Some(o.key.1) == f.year && Some(o.key.2) == f.measure;
+            let max = match o.kind {
+                crate::normalise::OddityKind::AboveRange { max } => max,
+                _ => 1.0,
+            };
+            same.then(|| (max, o.source.clone()))
+        })
     }
 
     // ---- Section 7: reproduction ----

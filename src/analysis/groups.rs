@@ -1,0 +1,157 @@
+//! Country groups (beyond the paper): the panel by M49 region and sub-region, World Bank income
+//! group, and the UN's LDC, LLDC and SIDS lists.
+//!
+//! Consumes the panel, the concordance's memberships and the level rule; produces per group and
+//! survey the panel countries, the mean and median of each index and its level counts (Table 3 by
+//! group), and Table 1 by group. Means are summed in panel order, so they do not depend on threads.
+
+use serde::Serialize;
+
+use super::levels::{Level, LevelRule};
+use super::tables::{self, Trend};
+use crate::model::{Measure, Year};
+use crate::normalise::Normalised;
+use crate::normalise::country::CountryId;
+use crate::panel::Panel;
+
+/// The kinds of groups, in output order.
+pub const KINDS: [&str; 4] = ["region", "subregion", "income", "un_group"];
+
+/// One group's index in one survey.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupRow {
+    /// `region`, `subregion`, `income` or `un_group`.
+    pub kind: &'static str,
+    /// The group's name (`Africa`, `Eastern Africa`, `High`, `LDC`).
+    pub group: String,
+    /// The survey.
+    pub year: Year,
+    /// The index.
+    pub measure: Measure,
+    /// Panel countries in the group.
+    pub countries: usize,
+    /// Mean of the index over them.
+    pub mean: f64,
+    /// Median of the index over them.
+    pub median: f64,
+    /// Counts: very high, high, medium, low.
+    pub counts: [usize; 4],
+}
+
+/// One row of Table 1 for one group.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupTable1Row {
+    /// The kind of group.
+    pub kind: &'static str,
+    /// The group.
+    pub group: String,
+    /// Maintained, rose or fell.
+    pub trend: Trend,
+    /// Levels changed (0 for maintained).
+    pub levels: u8,
+    /// The level kept (maintained rows only).
+    pub level: Option<Level>,
+    /// Countries.
+    pub count: usize,
+}
+
+/// Every group's members among the panel countries (positions in the panel), by kind then name.
+fn memberships(normalised: &Normalised, panel: &Panel) -> Vec<(&'static str, String, Vec<usize>)> {
+    let mut out: Vec<(&'static str, String, Vec<usize>)> = Vec::new();
+    let mut add = |kind: &'static str, group: &str, c: usize| {
+        if group.is_empty() {
+            return;
+        }
+        match out.iter_mut().find(|(k, g, _)| *k == kind && g == group) {
+            Some((_, _, members)) => members.push(c),
+            None => out.push((kind, group.to_string(), vec![c])),
+        }
+    };
+    for (c, &country) in panel.countries.iter().enumerate() {
+        let info = normalised.concordance.get(country);
+        add("region", panel.regions[c].name(), c);
+        add("subregion", &info.subregion, c);
+        add("income", &info.income, c);
+        for g in &info.groups {
+            add("un_group", g, c);
+        }
+    }
+    out.sort_by(|a, b| {
+        let kind = |k: &str| KINDS.iter().position(|x| *x == k);
+        kind(a.0).cmp(&kind(b.0)).then_with(|| a.1.cmp(&b.1))
+    });
+    out
+}
+
+fn median(sorted: &[f64]) -> f64 {
+    let n = sorted.len();
+    if n % 2 == 1 {
+        sorted[n / 2]
+    } else {
+        f64::midpoint(sorted[n / 2 - 1], sorted[n / 2])
+    }
+}
+
+/// The group rows and Table 1 by group.
+pub fn groups(
+    normalised: &Normalised,
+    panel: &Panel,
+    rule: &LevelRule,
+) -> (Vec<GroupRow>, Vec<GroupTable1Row>) {
+    let mut rows = Vec::new();
+    let mut table1 = Vec::new();
+    for (kind, group, members) in memberships(normalised, panel) {
+        for (y, &year) in panel.years.iter().enumerate() {
+            for measure in Measure::INDICES {
+                let values: Vec<f64> = members
+                    .iter()
+                    .map(|&c| panel.value(c, y, measure))
+                    .collect();
+                let mut counts = [0usize; 4];
+                for v in &values {
+                    counts[3 - usize::from(rule.classify(*v).rank())] += 1;
+                }
+                let mut sorted = values.clone();
+                sorted.sort_by(f64::total_cmp);
+                rows.push(GroupRow {
+                    kind,
+                    group: group.clone(),
+                    year,
+                    measure,
+                    countries: values.len(),
+                    mean: values.iter().sum::<f64>() / values.len() as f64,
+                    median: median(&sorted),
+                    counts,
+                });
+            }
+        }
+        let sub = sub_panel(panel, &members);
+        for row in tables::table1(&sub, rule) {
+            table1.push(GroupTable1Row {
+                kind,
+                group: group.clone(),
+                trend: row.trend,
+                levels: row.levels,
+                level: row.level,
+                count: row.countries.len(),
+            });
+        }
+    }
+    (rows, table1)
+}
+
+/// The panel restricted to `members` (positions), with the values as used (rescaled where
+/// configured).
+fn sub_panel(panel: &Panel, members: &[usize]) -> Panel {
+    let countries: Vec<CountryId> = members.iter().map(|&c| panel.countries[c]).collect();
+    let regions = members.iter().map(|&c| panel.regions[c]).collect();
+    let values: Vec<Vec<[f64; 4]>> = members
+        .iter()
+        .map(|&c| {
+            (0..panel.years.len())
+                .map(|y| Measure::INDICES.map(|m| panel.value(c, y, m)))
+                .collect()
+        })
+        .collect();
+    Panel::from_values(panel.years.clone(), countries, regions, &values)
+}
