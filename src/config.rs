@@ -73,12 +73,26 @@ pub struct FileConfig {
     pub entities: Option<PathBuf>,
     /// A published-tables JSON to compare with (`--reference`).
     pub reference: Option<PathBuf>,
+    /// Surveys whose values are not comparable with the others, each with the reason.
+    pub not_comparable: Option<Vec<NotComparable>>,
+    /// Indicators of a declining technology (default: fixed-telephone subscriptions).
+    pub declining_indicators: Option<Vec<String>>,
     /// A folder of templates overriding the embedded ones file by file (`--templates`).
     pub templates: Option<PathBuf>,
     /// Further header names mapped to the SPEC's keys (`"Negara" = "country"`).
     pub columns: Option<std::collections::BTreeMap<String, String>>,
     /// The margin around a level threshold of the robustness checks (default 0.01).
     pub sensitivity_margin: Option<f64>,
+}
+
+/// A survey declared not comparable with the others (e.g. after a method change).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotComparable {
+    /// The survey year.
+    pub year: Year,
+    /// Why, as the report's note says it.
+    pub reason: String,
 }
 
 /// Settings given on the command line; they win over the file.
@@ -137,6 +151,10 @@ pub struct Config {
     pub reference: Option<PathBuf>,
     /// Template overrides.
     pub templates: Option<PathBuf>,
+    /// Surveys declared not comparable, by year.
+    pub not_comparable: Vec<NotComparable>,
+    /// Indicators of a declining technology.
+    pub declining_indicators: Vec<Measure>,
     /// Seconds since the epoch written as the outputs' creation date.
     pub source_date_epoch: i64,
     /// Header names mapped to the SPEC's keys by the `[columns]` table, as written.
@@ -226,6 +244,19 @@ impl Config {
                 out
             }
         };
+        let declining_indicators = match file.declining_indicators {
+            None => vec![Measure::FixedTelephonePer100],
+            Some(list) => list
+                .iter()
+                .map(|name| {
+                    crate::normalise::columns::recognise_measure(name).ok_or_else(|| {
+                        bad("declining_indicators", format!("`{name}` is not a measure"))
+                    })
+                })
+                .collect::<Result<_>>()?,
+        };
+        let mut not_comparable = file.not_comparable.unwrap_or_default();
+        not_comparable.sort_by_key(|n| n.year);
         let levels = file.levels.unwrap_or_default();
         levels.validate().map_err(|m| bad("levels.thresholds", m))?;
         let representatives = file.representatives.unwrap_or(15);
@@ -341,6 +372,8 @@ impl Config {
             entities: file.entities.map(&rel),
             reference: cli.reference.clone().or_else(|| file.reference.map(&rel)),
             templates: cli.templates.clone().or_else(|| file.templates.map(&rel)),
+            not_comparable,
+            declining_indicators,
             source_date_epoch,
             columns,
             header_synonyms,
@@ -419,6 +452,31 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("representatives"), "{err}");
+    }
+
+    #[test]
+    fn comparability_and_declining_indicators_are_read_and_checked() {
+        let c = resolve_text("").unwrap();
+        assert_eq!(c.declining_indicators, [Measure::FixedTelephonePer100]);
+        assert!(c.not_comparable.is_empty());
+        let c = resolve_text(
+            "not_comparable = [{ year = 2016, reason = \"method\" }]\n\
+             declining_indicators = [\"mobile_cellular_per100\"]\n",
+        )
+        .unwrap();
+        assert_eq!(c.not_comparable[0].year.get(), 2016);
+        assert_eq!(c.declining_indicators, [Measure::MobileCellularPer100]);
+        let err = resolve_text("declining_indicators = [\"telegraph\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("`declining_indicators`") && err.contains("telegraph"),
+            "{err}"
+        );
+        let err = resolve_text("not_comparable = [{ year = 2016 }]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("reason"), "{err}");
     }
 
     #[test]

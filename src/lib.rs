@@ -123,16 +123,22 @@ pub fn prepare(config: &Config, progress: Progress<'_>) -> Result<Prepared> {
         &config.benchmarks,
         config.config_file.as_deref(),
     )?;
+    settings.not_comparable = config
+        .not_comparable
+        .iter()
+        .map(|n| (n.year, n.reason.clone()))
+        .collect();
     settings.margin = config.sensitivity_margin;
     let mut results = timed(&mut timings, progress, "analysis", || {
         Ok(analysis::analyse(&normalised, &panel, &settings))
     })?;
     if let Some(path) = &config.reference {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io("read", path, e))?;
-        let diffs = timed(&mut timings, progress, "reproduction", || {
-            analysis::reproduction::compare(path, &text, &normalised, &results)
+        let comparison = timed(&mut timings, progress, "reproduction", || {
+            analysis::reproduction::compare_all(path, &text, &normalised, &results)
         })?;
-        results.reproduction = Some(diffs);
+        results.reproduction = Some(comparison.differences.clone());
+        results.comparison = Some(comparison);
     }
     let mut diagnostics: Vec<Diagnostic> = ingested
         .diagnostics

@@ -9,6 +9,7 @@ pub mod beyond;
 pub mod groups;
 pub mod latest;
 pub mod levels;
+pub mod periods;
 pub mod quality;
 pub mod ranks;
 pub mod reproduction;
@@ -38,6 +39,8 @@ pub struct Settings {
     pub focus: CountryId,
     /// The benchmark countries, in column order.
     pub benchmarks: Vec<CountryId>,
+    /// Surveys declared not comparable, with the reason.
+    pub not_comparable: Vec<(Year, String)>,
     /// The margin around a threshold of the robustness checks.
     pub margin: f64,
 }
@@ -88,8 +91,15 @@ pub struct Results {
     pub weighted: Vec<WeightedCheck>,
     /// Data-quality findings.
     pub findings: Vec<Finding>,
+    /// Surveys not comparable with the others.
+    pub breaks: Vec<periods::SurveyBreak>,
+    /// The stage periodisation the tables support.
+    pub periods: periods::Periodisation,
     /// Reproduction differences, when a reference was given.
     pub reproduction: Option<Vec<Difference>>,
+    /// The reproduction check in full (explanations, cells compared), when a reference was given.
+    #[serde(skip)]
+    pub comparison: Option<reproduction::Comparison>,
     /// Ranks and rank changes of every country.
     pub ranks: Vec<ranks::RankRow>,
     /// What the last survey changed (none with a single survey).
@@ -238,7 +248,10 @@ pub fn analyse(normalised: &Normalised, panel: &Panel, settings: &Settings) -> R
         regions: Vec::new(),
         weighted: Vec::new(),
         findings: Vec::new(),
+        breaks: Vec::new(),
+        periods: periods::periodise(0, &[], &[], &[]),
         reproduction: None,
+        comparison: None,
         ranks: Vec::new(),
         latest: None,
         sensitivity: None,
@@ -277,6 +290,13 @@ pub fn analyse(normalised: &Normalised, panel: &Panel, settings: &Settings) -> R
             }
         }
     }
+    results.breaks = periods::breaks(&results.weighted, &settings.not_comparable);
+    results.periods = periods::periodise(
+        results.panel_size,
+        &results.table3,
+        &results.table4,
+        &results.breaks,
+    );
     results
 }
 
@@ -308,6 +328,7 @@ pub fn settings(
             .iter()
             .map(|b| lookup("benchmarks", b))
             .collect::<Result<_>>()?,
+        not_comparable: Vec::new(),
         margin: sensitivity::DEFAULT_MARGIN,
     })
 }

@@ -30,14 +30,81 @@ pub struct Difference {
     pub computed: String,
 }
 
+/// What one difference is, for saying it in a sentence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum DetailKind {
+    /// A count or value that differs.
+    Cell,
+    /// A count in a published row whose counts add up to `sum`, not to the panel size.
+    RowSum {
+        /// The published row's total.
+        sum: u64,
+    },
+    /// A published country that the computed row does not hold.
+    NotInRow,
+    /// A computed row that the published table lacks.
+    ExtraRow,
+}
+
+/// The explanation of one difference, in the order of the differences.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Detail {
+    /// What kind of difference.
+    pub kind: DetailKind,
+    /// The reference's own note on the row, if it has one.
+    pub note: Option<String>,
+}
+
+/// Published cells compared and matched in one table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Tally {
+    /// `panel`, `table1` ... `table6`.
+    pub table: String,
+    /// Published cells compared.
+    pub compared: usize,
+    /// Of them, reproduced.
+    pub matched: usize,
+}
+
+/// The whole comparison: the differences with their explanations and the counts per table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Comparison {
+    /// One per published cell not reproduced.
+    pub differences: Vec<Difference>,
+    /// One per difference, same order.
+    pub details: Vec<Detail>,
+    /// Per table, in the order first compared.
+    pub tallies: Vec<Tally>,
+    /// The reference's panel size, when it gives one.
+    pub reference_panel: Option<u64>,
+}
+
 struct Checker<'a> {
     path: &'a Path,
     normalised: &'a Normalised,
     out: Vec<Difference>,
+    details: Vec<Detail>,
+    tallies: Vec<Tally>,
+    /// The note of the published row being compared, and the published row's total.
+    note: Option<String>,
+    row_sum: Option<u64>,
+    panel_size: usize,
 }
 
 impl Checker<'_> {
     fn diff(&mut self, table: &str, row: &str, column: &str, published: String, computed: String) {
+        self.diff_kind(table, row, column, published, computed, DetailKind::Cell);
+    }
+
+    fn diff_kind(
+        &mut self,
+        table: &str,
+        row: &str,
+        column: &str,
+        published: String,
+        computed: String,
+        kind: DetailKind,
+    ) {
         self.out.push(Difference {
             table: table.into(),
             row: row.into(),
@@ -45,6 +112,33 @@ impl Checker<'_> {
             published,
             computed,
         });
+        let kind = match (kind, self.row_sum) {
+            (DetailKind::Cell, Some(sum)) if sum != self.panel_size as u64 => {
+                DetailKind::RowSum { sum }
+            }
+            (kind, _) => kind,
+        };
+        self.details.push(Detail {
+            kind,
+            note: self.note.clone(),
+        });
+    }
+
+    /// Counts one published cell of `table`, matched or not.
+    fn tally(&mut self, table: &str, matched: bool) {
+        let pos = match self.tallies.iter().position(|t| t.table == table) {
+            Some(p) => p,
+            None => {
+                self.tallies.push(Tally {
+                    table: table.into(),
+                    compared: 0,
+                    matched: 0,
+                });
+                self.tallies.len() - 1
+            }
+        };
+        self.tallies[pos].compared += 1;
+        self.tallies[pos].matched += usize::from(matched);
     }
 
     fn count(
@@ -60,6 +154,7 @@ impl Checker<'_> {
                 "{table} {row} {column}: `{published}` is not a count"
             ))
         })?;
+        self.tally(table, p == computed as u64);
         if p != computed as u64 {
             self.diff(table, row, column, p.to_string(), computed.to_string());
         }
@@ -97,13 +192,15 @@ impl Checker<'_> {
                 self.bad(&format!("{table} {row}: country names must be strings"))
             })?;
             let id = self.country(name)?;
+            self.tally(table, computed.contains(&id));
             if !computed.contains(&id) {
-                self.diff(
+                self.diff_kind(
                     table,
                     row,
                     "countries",
                     name.to_string(),
                     "not in row".into(),
+                    DetailKind::NotInRow,
                 );
             }
         }
@@ -150,17 +247,31 @@ fn check_shape(path: &Path, json: &Value) -> Result<()> {
     )))
 }
 
-/// Compares a reference JSON with the results.
+/// Compares a reference JSON with the results: the differences only.
 ///
 /// # Errors
-/// [`Error::Reference`] when the text is not JSON of the expected shape or names an unknown
-/// country.
+/// As [`compare_all`].
 pub fn compare(
     path: &Path,
     text: &str,
     normalised: &Normalised,
     results: &Results,
 ) -> Result<Vec<Difference>> {
+    compare_all(path, text, normalised, results).map(|c| c.differences)
+}
+
+/// Compares a reference JSON with the results: the differences, their explanations and the
+/// cells compared and matched per table.
+///
+/// # Errors
+/// [`Error::Reference`] when the text is not JSON of the expected shape or names an unknown
+/// country.
+pub fn compare_all(
+    path: &Path,
+    text: &str,
+    normalised: &Normalised,
+    results: &Results,
+) -> Result<Comparison> {
     let json: Value = serde_json::from_str(text).map_err(|e| Error::Reference {
         path: path.to_path_buf(),
         message: format!("not valid JSON: {e}"),
@@ -170,7 +281,13 @@ pub fn compare(
         path,
         normalised,
         out: Vec::new(),
+        details: Vec::new(),
+        tallies: Vec::new(),
+        note: None,
+        row_sum: None,
+        panel_size: results.panel_size,
     };
+    let reference_panel = json.pointer("/panel/countries").and_then(Value::as_u64);
 
     if let Some(panel) = json.get("panel") {
         if let Some(n) = panel.get("countries") {
@@ -209,11 +326,13 @@ pub fn compare(
             if let Some(i) = found {
                 matched[i] = true;
             }
+            ck.note = row.get("note").and_then(Value::as_str).map(String::from);
             if let Some(n) = row.get("count") {
                 ck.count("table1", &label, "count", n, computed.len())?;
             }
             ck.members("table1", &label, row.get("representatives"), computed)?;
         }
+        ck.note = None;
         for (i, r) in results.table1.iter().enumerate() {
             if !matched[i] && !r.countries.is_empty() {
                 let label = format!(
@@ -222,12 +341,13 @@ pub fn compare(
                     r.level
                         .map_or_else(|| r.levels.to_string(), |l| l.key().to_string())
                 );
-                ck.diff(
+                ck.diff_kind(
                     "table1",
                     &label,
                     "count",
                     String::new(),
                     r.countries.len().to_string(),
+                    DetailKind::ExtraRow,
                 );
             }
         }
@@ -251,19 +371,22 @@ pub fn compare(
                 matched[i] = true;
             }
             let computed: &[CountryId] = found.map_or(&[], |i| &results.table2[i].countries);
+            ck.note = row.get("note").and_then(Value::as_str).map(String::from);
             if let Some(n) = row.get("count") {
                 ck.count("table2", &label, "count", n, computed.len())?;
             }
             ck.members("table2", &label, row.get("countries_in_text"), computed)?;
         }
+        ck.note = None;
         for (i, r) in results.table2.iter().enumerate() {
             if !matched[i] {
-                ck.diff(
+                ck.diff_kind(
                     "table2",
                     &format!("{} {}", r.levels, r.path_key()),
                     "count",
                     String::new(),
                     r.countries.len().to_string(),
+                    DetailKind::ExtraRow,
                 );
             }
         }
@@ -281,6 +404,7 @@ pub fn compare(
                     .iter()
                     .find(|r| r.year == y && r.index.key() == index)
                     .map(|r| r.counts);
+                ck.row_sum = published_sum(counts);
                 for (i, n) in counts.as_array().into_iter().flatten().enumerate().take(4) {
                     ck.count(
                         "table3",
@@ -304,6 +428,7 @@ pub fn compare(
                     .iter()
                     .find(|r| r.year == y && r.stage.to_string() == *stage)
                     .map(|r| r.counts);
+                ck.row_sum = published_sum(counts);
                 for (i, n) in counts.as_array().into_iter().flatten().enumerate().take(4) {
                     ck.count(
                         "table4",
@@ -317,6 +442,7 @@ pub fn compare(
         }
     }
 
+    ck.row_sum = None;
     for table in ["table5", "table6"] {
         let Some(t) = json.get(table) else { continue };
         let countries: Vec<CountryId> = t
@@ -348,6 +474,7 @@ pub fn compare(
                         (None, None) => true,
                         _ => false,
                     };
+                    ck.tally(table, same);
                     if !same {
                         let show = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
                         let iso3 = normalised.concordance.get(country).iso3.clone();
@@ -363,5 +490,19 @@ pub fn compare(
             }
         }
     }
-    Ok(ck.out)
+    Ok(Comparison {
+        differences: ck.out,
+        details: ck.details,
+        tallies: ck.tallies,
+        reference_panel,
+    })
+}
+
+/// The total of a published row of counts (Tables 3 and 4), when every entry is a count.
+fn published_sum(counts: &Value) -> Option<u64> {
+    counts
+        .as_array()?
+        .iter()
+        .map(Value::as_u64)
+        .sum::<Option<u64>>()
 }

@@ -36,7 +36,25 @@ pub fn figure_svg(
 ) -> Result<String> {
     let output = format!("figures/figure{}.svg", figure.number);
     let scene = scene(ctx, catalogue, figure, &output)?;
-    draw::svg(&scene).map_err(|message| Error::Render { output, message })
+    let title = title_of(ctx, catalogue, figure)?;
+    draw::svg(&scene)
+        .map(|svg| accessible_svg(&svg, &title))
+        .map_err(|message| Error::Render { output, message })
+}
+
+fn title_of(
+    ctx: &RenderContext<'_>,
+    catalogue: &Catalogue,
+    figure: &FigureSeries,
+) -> Result<String> {
+    let concordance = &ctx.normalised.concordance;
+    let names: Vec<String> = figure
+        .countries
+        .iter()
+        .map(|&id| catalogue.country_in_text(concordance.get(id)))
+        .collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    figure_title(catalogue, figure, &names)
 }
 
 impl Renderer for Charts {
@@ -70,10 +88,13 @@ fn render_figure(
     let svg_path = format!("figures/figure{}.svg", figure.number);
     let png_path = format!("figures/figure{}.png", figure.number);
     let scene = scene(ctx, catalogue, figure, &svg_path)?;
-    let svg = draw::svg(&scene).map_err(|message| Error::Render {
-        output: svg_path.clone(),
-        message,
-    })?;
+    let title = title_of(ctx, catalogue, figure)?;
+    let svg = draw::svg(&scene)
+        .map(|svg| accessible_svg(&svg, &title))
+        .map_err(|message| Error::Render {
+            output: svg_path.clone(),
+            message,
+        })?;
     let png = draw::png(&scene).map_err(|message| Error::Render {
         output: png_path.clone(),
         message,
@@ -108,7 +129,7 @@ fn scene(
         .iter()
         .map(|&id| catalogue.country_name(concordance.get(id)))
         .collect();
-    let text = figure_text(catalogue, figure, &names)?;
+    let text = figure_text(ctx, catalogue, figure, &names)?;
     let last = figure.years.len().saturating_sub(1);
     let mut series = Vec::with_capacity(names.len());
     for (column, name) in names.iter().enumerate() {
@@ -146,12 +167,12 @@ fn scene(
     Ok(layout::lay_out(&text, &series, font::Metrics::embedded()))
 }
 
-/// Title, axis titles and year labels of a figure.
-fn figure_text(catalogue: &Catalogue, figure: &FigureSeries, names: &[&str]) -> Result<FigureText> {
+/// The figure's title (the caption's words; the SVG's `<title>` and `aria-label`).
+fn figure_title(catalogue: &Catalogue, figure: &FigureSeries, names: &[&str]) -> Result<String> {
     let key = figure.measure.key();
     let first = figure.years.first().map(ToString::to_string);
     let last = figure.years.last().map(ToString::to_string);
-    let title = catalogue.fill(
+    catalogue.fill(
         "figure.title",
         &[
             ("number", &figure.number.to_string()),
@@ -160,14 +181,100 @@ fn figure_text(catalogue: &Catalogue, figure: &FigureSeries, names: &[&str]) -> 
             ("first", first.as_deref().unwrap_or_default()),
             ("last", last.as_deref().unwrap_or_default()),
         ],
-    )?;
+    )
+}
+
+/// Axis titles, year labels and positions, hollow surveys and the notes of a figure. The
+/// title is left to the caption, so that it is not said twice.
+fn figure_text(
+    ctx: &RenderContext<'_>,
+    catalogue: &Catalogue,
+    figure: &FigureSeries,
+    _names: &[&str],
+) -> Result<FigureText> {
+    use crate::analysis::periods::BreakReason;
+    let key = figure.measure.key();
+    let first = figure.years.first().map(ToString::to_string);
+    let last = figure.years.last().map(ToString::to_string);
+    // A weighted survey breaks the sub-indices only; a declared one every index.
+    let breaks: Vec<&crate::analysis::periods::SurveyBreak> = ctx
+        .results
+        .breaks
+        .iter()
+        .filter(|b| {
+            figure.measure != crate::model::Measure::Egdi
+                || matches!(b.reason, BreakReason::Declared(_))
+        })
+        .collect();
+    let hollow: Vec<bool> = figure
+        .years
+        .iter()
+        .map(|y| breaks.iter().any(|b| b.year == *y))
+        .collect();
+    let mut notes = Vec::new();
+    for b in &breaks {
+        let why = match b.reason {
+            BreakReason::Weighted => catalogue.get("why.weighted")?,
+            BreakReason::Declared(_) => catalogue.get("why.declared")?,
+        };
+        notes.push(catalogue.fill(
+            "note.hollow",
+            &[("years", &b.year.to_string()), ("why", why)],
+        )?);
+    }
+    // Gaps of more than the usual two years between surveys.
+    let gaps: Vec<String> = figure
+        .years
+        .windows(2)
+        .filter(|w| w[1].get() - w[0].get() > 2)
+        .map(|w| {
+            catalogue.fill(
+                "note.gap",
+                &[("from", &w[0].to_string()), ("to", &w[1].to_string())],
+            )
+        })
+        .collect::<Result<_>>()?;
+    if !gaps.is_empty() {
+        let separator = catalogue.get("note.gap_separator")?;
+        notes.push(catalogue.fill("note.scale", &[("gaps", &gaps.join(separator))])?);
+    }
+    notes.push(catalogue.fill(
+        "note.source",
+        &[
+            ("first", first.as_deref().unwrap_or_default()),
+            ("last", last.as_deref().unwrap_or_default()),
+        ],
+    )?);
     Ok(FigureText {
-        title,
+        title: String::new(),
         y_title: catalogue.get(&format!("axis.{key}"))?.to_string(),
         x_title: catalogue.get("axis.year")?.to_string(),
         missing_note: catalogue.get("note.missing")?.to_string(),
         categories: figure.years.iter().map(ToString::to_string).collect(),
+        positions: figure.years.iter().map(|y| f64::from(y.get())).collect(),
+        hollow,
+        notes,
     })
+}
+
+/// The SVG with `role="img"`, an `aria-label` and a `<title>` (the figure's title).
+fn accessible_svg(svg: &str, title: &str) -> String {
+    let escaped = title
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;");
+    let Some(start) = svg.find("<svg") else {
+        return svg.to_string();
+    };
+    let Some(end) = svg[start..].find('>').map(|e| start + e) else {
+        return svg.to_string();
+    };
+    format!(
+        "{} role=\"img\" aria-label=\"{escaped}\">\n<title>{escaped}</title>{}",
+        &svg[..end],
+        &svg[end + 1..]
+    )
 }
 
 /// "A, B, C and D" in the catalogue's words.

@@ -108,13 +108,46 @@ impl Catalogue {
         &self.messages
     }
 
-    /// A country's name in this language (Chinese name in `zh`, M49 English short name in `en`).
+    /// A country's display name in this language, for titles, legends, headers and tables:
+    /// the Chinese name in `zh`; in `en` a short form where the M49 name is long or formal
+    /// (`United Kingdom`, `United States`), else the M49 English short name.
     pub fn country_name<'a>(&self, country: &'a Country) -> &'a str {
+        match self.lang {
+            Lang::En => display_name(&country.iso3).map_or(&country.name_en, |(short, _)| short),
+            Lang::Zh => &country.name_zh,
+        }
+    }
+
+    /// A country's name inside an English sentence, with the article English needs (`the
+    /// United States`); as [`Self::country_name`] otherwise.
+    pub fn country_in_text(&self, country: &Country) -> String {
+        match (self.lang, display_name(&country.iso3)) {
+            (Lang::En, Some((short, true))) => format!("the {short}"),
+            _ => self.country_name(country).to_string(),
+        }
+    }
+
+    /// The formal name (the UN M49 English short name in `en`, the Chinese name in `zh`), for
+    /// the list of every country.
+    pub fn country_formal<'a>(&self, country: &'a Country) -> &'a str {
         match self.lang {
             Lang::En => &country.name_en,
             Lang::Zh => &country.name_zh,
         }
     }
+}
+
+/// Short English display names, embedded per country: (ISO3, name, takes `the`).
+const DISPLAY_NAMES: &str = include_str!("display-names.csv");
+
+fn display_name(iso3: &str) -> Option<(&'static str, bool)> {
+    DISPLAY_NAMES.lines().skip(1).find_map(|line| {
+        let mut parts = line.split(',');
+        (parts.next()? == iso3).then(|| {
+            let short = parts.next().unwrap_or_default();
+            (short, parts.next() == Some("the"))
+        })
+    })
 }
 
 fn flatten(
@@ -170,6 +203,28 @@ mod tests {
                 .to_string()
                 .contains("no.such.key")
         );
+    }
+
+    #[test]
+    fn display_names_are_short_and_take_their_article_in_sentences() {
+        let conc = crate::normalise::country::Concordance::embedded();
+        let en = Catalogue::load(Lang::En, None).unwrap();
+        let zh = Catalogue::load(Lang::Zh, None).unwrap();
+        let gbr = conc.get(conc.by_code("GBR").unwrap());
+        assert_eq!(en.country_name(gbr), "United Kingdom");
+        assert_eq!(en.country_in_text(gbr), "the United Kingdom");
+        assert_eq!(
+            en.country_formal(gbr),
+            "United Kingdom of Great Britain and Northern Ireland"
+        );
+        assert_eq!(zh.country_in_text(gbr), "英国");
+        let chn = conc.get(conc.by_code("CHN").unwrap());
+        assert_eq!(en.country_in_text(chn), "China");
+        // Every listed code is a country of the concordance.
+        for line in DISPLAY_NAMES.lines().skip(1) {
+            let code = line.split(',').next().unwrap();
+            assert!(conc.by_code(code).is_some(), "{code}");
+        }
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod charts;
 pub mod drift;
 pub mod i18n;
 pub mod manifest;
+mod markdown;
 pub mod output;
 pub mod report;
 pub mod tables;
@@ -24,10 +25,10 @@ use crate::ingest::Ingested;
 use crate::normalise::Normalised;
 use crate::panel::Panel;
 
-/// Series colours of the figures and of the workbook's charts, so that a country has the same
-/// colour in both: Okabe-Ito colours that stay apart under the common colour-vision
-/// deficiencies and are legible as text on white (sky blue and yellow are left out).
-pub(crate) const SERIES_COLOURS: [u32; 5] = [0x0072B2, 0x009E73, 0xCC79A7, 0x000000, 0xE69F00];
+/// Series colours of the benchmarks in the figures and the workbook's charts, so that a country
+/// has the same colour in both: Okabe-Ito hues muted towards grey, so that the focus country
+/// stands out, still apart from each other and legible as text on white (4.5:1 or more).
+pub(crate) const SERIES_COLOURS: [u32; 5] = [0x4F6F8F, 0x4F7F6A, 0x8F5F80, 0x5F5F5F, 0x8A6A2A];
 /// The focus country's colour (Okabe-Ito vermillion).
 pub(crate) const FOCUS_COLOUR: u32 = 0xD55E00;
 

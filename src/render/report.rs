@@ -149,6 +149,7 @@ fn environment(overrides: Option<&Path>) -> Environment<'static> {
     env.set_loader(move |name| load_template(dir.as_deref(), name));
     env.add_filter("mdcell", markdown_cell);
     env.add_filter("mdquote", markdown_quote);
+    env.add_filter("mdtext", markdown_text);
     env
 }
 
@@ -213,7 +214,24 @@ fn markdown_cell(value: &Value) -> std::result::Result<String, minijinja::Error>
     Ok(out)
 }
 
-/// `mdquote`: text as a Markdown block quote, line by line.
+/// `mdtext`: running text safe in a Markdown paragraph: raw HTML, emphasis, code and link
+/// syntax coming from the data (country names, reasons) is escaped.
+fn markdown_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' | '*' | '_' | '<' | '[' | ']' | '`' => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// `mdquote`: text as a Markdown block quote, line by line; raw HTML of the input is escaped
+/// (`<` as `&lt;`) so that no viewer runs or renders it.
 fn markdown_quote(text: &str) -> String {
     text.trim_end()
         .lines()
@@ -221,7 +239,7 @@ fn markdown_quote(text: &str) -> String {
             if line.trim().is_empty() {
                 ">".to_string()
             } else {
-                format!("> {line}")
+                format!("> {}", line.replace('<', "&lt;"))
             }
         })
         .collect::<Vec<_>>()
@@ -269,6 +287,10 @@ mod tests {
     #[test]
     fn quotes_prefix_every_line() {
         assert_eq!(markdown_quote("# Title\n\ntext\n"), "> # Title\n>\n> text");
+        assert_eq!(
+            markdown_quote("<script>x</script>"),
+            "> &lt;script>x&lt;/script>"
+        );
     }
 
     #[test]

@@ -155,6 +155,7 @@ pub(super) enum Note {
     Order,
     Panel,
     Weighted,
+    Declared,
     Stages,
     Components,
     Figures,
@@ -163,13 +164,14 @@ pub(super) enum Note {
 }
 
 impl Note {
-    const ALL: [Note; 11] = [
+    const ALL: [Note; 12] = [
         Note::Missing,
         Note::NotApplicable,
         Note::Levels,
         Note::Order,
         Note::Panel,
         Note::Weighted,
+        Note::Declared,
         Note::Stages,
         Note::Components,
         Note::Figures,
@@ -212,7 +214,29 @@ impl Notes {
                     };
                     labels.fill(
                         "note.weighted",
-                        &[("years", &years.join(", ")), ("treatment", &treatment)],
+                        &[
+                            ("years", &years.join(&labels.get("list_separator")?)),
+                            ("treatment", &treatment),
+                        ],
+                    )?
+                }
+                Note::Declared => {
+                    let declared: Vec<String> = r
+                        .breaks
+                        .iter()
+                        .filter_map(|b| match &b.reason {
+                            crate::analysis::periods::BreakReason::Declared(why) => {
+                                Some(format!("{} ({why})", b.year))
+                            }
+                            crate::analysis::periods::BreakReason::Weighted => None,
+                        })
+                        .collect();
+                    if declared.is_empty() {
+                        continue;
+                    }
+                    labels.fill(
+                        "note.declared",
+                        &[("surveys", &declared.join(&labels.get("list_separator")?))],
                     )?
                 }
                 Note::Stages => labels.get("note.stages")?,
@@ -280,15 +304,15 @@ fn level_ranges(labels: &Labels, rule: &LevelRule) -> Result<Vec<String>> {
     let (t, sides) = (rule.thresholds.map(number), rule.boundaries);
     // Side::Upper: a value exactly on the threshold belongs to the level above it.
     let on_upper = |i: usize| sides[i] == Side::Upper;
-    let from = |i: usize| if on_upper(i) { "<=" } else { "<" };
-    let to = |i: usize| if on_upper(i) { "<" } else { "<=" };
+    let from = |i: usize| if on_upper(i) { "≤" } else { "<" };
+    let to = |i: usize| if on_upper(i) { "<" } else { "≤" };
     Level::DESCENDING
         .iter()
         .map(|&level| {
             let r = usize::from(level.rank());
             let range = match r {
                 0 => format!("v {} {}", to(0), t[0]),
-                3 => format!("v {} {}", if on_upper(2) { ">=" } else { ">" }, t[2]),
+                3 => format!("v {} {}", if on_upper(2) { "≥" } else { ">" }, t[2]),
                 _ => format!("{} {} v {} {}", t[r - 1], from(r - 1), to(r), t[r]),
             };
             labels.fill(
@@ -323,19 +347,26 @@ fn cover_lines(ctx: &RenderContext<'_>, labels: &Labels) -> Result<Vec<(Style, S
         Some(t) => t.clone(),
         None => labels.get("title")?,
     };
+    // The date is the one `SOURCE_DATE_EPOCH` gives; without it the fixed default says so
+    // instead of passing for the day the workbook was made.
     let date = chrono::DateTime::from_timestamp(ctx.config.source_date_epoch, 0)
         .map(|d| d.format("%Y-%m-%d").to_string())
         .unwrap_or_default();
+    let produced = if ctx.config.source_date_epoch == crate::config::DEFAULT_SOURCE_DATE_EPOCH {
+        labels.fill(
+            "cover.produced_fixed",
+            &[("version", env!("CARGO_PKG_VERSION")), ("date", &date)],
+        )?
+    } else {
+        labels.fill(
+            "cover.produced",
+            &[("version", env!("CARGO_PKG_VERSION")), ("date", &date)],
+        )?
+    };
     let mut lines = vec![
         (Style::Title, title),
         (Style::Plain, labels.get("cover.intro")?),
-        (
-            Style::Plain,
-            labels.fill(
-                "cover.produced",
-                &[("version", env!("CARGO_PKG_VERSION")), ("date", &date)],
-            )?,
-        ),
+        (Style::Plain, produced),
         (Style::Plain, labels.get("cover.contents")?),
         (Style::Heading, labels.get("cover.files_heading")?),
     ];
@@ -396,16 +427,46 @@ fn cover_lines(ctx: &RenderContext<'_>, labels: &Labels) -> Result<Vec<(Style, S
             )?,
         ));
     }
-    lines.push((Style::Heading, labels.get("cover.readme_heading")?));
-    match &ctx.ingested.readme {
-        Some(text) => lines.extend(
-            text.lines()
-                .filter(|l| !l.trim().is_empty())
-                .map(|l| (Style::Plain, l.trim_end().to_string())),
-        ),
-        None => lines.push((Style::Plain, labels.get("cover.no_readme")?)),
-    }
+    lines.push((Style::Plain, labels.get("cover.readme_pointer")?));
     Ok(lines)
+}
+
+/// The width (characters) of the Cover's one column.
+const COVER_WIDTH: f64 = 100.0;
+
+/// Excel keeps at most this many characters in a cell.
+const CELL_LIMIT: usize = 32_767;
+
+/// The input's README as plain lines, one per row (an appendix sheet); a line longer than a
+/// cell can hold is cut with a note. None without a README.
+fn readme_sheet(ctx: &RenderContext<'_>, labels: &Labels) -> Result<Option<TableSheet>> {
+    let Some(text) = &ctx.ingested.readme else {
+        return Ok(None);
+    };
+    let cut = labels.get("readme.cut")?;
+    let rows = crate::render::markdown::readme_lines(text)
+        .into_iter()
+        .map(|line| {
+            if line.chars().count() > CELL_LIMIT {
+                let keep = CELL_LIMIT - cut.chars().count() - 1;
+                let mut short: String = line.chars().take(keep).collect();
+                short.push(' ');
+                short.push_str(&cut);
+                vec![Cell::Text(short)]
+            } else {
+                vec![Cell::Text(line)]
+            }
+        })
+        .collect();
+    Ok(Some(TableSheet {
+        key: "readme",
+        name: labels.get("sheet.readme")?,
+        title: labels.get("heading.readme")?,
+        notes: labels.get("sheet_info.no_notes")?,
+        headers: labels.columns(&["readme_line"])?,
+        rows,
+        chart: None,
+    }))
 }
 
 fn write_cover(
@@ -420,16 +481,20 @@ fn write_cover(
         match style {
             Style::Title => ws.write_string_with_format(row, 0, text, formats.title())?,
             Style::Heading => ws.write_string_with_format(row, 0, text, formats.heading())?,
-            Style::Plain => ws.write_string(row, 0, text)?,
+            Style::Plain => ws.write_string_with_format(row, 0, text, formats.wrap())?,
         };
+        let lines = layout::wrapped_lines(text, COVER_WIDTH);
+        if *style == Style::Plain && lines > 1.0 {
+            ws.set_row_height(row, lines * 15.0)?;
+        }
     }
-    // Long lines run on into the empty cells to their right; the width keeps most in column A.
-    let widest = lines
-        .iter()
-        .filter(|(s, _)| *s == Style::Plain)
-        .map(|(_, t)| layout::text_width(t))
-        .fold(0.0, f64::max);
-    ws.set_column_width(0, layout::column_width(widest))?;
+    // One wide column of wrapped text, printed one page wide; a narrow column beside it is part
+    // of the printed width, so that a line LibreOffice sets a little wider than measured (an
+    // unbreakable name, a fallback font) stays on the page.
+    ws.set_column_width(0, COVER_WIDTH)?;
+    ws.set_column_width(1, 6)?;
+    ws.write_string(0, 1, " ")?;
+    ws.set_portrait().set_print_fit_to_pages(1, 0);
     Ok(())
 }
 
@@ -480,7 +545,8 @@ fn properties(ctx: &RenderContext<'_>, labels: &Labels) -> Result<DocProperties>
 fn build(ctx: &RenderContext<'_>) -> Result<Vec<u8>> {
     let labels = Labels::load(ctx)?;
     let notes = Notes::new(ctx, &labels)?;
-    let data = sheets::data_sheets(ctx, &labels, &notes)?;
+    let mut data = sheets::data_sheets(ctx, &labels, &notes)?;
+    data.extend(readme_sheet(ctx, &labels)?);
     let cover_name = labels.get("sheet.cover")?;
     let mut listed = vec![
         ("cover", cover_name.clone()),
@@ -494,7 +560,7 @@ fn build(ctx: &RenderContext<'_>) -> Result<Vec<u8>> {
         one_table: labels.get("sheet_info.one_table")?,
         with_chart: labels.get("sheet_info.with_chart")?,
         chart_data: labels.get("sheet_info.chart_data")?,
-        none: labels.get("none")?,
+        empty: labels.get("empty")?,
     };
     let cover = cover_lines(ctx, &labels)?;
 
@@ -536,7 +602,7 @@ mod tests {
                 .filter(|(k, _)| k.starts_with("workbook.sheet."))
                 .map(|(_, v)| v)
                 .collect();
-            assert_eq!(names.len(), 17, "{lang:?}");
+            assert_eq!(names.len(), 18, "{lang:?}");
             for name in &names {
                 assert!(name.chars().count() <= 31, "{name}");
                 assert!(
@@ -561,8 +627,8 @@ mod tests {
             ranges,
             [
                 "Very high: v > 0.75",
-                "High: 0.5 <= v <= 0.75",
-                "Medium: 0.25 <= v < 0.5",
+                "High: 0.5 ≤ v ≤ 0.75",
+                "Medium: 0.25 ≤ v < 0.5",
                 "Low: v < 0.25"
             ]
         );
@@ -571,7 +637,7 @@ mod tests {
             ..LevelRule::default()
         };
         let ranges = level_ranges(&labels, &flipped).unwrap();
-        assert_eq!(ranges[0], "Very high: v >= 0.75");
-        assert_eq!(ranges[3], "Low: v <= 0.25");
+        assert_eq!(ranges[0], "Very high: v ≥ 0.75");
+        assert_eq!(ranges[3], "Low: v ≤ 0.25");
     }
 }

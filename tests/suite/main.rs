@@ -18,6 +18,7 @@ mod cli;
 mod hostile;
 // Never lose data, crash or hang: the output swap, special files, limits, injection, config.
 mod outputs_charts;
+mod outputs_story;
 mod safety;
 // The documented CI workflow: a moved checkout, the workflow's steps, cell drift, JSON schemas.
 mod ci;

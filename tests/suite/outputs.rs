@@ -158,7 +158,7 @@ fn the_chinese_workbook_states_quality_findings_and_exclusions_in_chinese() {
         .iter()
         .find(|r| r.get(1).is_some_and(|c| c == "KOR"))
         .expect("KOR alias row");
-    assert_eq!(alias.last().unwrap(), "`Korea, South` → 韩国");
+    assert_eq!(alias.last().unwrap(), "“Korea, South”识别为韩国");
     for row in &quality {
         let detail = row.last().unwrap();
         assert!(

@@ -18,9 +18,9 @@ const FIGURES: [u8; 4] = [1, 2, 3, 4];
 
 /// The default benchmarks and focus country, as their M49 English names.
 const COUNTRIES_EN: [&str; 5] = [
-    "United States of America",
+    "United States",
     "Australia",
-    "United Kingdom of Great Britain and Northern Ireland",
+    "United Kingdom",
     "Canada",
     "China",
 ];
@@ -306,13 +306,23 @@ fn figures_are_written_as_svg_and_png_with_their_text() {
             assert!(text.contains(name), "figure{n}.svg lacks {name}: {text}");
         }
         let title = format!(
-            "Figure {n}. {} of United States of America, Australia, United Kingdom of Great \
-             Britain and Northern Ireland, Canada and China, 2003–2018",
+            "Figure {n}. {} of the United States, Australia, the United Kingdom, Canada and \
+             China, 2003–2018",
             measures[usize::from(n) - 1]
         );
+        // The title is the caption's: in the SVG's `<title>` and `aria-label`, not drawn.
         assert!(
-            text.contains(&title),
-            "figure{n}.svg lacks its title: {text}"
+            svg.contains(&format!("<title>{title}</title>")),
+            "figure{n}.svg lacks its <title>"
+        );
+        assert!(svg.contains(&format!("role=\"img\" aria-label=\"{title}\"")));
+        assert!(
+            !text.contains(&title),
+            "figure{n}.svg draws its title: {text}"
+        );
+        assert!(
+            text.contains("Source: UN E-Government Surveys 2003–2018."),
+            "{text}"
         );
         assert!(text.contains("Survey year"));
         // The last values are labelled (Figure 1: China's 2018 EGDI is 0.6811).
@@ -326,11 +336,16 @@ fn figures_are_written_as_svg_and_png_with_their_text() {
 fn chinese_figures_show_chinese_names() {
     let (_guard, out) = run_paper_panel(&["--lang", "zh"]);
     for n in FIGURES {
-        let text = all_text(&read_svg(&out, n));
+        let svg = read_svg(&out, n);
+        let text = all_text(&svg);
         for name in ["中国", "美国", "澳大利亚", "英国", "加拿大", "调查年份"] {
             assert!(text.contains(name), "figure{n}.svg lacks {name}: {text}");
         }
-        assert!(text.contains(&format!("图{n}")), "{text}");
+        assert!(
+            svg.contains(&format!("<title>图{n}")),
+            "figure{n}.svg lacks its <title>"
+        );
+        assert!(text.contains("资料来源"), "{text}");
         assert!(!text.contains("United States"), "{text}");
         let png = std::fs::read(out.join(format!("figures/figure{n}.png"))).unwrap();
         assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));

@@ -8,7 +8,7 @@ use calamine::{Data, Reader, Xlsx, open_workbook};
 
 use crate::common::{paper_panel_input, run_bin, run_paper_panel, scratch, stderr};
 
-const EN_SHEETS: [&str; 16] = [
+const EN_SHEETS: [&str; 17] = [
     "Cover",
     "Contents",
     "Notes",
@@ -25,6 +25,7 @@ const EN_SHEETS: [&str; 16] = [
     "Panel",
     "Countries",
     "Quality",
+    "README",
 ];
 
 fn open(out: &Path) -> Xlsx<std::io::BufReader<std::fs::File>> {
@@ -89,18 +90,50 @@ fn english_workbook_has_exactly_the_expected_sheets_in_order() {
 fn table_sheets_hold_the_numbers_of_the_csvs_of_the_same_run() {
     let (_guard, out) = run_paper_panel(&[]);
 
-    let table3 = table_body(&sheet_rows(&out, "Table 3"), "Survey year");
+    // Table 3 as the paper lays it out: one row per survey, OSI, TII, HCI x 4 levels.
+    let rows = sheet_rows(&out, "Table 3");
+    let header: Vec<String> = rows
+        .iter()
+        .map(|r| r.iter().map(text).collect::<Vec<_>>())
+        .find(|r| r.first().map(String::as_str) == Some("Survey year"))
+        .unwrap();
+    assert_eq!(header.len(), 13, "{header:?}");
+    assert_eq!(header[1], "OSI Very high");
+    assert_eq!(header[12], "HCI Low");
+    let table3 = table_body(&rows, "Survey year");
+    assert_eq!(
+        (table3.len(), table3[0].len() - 1),
+        (9, 12),
+        "9 surveys x 12 counts"
+    );
     let csv3 = csv_body(&out.join("tables/table3.csv"));
-    assert_eq!(table3.len(), csv3.len());
-    assert_eq!(table3, csv3, "Table 3 sheet differs from table3.csv");
+    let pivoted: Vec<Vec<String>> = csv3
+        .chunks(3)
+        .map(|year| {
+            let mut row = vec![year[0][0].clone()];
+            for index in year {
+                row.extend(index[2..6].iter().cloned());
+            }
+            row
+        })
+        .collect();
+    assert_eq!(table3, pivoted, "Table 3 sheet differs from table3.csv");
+    // Numbers are numbers, and no cell is a `None` placeholder.
+    assert!(
+        rows.iter()
+            .skip(4)
+            .all(|r| r.iter().all(|c| matches!(c, Data::Float(_))))
+    );
 
     let table1 = table_body(&sheet_rows(&out, "Table 1"), "Trend");
     let csv1 = csv_body(&out.join("tables/table1.csv"));
-    assert_eq!(count_column(&table1, 3), count_column(&csv1, 3));
+    assert_eq!(count_column(&table1, 2), count_column(&csv1, 3));
+    assert_eq!(table1[0][1], "Stayed Very high");
+    assert_eq!(table1[5][1], "Rose 2 levels");
     assert!(
-        table1[0][4].starts_with("United States of America; Australia"),
+        table1[0][3].starts_with("United States; Australia; United Kingdom;"),
         "countries by name: {}",
-        table1[0][4]
+        table1[0][3]
     );
 }
 
@@ -171,7 +204,7 @@ fn chinese_workbook_has_chinese_sheet_and_country_names() {
 }
 
 #[test]
-fn a_table_without_data_says_so_in_its_one_row() {
+fn a_table_without_data_says_so_in_its_description_and_has_no_row() {
     let work = scratch();
     let input = work.path().join("input");
     std::fs::create_dir(&input).unwrap();
@@ -188,8 +221,24 @@ fn a_table_without_data_says_so_in_its_one_row() {
     );
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(csv_body(&out.join("tables/table4.csv")).len(), 0);
-    let table4 = table_body(&sheet_rows(&out, "Table 4"), "Survey year");
-    assert_eq!(table4, [["None", "[z]", "[z]", "[z]", "[z]", "[z]", "[z]"]]);
+    let rows = sheet_rows(&out, "Table 4");
+    let table4 = table_body(&rows, "Survey year");
+    assert!(table4.is_empty(), "no fake row: {table4:?}");
+    assert!(
+        text(&rows[1][0]).starts_with("This table is empty"),
+        "{:?}",
+        rows[1]
+    );
+    let mut workbook = open(&out);
+    for name in workbook.sheet_names() {
+        let range = workbook.worksheet_range(&name).unwrap();
+        for cell in range.used_cells().map(|(_, _, c)| c) {
+            assert!(
+                !["None", "无"].contains(&text(cell).as_str()),
+                "`{name}`: a None cell"
+            );
+        }
+    }
 }
 
 #[test]
@@ -197,15 +246,19 @@ fn reproduction_sheet_lists_every_difference_only_with_a_reference() {
     let reference = crate::common::root().join("examples/paper-tables.json");
     let (_guard, out) = run_paper_panel(&["--reference", reference.to_str().unwrap()]);
     let names = open(&out).sheet_names();
-    assert_eq!(names.last().map(String::as_str), Some("Reproduction"));
+    assert_eq!(names[names.len() - 2], "Reproduction");
     assert_eq!(names.len(), EN_SHEETS.len() + 1);
-    let sheet = table_body(&sheet_rows(&out, "Reproduction"), "Table");
+    let rows = sheet_rows(&out, "Reproduction");
+    let sheet = table_body(&rows, "Table");
     let csv = csv_body(&out.join("tables/reproduction.csv"));
-    if csv.is_empty() {
-        assert_eq!(sheet.len(), 1, "an empty table says so in one row");
-    } else {
-        assert_eq!(sheet, csv);
-    }
+    assert_eq!(sheet, csv);
+    // A published count of 32 and a computed 33 are stored as numbers.
+    let header = rows.iter().position(|r| text(&r[0]) == "Table").unwrap();
+    let numbers = rows[header + 1..]
+        .iter()
+        .filter(|r| matches!((&r[3], &r[4]), (Data::Float(_), Data::Float(_))))
+        .count();
+    assert!(numbers >= 1, "{rows:?}");
 }
 
 #[test]
@@ -226,7 +279,15 @@ fn every_figure_has_a_native_line_chart_naming_its_series() {
             .read_to_string(&mut xml)
             .unwrap();
         let sheet = format!("Figure {n}");
-        assert!(xml.contains("<c:lineChart>"), "chart {n} is a line chart");
+        // A scatter chart with straight lines: the survey years on a value axis, to scale.
+        assert!(
+            xml.contains("<c:scatterChart>"),
+            "chart {n} is a scatter chart"
+        );
+        assert!(
+            xml.contains("<c:scatterStyle val=\"lineMarker\"/>"),
+            "chart {n}"
+        );
         assert!(
             xml.contains(&format!("'{sheet}'!")),
             "chart {n} reads `{sheet}`"
@@ -313,5 +374,5 @@ fn libreoffice_opens_every_sheet_and_reads_table1_as_written() {
         .cloned()
         .collect();
     let expected = csv_body(&out.join("tables/table1.csv"));
-    assert_eq!(count_column(&body, 3), count_column(&expected, 3));
+    assert_eq!(count_column(&body, 2), count_column(&expected, 3));
 }

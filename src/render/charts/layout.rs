@@ -44,6 +44,8 @@ const INK: Rgb = Rgb(0x1A, 0x1A, 0x1A);
 const MUTED_INK: Rgb = Rgb(0x40, 0x40, 0x40);
 const GRID: Rgb = Rgb(0xE3, 0xE3, 0xE3);
 const AXIS: Rgb = Rgb(0x59, 0x59, 0x59);
+/// The inside of a hollow marker (the page colour).
+pub(crate) const HOLLOW: Rgb = Rgb(0xFF, 0xFF, 0xFE);
 
 /// The emphasised (focus) line.
 const FOCUS_COLOUR: Rgb = Rgb::hex(crate::render::FOCUS_COLOUR);
@@ -226,6 +228,14 @@ pub(crate) struct FigureText {
     pub(crate) missing_note: String,
     /// One label per category (survey year), left to right.
     pub(crate) categories: Vec<String>,
+    /// Where each category sits on a proportional axis (the survey year); evenly spaced when
+    /// empty.
+    pub(crate) positions: Vec<f64>,
+    /// Categories whose markers are drawn hollow (surveys not comparable with the others).
+    pub(crate) hollow: Vec<bool>,
+    /// Lines under the figure, always shown: what hollow markers mean, the time scale, the
+    /// source.
+    pub(crate) notes: Vec<String>,
 }
 
 /// One line of the figure.
@@ -332,7 +342,14 @@ pub(crate) fn lay_out(text: &FigureText, series: &[Series], m: &Metrics) -> Scen
     let mut labels = Vec::new();
     let mut top = MARGIN;
     let title_line = m.line_height(TITLE_SIZE);
-    for line in wrap(&text.title, TITLE_SIZE, width - 2.0 * MARGIN, m) {
+    // The title is the caption's (HTML, Markdown, workbook) and the SVG's `<title>`: an empty
+    // one is not drawn.
+    let title_lines = if text.title.is_empty() {
+        Vec::new()
+    } else {
+        wrap(&text.title, TITLE_SIZE, width - 2.0 * MARGIN, m)
+    };
+    for line in title_lines {
         labels.push(Label::at_top(
             m,
             line,
@@ -344,7 +361,9 @@ pub(crate) fn lay_out(text: &FigureText, series: &[Series], m: &Metrics) -> Scen
         ));
         top += line_step(title_line);
     }
-    top += 2.0 * GAP;
+    if !text.title.is_empty() {
+        top += 2.0 * GAP;
+    }
     for line in wrap(&text.y_title, LABEL_SIZE, width - 2.0 * MARGIN, m) {
         labels.push(Label::at_top(
             m,
@@ -396,15 +415,42 @@ pub(crate) fn lay_out(text: &FigureText, series: &[Series], m: &Metrics) -> Scen
         width: 1,
     });
 
-    // Categories: evenly spaced, each in the middle of its slot.
+    // Categories: at their position on a proportional axis (survey years to scale), or evenly
+    // spaced, each in the middle of its slot.
     let slot = (plot_right - plot_left) / n_categories.max(1) as f64;
-    let x_of = |i: usize| px(plot_left + (i as f64 + 0.5) * slot);
+    let scaled = text.positions.len() == n_categories
+        && n_categories > 1
+        && text.positions[n_categories - 1] > text.positions[0];
+    let (p0, span) = if scaled {
+        (
+            text.positions[0],
+            text.positions[n_categories - 1] - text.positions[0],
+        )
+    } else {
+        (0.0, 1.0)
+    };
+    let pad = slot.min(PLOT_MIN_WIDTH / 8.0) / 2.0;
+    let x_of = |i: usize| {
+        if scaled {
+            px(plot_left
+                + pad
+                + (text.positions[i] - p0) / span * (plot_right - plot_left - 2.0 * pad))
+        } else {
+            px(plot_left + (i as f64 + 0.5) * slot)
+        }
+    };
     let year_width = text
         .categories
         .iter()
         .map(|c| m.width(c, TICK_SIZE))
         .fold(0.0, f64::max);
-    let every = label_every(year_width + 2.0 * GAP, slot);
+    let every = if scaled {
+        1
+    } else {
+        label_every(year_width + 2.0 * GAP, slot)
+    };
+    // A year label is drawn when it keeps clear of the last one drawn.
+    let mut last_label: Option<i32> = None;
     // Below the axis, and below the bottom value label, which reaches under the plot.
     let years_top = plot_bottom + (tick_line / 2.0 + GAP).max(f64::from(TICK_MARK) + 2.0);
     for (i, category) in text.categories.iter().enumerate() {
@@ -414,7 +460,9 @@ pub(crate) fn lay_out(text: &FigureText, series: &[Series], m: &Metrics) -> Scen
             colour: AXIS,
             width: 1,
         });
-        if i % every == 0 {
+        let clear = last_label.is_none_or(|l| f64::from(x - l) >= year_width + 2.0 * GAP);
+        if i % every == 0 && clear {
+            last_label = Some(x);
             labels.push(Label::at_top(
                 m,
                 category.clone(),
@@ -438,9 +486,16 @@ pub(crate) fn lay_out(text: &FigureText, series: &[Series], m: &Metrics) -> Scen
     ));
     top += label_line;
     let has_gaps = series.iter().any(|s| s.values.iter().any(Option::is_none));
+    let mut notes: Vec<&str> = Vec::new();
     if has_gaps {
+        notes.push(&text.missing_note);
+    }
+    notes.extend(text.notes.iter().map(String::as_str));
+    if !notes.is_empty() {
         top += 2.0 * GAP;
-        for line in wrap(&text.missing_note, NOTE_SIZE, width - 2.0 * MARGIN, m) {
+    }
+    for note in notes {
+        for line in wrap(note, NOTE_SIZE, width - 2.0 * MARGIN, m) {
             labels.push(Label::at_top(
                 m,
                 line,
@@ -480,7 +535,9 @@ pub(crate) fn lay_out(text: &FigureText, series: &[Series], m: &Metrics) -> Scen
                 });
             }
         }
-        for p in points.iter().flatten() {
+        for (c, p) in points.iter().enumerate() {
+            let Some(p) = p else { continue };
+            let hollow = text.hollow.get(c).copied().unwrap_or(false);
             if s.emphasised {
                 // A white ring keeps the focus markers readable where lines cross them.
                 marks.push(Mark::Dot {
@@ -496,6 +553,15 @@ pub(crate) fn lay_out(text: &FigureText, series: &[Series], m: &Metrics) -> Scen
                 shape: look.shape,
                 colour: look.colour,
             });
+            if hollow {
+                // A hollow marker: the survey does not compare with the others.
+                marks.push(Mark::Dot {
+                    centre: *p,
+                    radius: (look.radius - 2).max(1),
+                    shape: look.shape,
+                    colour: HOLLOW,
+                });
+            }
         }
     }
 

@@ -113,6 +113,9 @@ fn text(n_years: usize) -> FigureText {
         x_title: "Survey year".into(),
         missing_note: "A break in a line marks a survey without a value.".into(),
         categories: (0..n_years).map(|i| (2003 + 2 * i).to_string()).collect(),
+        positions: Vec::new(),
+        hollow: Vec::new(),
+        notes: Vec::new(),
     }
 }
 

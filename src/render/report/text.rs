@@ -76,7 +76,12 @@ impl<'a> Text<'a> {
         let full = format!("{PREFIX}{key}");
         let values: Vec<(&str, String)> = args.iter().map(|(n, v)| (*n, v.to_string())).collect();
         let pairs: Vec<(&str, &str)> = values.iter().map(|(n, v)| (*n, v.as_str())).collect();
-        let text = self.cat.fill(&full, &pairs)?;
+        let mut text = self.cat.fill(&full, &pairs)?;
+        // A sentence that opens with a name in its text form (`the United States ...`) starts
+        // with a capital.
+        if self.cat.get(&full)?.starts_with('{') && text.starts_with("the ") {
+            text.replace_range(..1, "T");
+        }
         if let Some(name) = unfilled_placeholder(self.cat.get(&full)?, &pairs) {
             return Err(Error::Render {
                 output: format!("catalogue ({})", self.cat.lang().code()),
@@ -146,10 +151,89 @@ impl<'a> Text<'a> {
         self.cat.country_name(self.concordance.get(id)).to_string()
     }
 
+    /// A place in the input, as `SourceRef` writes it (``sheet `S` of `F`, row 3, column B
+    /// (`H`)``), in the report's words and without Markdown backticks; a text of another
+    /// shape is returned without its backticks.
+    pub(super) fn source(&self, text: &str) -> Result<String> {
+        let Some(place) = parse_source(text) else {
+            return Ok(text.replace('`', ""));
+        };
+        let mut out = self.fill("source.row", &[("file", &place.file), ("row", &place.row)])?;
+        if let Some(sheet) = place.sheet {
+            out = self.fill(
+                "source.sheet",
+                &[
+                    ("file", &place.file),
+                    ("sheet", &sheet),
+                    ("row", &place.row),
+                ],
+            )?;
+        }
+        if let Some((column, header)) = place.column {
+            out = self.fill(
+                "source.column",
+                &[("place", &out), ("column", &column), ("header", &header)],
+            )?;
+        }
+        Ok(out)
+    }
+
+    /// A country's name inside a sentence (`the United States`).
+    pub(super) fn country_in_text(&self, id: CountryId) -> String {
+        self.cat.country_in_text(self.concordance.get(id))
+    }
+
     /// A country's ISO3 code.
     pub(super) fn iso3(&self, id: CountryId) -> &'a str {
         &self.concordance.get(id).iso3
     }
+}
+
+/// A place in the input, parsed back from its `SourceRef` text.
+#[derive(Debug, PartialEq, Eq)]
+struct Place {
+    file: String,
+    sheet: Option<String>,
+    row: String,
+    column: Option<(String, String)>,
+}
+
+/// Parses ``[sheet `S` of ]`F`, row N[, column C (`H`)]``.
+fn parse_source(text: &str) -> Option<Place> {
+    let quoted = |s: &str| -> Option<(String, usize)> {
+        let rest = s.strip_prefix('`')?;
+        let end = rest.find('`')?;
+        Some((rest[..end].to_string(), end + 2))
+    };
+    let mut rest = text;
+    let mut sheet = None;
+    if let Some(after) = rest.strip_prefix("sheet ") {
+        let (s, used) = quoted(after)?;
+        sheet = Some(s);
+        rest = after[used..].strip_prefix(" of ")?;
+    }
+    let (file, used) = quoted(rest)?;
+    rest = rest[used..].strip_prefix(", row ")?;
+    let row_end = rest
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(rest.len());
+    let row = rest[..row_end].to_string();
+    rest = &rest[row_end..];
+    let column = match rest.strip_prefix(", column ") {
+        Some(after) => {
+            let (letter, header) = after.split_once(" (")?;
+            let header = header.strip_suffix(')')?;
+            Some((letter.to_string(), quoted(header)?.0))
+        }
+        None if rest.is_empty() => None,
+        None => return None,
+    };
+    (!row.is_empty()).then_some(Place {
+        file,
+        sheet,
+        row,
+        column,
+    })
 }
 
 /// The first `{name}` of `pattern` that `args` does not fill.
@@ -227,6 +311,22 @@ mod tests {
         );
         assert_eq!(unfilled_placeholder("no braces {here", &[]), None);
         assert_eq!(unfilled_placeholder("set {x y}", &[]), None);
+    }
+
+    #[test]
+    fn input_places_parse_back_from_their_text() {
+        assert_eq!(
+            parse_source("sheet `S 1` of `a.xlsx`, row 26, column B (`Country Name`)"),
+            Some(Place {
+                file: "a.xlsx".into(),
+                sheet: Some("S 1".into()),
+                row: "26".into(),
+                column: Some(("B".into(), "Country Name".into())),
+            })
+        );
+        let p = parse_source("`b.csv`, row 3").unwrap();
+        assert_eq!((p.file.as_str(), p.sheet, p.column), ("b.csv", None, None));
+        assert_eq!(parse_source("somewhere else"), None);
     }
 
     #[test]

@@ -9,7 +9,8 @@
 //! Choices the SPEC leaves open: a Table 1 row names at most `representatives` countries in its
 //! EGDI order; when the focus country comes later in the row it takes the last place, and `…`
 //! marks a row with more countries than names. Indices are shown with 4 decimals, component
-//! values with 2, ratios with 3, counts as integers. The input's README is quoted as given.
+//! values with 2, ratios with 3, counts as integers. The input's README goes to an appendix:
+//! quoted in Markdown, rendered in HTML, raw HTML of the input escaped in both.
 
 use std::collections::BTreeMap;
 
@@ -26,9 +27,11 @@ use crate::render::RenderContext;
 use crate::render::i18n::Catalogue;
 
 mod benchmark;
+mod compare;
 mod data;
 mod levels;
 mod notes;
+mod periods;
 
 /// Everything the report templates show.
 #[derive(Debug, Clone, Serialize)]
@@ -130,8 +133,10 @@ pub struct DataView {
     pub paragraphs: Vec<String>,
     /// The input files with their SHA-256.
     pub inputs: TableView,
-    /// The input's README, quoted.
+    /// The input's README as given (quoted by `report.md`, raw HTML escaped there).
     pub readme: Option<String>,
+    /// The input's README rendered as HTML, raw HTML of the input escaped.
+    pub readme_html: Option<String>,
     /// Panel composition by region.
     pub regions: TableView,
     /// The countries left out and why (none when every country is in the panel).
@@ -160,6 +165,8 @@ pub struct IndicesView {
     pub table3: TableView,
     /// Level changes between consecutive surveys, per index.
     pub transitions: TableView,
+    /// What the break mark means, one sentence per survey that does not compare.
+    pub breaks: Vec<String>,
 }
 
 /// Section 4.
@@ -169,6 +176,8 @@ pub struct StagesView {
     pub paragraphs: Vec<String>,
     /// Table 4 (none when no survey has stage data).
     pub table4: Option<TableView>,
+    /// The stages of global e-government the tables support, with their evidence.
+    pub periods: Vec<String>,
 }
 
 /// Section 5.
@@ -228,7 +237,9 @@ pub struct ReproductionView {
     pub ran: bool,
     /// The outcome in one sentence.
     pub summary: String,
-    /// The differences (none when there are none).
+    /// The outcome, the panel against the reference's and the cells matched per table.
+    pub paragraphs: Vec<String>,
+    /// The differences, each explained (none when there are none).
     pub table: Option<TableView>,
 }
 
@@ -298,7 +309,13 @@ pub(crate) fn finding_texts(ctx: &RenderContext<'_>, cat: &Catalogue) -> Result<
                 && let Some(a) = ctx.normalised.aliases.get(index)
                 && Some(a.country) == f.country
             {
-                return Ok(format!("`{}` → {}", a.written, b.tx.country(a.country)));
+                return b.tx.fill(
+                    "aliases.finding",
+                    &[
+                        ("written", &a.written),
+                        ("country", &b.tx.country_in_text(a.country)),
+                    ],
+                );
             }
             Ok(b.finding(index, f)?.unwrap_or_else(|| f.detail.clone()))
         })
@@ -405,9 +422,11 @@ impl Builder<'_> {
         let focus = self.focus_history()?;
         let largest_gap = self.largest_gap()?;
         let reproduction = self.reproduction()?;
-        let mut summary = vec![headline.clone(), focus.clone()];
+        let mut summary = vec![headline.clone(), focus.clone(), self.periods_summary()?];
         summary.extend(largest_gap.clone());
-        summary.push(reproduction.summary.clone());
+        if reproduction.ran {
+            summary.push(reproduction.summary.clone());
+        }
         let levels = self.levels(headline, focus)?;
         let benchmark = self.benchmark(largest_gap)?;
         Ok(ReportView {

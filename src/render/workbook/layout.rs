@@ -23,7 +23,9 @@ pub(super) const NOT_APPLICABLE: &str = "[z]";
 const TABLE_ROW: u32 = 3;
 /// Column widths (in characters of the default font) are kept between these.
 const MIN_WIDTH: f64 = 8.0;
-const MAX_WIDTH: f64 = 80.0;
+const MAX_WIDTH: f64 = 50.0;
+/// The height (points) of one line of wrapped text in the default 11-point font.
+const LINE_HEIGHT: f64 = 15.0;
 /// Excel keeps at most this many characters of a chart's alternative text.
 const MAX_ALT_TEXT: usize = 255;
 /// Line widths (points) of the focus country and of the others in the figure charts.
@@ -49,6 +51,8 @@ pub(super) enum Cell {
     NotApplicable,
     /// A link to cell A1 of another sheet, showing the sheet's name.
     Sheet(String),
+    /// Nothing (a list of no countries).
+    Empty,
 }
 
 impl Cell {
@@ -72,6 +76,7 @@ impl Cell {
             Cell::Number(v) => v.to_string(),
             Cell::Missing => MISSING.into(),
             Cell::NotApplicable => NOT_APPLICABLE.into(),
+            Cell::Empty => String::new(),
         }
     }
 
@@ -130,8 +135,8 @@ pub(super) struct Captions {
     pub(super) with_chart: String,
     /// Above the chart's own copy of the data when the table has missing values.
     pub(super) chart_data: String,
-    /// The row written into an empty table.
-    pub(super) none: String,
+    /// What an empty table's description cell says instead of a fake row.
+    pub(super) empty: String,
 }
 
 /// The cell formats of the workbook, created once.
@@ -139,6 +144,7 @@ pub(super) struct Formats {
     title: Format,
     heading: Format,
     header: Format,
+    header_numeric: Format,
     int: Format,
     index: Format,
     component: Format,
@@ -156,7 +162,14 @@ impl Formats {
             header: Format::new()
                 .set_bold()
                 .set_background_color(Color::RGB(0x00D9_D9D9))
-                .set_border_bottom(FormatBorder::Thin),
+                .set_border_bottom(FormatBorder::Thin)
+                .set_text_wrap(),
+            header_numeric: Format::new()
+                .set_bold()
+                .set_background_color(Color::RGB(0x00D9_D9D9))
+                .set_border_bottom(FormatBorder::Thin)
+                .set_text_wrap()
+                .set_align(right),
             int: Format::new().set_num_format("0"),
             index: Format::new().set_num_format("0.0000"),
             component: Format::new().set_num_format("0.00"),
@@ -175,6 +188,11 @@ impl Formats {
     /// The format of a heading line on the cover.
     pub(super) fn heading(&self) -> &Format {
         &self.heading
+    }
+
+    /// The format of wrapped text, top-aligned.
+    pub(super) fn wrap(&self) -> &Format {
+        &self.wrap
     }
 }
 
@@ -244,10 +262,11 @@ fn write_cell(
     row: u32,
     col: u16,
     cell: &Cell,
+    wrap: bool,
 ) -> Result<(), XlsxError> {
     match cell {
-        // Text wider than the widest column wraps instead of running on past the table.
-        Cell::Text(t) if text_width(t) > MAX_WIDTH => {
+        // In a row of wrapped text every text cell wraps and sits at the top.
+        Cell::Text(t) if wrap => {
             ws.write_string_with_format(row, col, spreadsheet_safe(t), &formats.wrap)?
         }
         Cell::Text(t) => ws.write_string(row, col, spreadsheet_safe(t))?,
@@ -265,6 +284,7 @@ fn write_cell(
                 .set_text(name.as_str());
             ws.write_url(row, col, link)?
         }
+        Cell::Empty => ws,
     };
     Ok(())
 }
@@ -292,44 +312,86 @@ pub(super) fn write_table_sheet(
 
     let headers = unique_headers(&sheet.headers);
     let last_col = col_num(headers.len().max(1) - 1)?;
-    // An Excel Table needs a data row: an empty table says so in its first cell.
-    let mut empty = vec![vec![Cell::NotApplicable; headers.len().max(1)]];
-    empty[0][0] = Cell::Text(captions.none.clone());
-    let rows: &[Vec<Cell>] = if sheet.rows.is_empty() {
-        &empty
-    } else {
-        &sheet.rows
-    };
+    if sheet.rows.is_empty() {
+        // No fake row: the description says the table is empty, the header stands alone.
+        ws.write_string(1, 0, &captions.empty)?;
+        for (c, h) in headers.iter().enumerate() {
+            ws.write_string_with_format(
+                TABLE_ROW,
+                col_num(c)?,
+                spreadsheet_safe(h),
+                &formats.header,
+            )?;
+        }
+        set_widths(ws, &headers, &[])?;
+        set_print(ws);
+        return Ok(());
+    }
+    let rows: &[Vec<Cell>] = &sheet.rows;
     // A column of one numeric kind gets its number format once, as the table column's format,
     // instead of on each cell: every per-cell format costs a hash of the whole format, which on
     // a 300,000-row panel sheet was a tenth of the run.
     let column_formats: Vec<Option<&Format>> = (0..headers.len())
         .map(|c| uniform_format(formats, rows, c))
         .collect();
+    let numeric: Vec<bool> = (0..headers.len())
+        .map(|c| {
+            rows.iter().all(|r| {
+                r.get(c).is_some_and(|cell| {
+                    cell.number().is_some() || *cell == Cell::Missing || *cell == Cell::Empty
+                })
+            }) && rows
+                .iter()
+                .any(|r| r.get(c).is_some_and(|cell| cell.number().is_some()))
+        })
+        .collect();
+    let widths = set_widths(ws, &headers, rows)?;
     let first_data = TABLE_ROW + 1;
     for (r, row) in rows.iter().enumerate() {
         let r = first_data + row_num(r)?;
+        let mut lines = 1.0_f64;
         for (c, cell) in row.iter().enumerate() {
             let value = cell
                 .number()
                 .filter(|_| column_formats.get(c).is_some_and(Option::is_some));
+            if let Cell::Text(t) = cell {
+                lines = lines.max(wrapped_lines(t, widths[c]));
+            }
             let c = col_num(c)?;
             match value {
                 Some(v) => {
                     ws.write_number(r, c, v)?;
                 }
-                None => write_cell(ws, formats, r, c, cell)?,
+                None => write_cell(ws, formats, r, c, cell, lines > 1.0)?,
             }
         }
+        // LibreOffice does not size rows of wrapped text itself: the height is set here.
+        if lines > 1.0 {
+            ws.set_row_height(r, lines * LINE_HEIGHT)?;
+        }
+    }
+    let header_lines = headers
+        .iter()
+        .zip(&widths)
+        .map(|(h, &w)| wrapped_lines(h, w / 1.1))
+        .fold(1.0, f64::max);
+    if header_lines > 1.0 {
+        ws.set_row_height(TABLE_ROW, header_lines * LINE_HEIGHT)?;
     }
     let last_row = TABLE_ROW + row_num(rows.len())?;
     let columns: Vec<TableColumn> = headers
         .iter()
         .zip(&column_formats)
-        .map(|(h, format)| {
+        .zip(&numeric)
+        .map(|((h, format), &is_numeric)| {
+            let header_format = if is_numeric {
+                &formats.header_numeric
+            } else {
+                &formats.header
+            };
             let column = TableColumn::new()
                 .set_header(spreadsheet_safe(h))
-                .set_header_format(&formats.header);
+                .set_header_format(header_format);
             match format {
                 Some(f) => column.set_format(*f),
                 None => column,
@@ -342,8 +404,7 @@ pub(super) fn write_table_sheet(
         .set_columns(&columns);
     ws.add_table(TABLE_ROW, 0, last_row, last_col, &table)?;
     ws.set_freeze_panes(TABLE_ROW + 1, 0)?;
-    set_widths(ws, &headers, rows)?;
-    ws.set_landscape().set_print_fit_to_pages(1, 0);
+    set_print(ws);
 
     if let Some(chart) = &sheet.chart {
         write_chart(ws, formats, captions, sheet, chart, last_row)?;
@@ -351,23 +412,54 @@ pub(super) fn write_table_sheet(
     Ok(())
 }
 
-fn set_widths(ws: &mut Worksheet, headers: &[String], rows: &[Vec<Cell>]) -> Result<(), XlsxError> {
+/// Landscape, every column on one page width, the header repeated on each page.
+pub(super) fn set_print(ws: &mut Worksheet) {
+    ws.set_landscape().set_print_fit_to_pages(1, 0);
+}
+
+/// How many lines `text` takes in a column `width` characters wide (wrapping at the width).
+pub(super) fn wrapped_lines(text: &str, width: f64) -> f64 {
+    let usable = (width - 1.0).max(1.0);
+    text.lines()
+        .map(|l| (text_width(l) / usable).ceil().max(1.0))
+        .sum::<f64>()
+        .max(1.0)
+}
+
+/// Sets and returns the column widths (in characters).
+fn set_widths(
+    ws: &mut Worksheet,
+    headers: &[String],
+    rows: &[Vec<Cell>],
+) -> Result<Vec<f64>, XlsxError> {
     // Widths are measured on at most `SAMPLE` rows spread evenly over the table: a 300,000-row
     // panel sheet would otherwise spend seconds formatting numbers only to measure them.
     const SAMPLE: usize = 2_000;
+    // A header wraps rather than widening its column past the widest value (or 12).
+    const HEADER_WRAP: f64 = 12.0;
     let step = rows.len().div_ceil(SAMPLE).max(1);
+    let mut widths = Vec::with_capacity(headers.len());
     for (c, header) in headers.iter().enumerate() {
-        // Bold header text is about a tenth wider than regular text.
-        let mut width = text_width(header) * 1.1;
+        let mut width: f64 = 0.0;
         for row in rows.iter().step_by(step) {
             if let Some(cell) = row.get(c) {
                 width = width.max(text_width(&cell.shown()));
             }
         }
-        let c = col_num(c)?;
-        ws.set_column_width(c, column_width(width))?;
+        // Bold header text is about a tenth wider than regular text; its longest word fits.
+        let longest_word = header
+            .split_whitespace()
+            .map(text_width)
+            .fold(0.0, f64::max)
+            * 1.1;
+        width = width
+            .max(longest_word)
+            .max((text_width(header) * 1.1).min(HEADER_WRAP.max(width)));
+        let width = column_width(width);
+        ws.set_column_width(col_num(c)?, width)?;
+        widths.push(width);
     }
-    Ok(())
+    Ok(widths)
 }
 
 /// The chart reads the table itself, unless a value is missing: Excel plots a text cell such
@@ -394,7 +486,7 @@ fn write_chart(
             for (c, cell) in row.iter().enumerate() {
                 let c = col_num(c)?;
                 if cell.number().is_some() {
-                    write_cell(ws, formats, r, c, cell)?;
+                    write_cell(ws, formats, r, c, cell, false)?;
                 }
             }
         }
@@ -406,9 +498,25 @@ fn write_chart(
     let last = header_row + row_num(sheet.rows.len().max(1))?;
     let series = col_num(sheet.headers.len().saturating_sub(1))?;
 
-    let mut chart = Chart::new(ChartType::Line);
+    // A scatter chart with straight lines puts the survey years on a value axis, so that time
+    // is drawn to scale (a line chart's category axis spaces 2005 -> 2008 as one step).
+    let mut chart = Chart::new(ChartType::ScatterStraight);
     chart.title().set_name(&spec.title);
-    chart.x_axis().set_name(&spec.x_axis);
+    let years: Vec<f64> = sheet
+        .rows
+        .iter()
+        .filter_map(|r| r.first()?.number())
+        .collect();
+    let x_axis = chart.x_axis();
+    x_axis.set_name(&spec.x_axis).set_num_format("0");
+    if let (Some(&lo), Some(&hi)) = (years.first(), years.last()) {
+        x_axis.set_min(lo).set_max(hi);
+        if hi - lo > 12.0 {
+            x_axis.set_major_unit(2);
+        } else {
+            x_axis.set_major_unit(1);
+        }
+    }
     let y_axis = chart.y_axis();
     y_axis.set_name(&spec.y_axis).set_num_format("0.00");
     if let Some((min, max)) = spec.y_range {

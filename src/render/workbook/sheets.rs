@@ -108,10 +108,11 @@ impl<'a> Builder<'a> {
         self.labels.country(self.ctx, id)
     }
 
-    /// A `countries` cell: the names in order, or "None" for an empty row.
+    /// A `countries` cell: the names in order, or an empty cell for a row of no country (its
+    /// count says 0).
     fn country_cell(&self, ids: &[CountryId]) -> Result<Cell> {
         if ids.is_empty() {
-            Ok(Cell::Text(self.labels.get("none")?))
+            Ok(Cell::Empty)
         } else {
             Ok(Cell::Text(self.labels.country_list(self.ctx, ids)?))
         }
@@ -131,10 +132,22 @@ impl<'a> Builder<'a> {
             .table1
             .iter()
             .map(|row| {
+                // The paper's rows: "stayed very high", "rose 2 levels".
+                let change = match row.level {
+                    Some(l) => self
+                        .labels
+                        .fill("change.stayed", &[("level", &self.labels.level(l)?)])?,
+                    None => {
+                        let form = if row.levels == 1 { "one" } else { "other" };
+                        self.labels.fill(
+                            &format!("change.{}_{form}", row.trend.key()),
+                            &[("n", &row.levels.to_string())],
+                        )?
+                    }
+                };
                 Ok(vec![
                     Cell::Text(self.labels.get(&format!("trend.{}", row.trend.key()))?),
-                    Cell::Int(i64::from(row.levels)),
-                    Cell::or_not_applicable(row.level.map(|l| self.labels.level(l)).transpose()?),
+                    Cell::Text(change),
                     count(row.countries.len()),
                     self.country_cell(&row.countries)?,
                 ])
@@ -142,14 +155,8 @@ impl<'a> Builder<'a> {
             .collect::<Result<_>>()?;
         let headers = self
             .labels
-            .columns(&["trend", "levels", "level", "count", "countries"])?;
-        let notes = [
-            Note::Levels,
-            Note::Order,
-            Note::Panel,
-            Note::NotApplicable,
-            Note::Boundary,
-        ];
+            .columns(&["trend", "change", "count", "countries"])?;
+        let notes = [Note::Levels, Note::Order, Note::Panel, Note::Boundary];
         self.sheet("table1", &notes, headers, rows)
     }
 
@@ -181,25 +188,44 @@ impl<'a> Builder<'a> {
         self.sheet("table2", &notes, headers, rows)
     }
 
+    /// One row per survey, the 12 columns OSI, TII, HCI x very high ... low (flat headers).
     fn table3(&self) -> Result<TableSheet> {
-        let rows = self
-            .ctx
-            .results
-            .table3
+        let r = self.ctx.results;
+        let rows = r
+            .years
             .iter()
-            .map(|row| {
-                let mut cells = vec![
-                    year(row.year),
-                    Cell::Text(self.labels.measure_short(row.index)?),
-                ];
-                cells.extend(row.counts.iter().map(|&n| count(n)));
-                Ok(cells)
+            .map(|&y| {
+                let mut cells = vec![year(y)];
+                for index in Measure::SUB_INDICES {
+                    let counts = r
+                        .table3
+                        .iter()
+                        .find(|row| row.year == y && row.index == index)
+                        .map_or([0; 4], |row| row.counts);
+                    cells.extend(counts.iter().map(|&n| count(n)));
+                }
+                cells
             })
-            .collect::<Result<_>>()?;
-        let headers =
-            self.labels
-                .columns(&["year", "index", "very_high", "high", "medium", "low"])?;
-        let notes = [Note::Levels, Note::Panel, Note::Weighted, Note::Boundary];
+            .collect();
+        let mut headers = self.labels.columns(&["year"])?;
+        for index in Measure::SUB_INDICES {
+            for level in crate::analysis::levels::Level::DESCENDING {
+                headers.push(self.labels.fill(
+                    "index_level",
+                    &[
+                        ("index", index.key()),
+                        ("level", &self.labels.level(level)?),
+                    ],
+                )?);
+            }
+        }
+        let notes = [
+            Note::Levels,
+            Note::Panel,
+            Note::Weighted,
+            Note::Declared,
+            Note::Boundary,
+        ];
         self.sheet("table3", &notes, headers, rows)
     }
 
@@ -268,6 +294,7 @@ impl<'a> Builder<'a> {
         if figure.measure != Measure::Egdi {
             notes.push(Note::Weighted);
         }
+        notes.push(Note::Declared);
         let mut sheet = self.sheet(key, &notes, headers, rows)?;
         let edge = |y: Option<&Year>| y.map(ToString::to_string).unwrap_or_default();
         let focus = figure
@@ -342,9 +369,11 @@ impl<'a> Builder<'a> {
         let rows = members
             .into_iter()
             .map(|(id, reason)| {
+                let country = self.ctx.normalised.concordance.get(id);
+                // The formal name here: the one list of every country.
                 Ok(vec![
-                    Cell::Text(self.ctx.normalised.concordance.get(id).iso3.clone()),
-                    Cell::Text(self.country(id)),
+                    Cell::Text(country.iso3.clone()),
+                    Cell::Text(self.labels.catalogue.country_formal(country).to_string()),
                     Cell::Text(self.labels.region(self.ctx.normalised.region(id))?),
                     Cell::Text(if reason.is_none() {
                         yes.clone()
@@ -406,10 +435,19 @@ impl<'a> Builder<'a> {
         let rows = differences
             .iter()
             .map(|d| {
-                [&d.table, &d.row, &d.column, &d.published, &d.computed]
-                    .into_iter()
-                    .map(|t| Cell::Text(t.clone()))
-                    .collect()
+                // Published and computed values are numbers where they are numbers.
+                let value = |t: &str| match t.parse::<f64>() {
+                    Ok(v) if v.is_finite() => Cell::Number(v),
+                    _ if t.is_empty() => Cell::Empty,
+                    _ => Cell::Text(t.to_string()),
+                };
+                vec![
+                    Cell::Text(d.table.clone()),
+                    Cell::Text(d.row.clone()),
+                    Cell::Text(d.column.clone()),
+                    value(&d.published),
+                    value(&d.computed),
+                ]
             })
             .collect();
         let headers = self

@@ -1,6 +1,7 @@
 //! Section 5 of the report view: the focus country against the benchmarks (Figures 1-4,
 //! Tables 5-6 and the gap table).
 
+use super::compare::{Standing, change_sentence, leaders, ratio_standing, standing};
 use super::{BenchmarkPart, BenchmarkView, Builder, FigureView, TableBuilder, TableView};
 use crate::analysis::beyond::{FigureSeries, Gap};
 use crate::analysis::tables::ComponentTable;
@@ -19,7 +20,8 @@ impl Builder<'_> {
     }
 
     /// Which sub-index puts the focus country furthest behind the benchmark mean in the last
-    /// survey, and which closest (by ratio); none without two comparable sub-indices.
+    /// survey, and which closest (by ratio), in words that fit the sign of each; none without
+    /// two comparable sub-indices.
     pub(super) fn largest_gap(&self) -> Result<Option<String>> {
         let year = self.last();
         let mut ratios: Vec<(Measure, f64)> = Measure::SUB_INDICES
@@ -31,11 +33,16 @@ impl Builder<'_> {
         }
         ratios.sort_by(|a, b| a.1.total_cmp(&b.1));
         let (furthest, closest) = (ratios[0], ratios[ratios.len() - 1]);
+        let key = match (ratio_standing(furthest.1), ratio_standing(closest.1)) {
+            (Standing::Below, Standing::Below) => "benchmark.largest_behind",
+            (Standing::Below, _) => "benchmark.largest_mixed",
+            _ => "benchmark.largest_ahead",
+        };
         Ok(Some(self.tx.fill(
-            "benchmark.largest",
+            key,
             &[
                 ("year", &year),
-                ("country", &self.tx.country(self.r.focus)),
+                ("country", &self.tx.country_in_text(self.r.focus)),
                 ("furthest", &self.tx.measure(furthest.0)?),
                 ("furthest_ratio", &ratio_value(furthest.1)),
                 ("closest", &self.tx.measure(closest.0)?),
@@ -46,11 +53,16 @@ impl Builder<'_> {
 
     pub(super) fn benchmark(&self, largest_gap: Option<String>) -> Result<BenchmarkView> {
         let tx = &self.tx;
-        let benchmarks = self.names(&self.r.benchmarks);
+        let benchmarks: Vec<String> = self
+            .r
+            .benchmarks
+            .iter()
+            .map(|&c| tx.country_in_text(c))
+            .collect();
         let mut paragraphs = vec![tx.fill(
             "benchmark.intro",
             &[
-                ("country", &tx.country(self.r.focus)),
+                ("country", &tx.country_in_text(self.r.focus)),
                 ("benchmarks", &tx.list(&benchmarks)?),
             ],
         )?];
@@ -73,7 +85,7 @@ impl Builder<'_> {
                     None
                 }
                 Some((number, components)) => {
-                    part_paragraphs.extend(self.component_sentences(components)?);
+                    part_paragraphs.extend(self.component_sentences(measure, components)?);
                     Some(self.component_table(number, components)?)
                 }
                 None => None,
@@ -99,7 +111,16 @@ impl Builder<'_> {
             "figure.title",
             &[
                 ("index", &tx.measure(figure.measure)?),
-                ("countries", &tx.list(&self.names(&figure.countries))?),
+                (
+                    "countries",
+                    &tx.list(
+                        &figure
+                            .countries
+                            .iter()
+                            .map(|&c| tx.country_in_text(c))
+                            .collect::<Vec<_>>(),
+                    )?,
+                ),
                 ("years", &tx.years(self.first(), self.last())?),
             ],
         )?;
@@ -117,7 +138,7 @@ impl Builder<'_> {
     fn index_sentences(&self, figure: &FigureSeries) -> Result<Vec<String>> {
         let tx = &self.tx;
         let measure = figure.measure;
-        let country = tx.country(self.r.focus);
+        let country = tx.country_in_text(self.r.focus);
         let index = tx.measure(measure)?;
         let mut out = Vec::new();
         let years = &self.r.years[self.r.years.len().saturating_sub(2)..];
@@ -127,76 +148,61 @@ impl Builder<'_> {
             .filter(|g| g.difference.is_some())
             .collect();
         if let Some(last) = gaps.last() {
-            let (value, mean, diff) = (
-                last.focus_value.unwrap_or_default(),
-                last.benchmark_value.unwrap_or_default(),
-                last.difference.unwrap_or_default(),
-            );
-            let key = if diff < 0.0 {
-                "benchmark.below"
-            } else {
-                "benchmark.above"
-            };
+            let diff = last.difference.unwrap_or_default();
             out.push(tx.fill(
-                key,
+                &format!("benchmark.{}", standing(diff).key()),
                 &[
                     ("year", &last.year),
                     ("country", &country),
                     ("index", &index),
-                    ("value", &index_value(value)),
+                    ("value", &index_value(last.focus_value.unwrap_or_default())),
                     ("difference", &index_value(diff.abs())),
-                    ("mean", &index_value(mean)),
+                    (
+                        "mean",
+                        &index_value(last.benchmark_value.unwrap_or_default()),
+                    ),
                     ("ratio", &last.ratio.map_or_else(String::new, ratio_value)),
                 ],
             )?);
         }
         if let [before, after] = gaps.as_slice() {
-            let (d0, d1) = (
-                before.difference.unwrap_or_default().abs(),
-                after.difference.unwrap_or_default().abs(),
-            );
-            // Compared as shown, so that the sentence never contradicts its own numbers.
-            let key = if index_value(d0) == index_value(d1) {
-                "benchmark.gap_same"
-            } else if d1 < d0 {
-                "benchmark.gap_narrowed"
-            } else {
-                "benchmark.gap_widened"
+            out.push(change_sentence(
+                tx,
+                &country,
+                (before.year, before.difference.unwrap_or_default()),
+                (after.year, after.difference.unwrap_or_default()),
+            )?);
+        }
+        // The leading countries of the last survey among those compared (ties at 4 decimals).
+        let last_values = figure.values.last().map(Vec::as_slice).unwrap_or_default();
+        let first = leaders(last_values);
+        if let Some(&top) = first.first() {
+            let names: Vec<String> = first
+                .iter()
+                .map(|&i| tx.country_in_text(figure.countries[i]))
+                .collect();
+            let key = match first.len() {
+                1 => "benchmark.leader",
+                2 => "benchmark.leaders_two",
+                _ => "benchmark.leaders_many",
             };
             out.push(tx.fill(
                 key,
                 &[
-                    ("from_year", &before.year),
-                    ("from", &index_value(d0)),
-                    ("to_year", &after.year),
-                    ("to", &index_value(d1)),
-                ],
-            )?);
-        }
-        // The leading country of the last survey among those compared.
-        let last_values = figure.values.last().map(Vec::as_slice).unwrap_or_default();
-        let leader = figure
-            .countries
-            .iter()
-            .zip(last_values)
-            .filter_map(|(&c, v)| v.map(|v| (c, v)))
-            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
-        if let Some((leader, value)) = leader {
-            out.push(tx.fill(
-                "benchmark.leader",
-                &[
                     ("year", &self.last()),
                     ("index", &index),
-                    ("country", &tx.country(leader)),
-                    ("value", &index_value(value)),
+                    ("country", &names[0]),
+                    ("countries", &tx.list(&names)?),
+                    ("value", &index_value(last_values[top].unwrap_or_default())),
                 ],
             )?);
         }
         Ok(out)
     }
 
-    /// Where the focus country is furthest behind, and ahead of, the benchmark mean.
-    fn component_sentences(&self, table: &ComponentTable) -> Result<Vec<String>> {
+    /// The components ranked by their ratio to the benchmark mean, with indicators of a
+    /// declining technology marked and left out of "furthest behind".
+    fn component_sentences(&self, measure: Measure, table: &ComponentTable) -> Result<Vec<String>> {
         let tx = &self.tx;
         let Some(year) = table.rows.last().map(|r| r.year) else {
             return Ok(Vec::new());
@@ -213,13 +219,61 @@ impl Builder<'_> {
                 .unwrap_or_default()
                 .total_cmp(&b.ratio.unwrap_or_default())
         });
+        let declining = &self.ctx.config.declining_indicators;
+        let is_declining = |g: &Gap| declining.contains(&g.measure);
         let mut out = Vec::new();
-        let country = tx.country(self.r.focus);
-        if let Some(g) = gaps.first().filter(|g| g.ratio.is_some_and(|r| r < 1.0)) {
+        let country = tx.country_in_text(self.r.focus);
+        if gaps.is_empty() {
+            return Ok(out);
+        }
+        let ranked: Vec<String> = gaps
+            .iter()
+            .map(|g| {
+                let key = if is_declining(g) {
+                    "benchmark.component_ratio_declining"
+                } else {
+                    "benchmark.component_ratio"
+                };
+                tx.fill(
+                    key,
+                    &[
+                        ("indicator", &tx.measure(g.measure)?),
+                        ("ratio", &ratio_value(g.ratio.unwrap_or_default())),
+                    ],
+                )
+            })
+            .collect::<Result<_>>()?;
+        out.push(tx.fill(
+            "benchmark.components_ranked",
+            &[
+                ("year", &year),
+                ("country", &country),
+                ("index", &tx.measure(measure)?),
+                ("list", &tx.join(&ranked)?),
+            ],
+        )?);
+        let marked: Vec<String> = gaps
+            .iter()
+            .filter(|g| is_declining(g))
+            .map(|g| tx.measure(g.measure))
+            .collect::<Result<_>>()?;
+        if !marked.is_empty() {
+            let key = if marked.len() == 1 {
+                "benchmark.declining_note_one"
+            } else {
+                "benchmark.declining_note"
+            };
+            out.push(tx.fill(key, &[("list", &tx.list(&marked)?)])?);
+        }
+        let behind = gaps.iter().find(|g| {
+            !is_declining(g)
+                && g.ratio
+                    .is_some_and(|r| ratio_standing(r) == Standing::Below)
+        });
+        if let Some(g) = behind.filter(|_| !marked.is_empty()) {
             out.push(tx.fill(
                 "benchmark.component_behind",
                 &[
-                    ("year", &year),
                     ("country", &country),
                     ("indicator", &tx.measure(g.measure)?),
                     (
@@ -235,7 +289,10 @@ impl Builder<'_> {
         }
         let ahead: Vec<String> = gaps
             .iter()
-            .filter(|g| g.ratio.is_some_and(|r| r >= 1.0))
+            .filter(|g| {
+                g.ratio
+                    .is_some_and(|r| ratio_standing(r) != Standing::Below)
+            })
             .map(|g| tx.measure(g.measure))
             .collect::<Result<_>>()?;
         if !ahead.is_empty() {

@@ -51,6 +51,12 @@ impl Builder<'_> {
             paragraphs,
             inputs: self.inputs()?,
             readme: self.ctx.ingested.readme.clone(),
+            readme_html: self
+                .ctx
+                .ingested
+                .readme
+                .as_deref()
+                .map(crate::render::markdown::readme_html),
             regions: self.regions()?,
             exclusions: (excluded > 0).then(|| self.exclusions()).transpose()?,
         })
@@ -86,8 +92,14 @@ impl Builder<'_> {
             .col(tx.get("regions.input")?, true)
             .col(tx.get("regions.panel")?, true);
         for r in &self.r.regions {
+            // A table cell starts with a capital ("The Americas"), a sentence keeps "the".
+            let mut region = tx.get(&format!("region.{}", r.region.name()))?;
+            if let Some(first) = region.get(..1) {
+                let upper = first.to_uppercase();
+                region.replace_range(..1, &upper);
+            }
             t.row(vec![
-                tx.get(&format!("region.{}", r.region.name()))?,
+                region,
                 r.input_countries.to_string(),
                 r.panel_countries.to_string(),
             ]);

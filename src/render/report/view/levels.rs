@@ -3,6 +3,7 @@
 
 use super::{Builder, IndicesView, LevelsView, StagesView, TableBuilder, TableView, runs};
 use crate::analysis::levels::Level;
+use crate::analysis::periods::{BreakReason, SurveyBreak};
 use crate::analysis::tables::Trend;
 use crate::error::Result;
 use crate::model::{Measure, Year};
@@ -93,7 +94,7 @@ impl Builder<'_> {
     pub(super) fn focus_history(&self) -> Result<String> {
         let tx = &self.tx;
         let focus = self.r.focus;
-        let country = tx.country(focus);
+        let country = tx.country_in_text(focus);
         let Some(position) = self.ctx.panel.position(focus) else {
             return tx.fill("levels.focus_absent", &[("country", &country)]);
         };
@@ -135,18 +136,35 @@ impl Builder<'_> {
         )
     }
 
-    /// At most `representatives` names, the focus country always among them, then `…`.
+    /// At most `representatives` names in EGDI order; the focus country, when it comes later in
+    /// the row, takes the last place after an ellipsis, with its rank in the row; a final
+    /// ellipsis marks more countries than names.
     fn representatives(&self, countries: &[CountryId]) -> Result<String> {
         let max = self.ctx.config.representatives;
         let focus = self.r.focus;
-        let mut shown: Vec<CountryId> = countries.iter().copied().take(max).collect();
-        if countries.len() > max && countries[max..].contains(&focus) {
-            shown.truncate(max - 1);
-            shown.push(focus);
-        }
-        let mut names = self.names(&shown);
-        if countries.len() > shown.len() {
-            names.push(self.tx.get("ellipsis")?);
+        let late = countries
+            .iter()
+            .position(|&c| c == focus)
+            .filter(|&p| p >= max);
+        let ellipsis = self.tx.get("ellipsis")?;
+        let mut names = match late {
+            Some(position) => {
+                let mut names = self.names(&countries[..max.saturating_sub(1)]);
+                names.push(ellipsis.clone());
+                names.push(self.tx.fill(
+                    "table1.focus_rank",
+                    &[
+                        ("country", &self.tx.country(focus)),
+                        ("rank", &(position + 1)),
+                    ],
+                )?);
+                names
+            }
+            None => self.names(&countries[..countries.len().min(max)]),
+        };
+        let last_shown = late.unwrap_or(max.min(countries.len()).saturating_sub(1));
+        if countries.len() > last_shown + 1 {
+            names.push(ellipsis);
         }
         self.tx.join(&names)
     }
@@ -299,36 +317,91 @@ impl Builder<'_> {
             paragraphs,
             table3: t.finish(),
             transitions: self.transitions()?,
+            breaks: self.break_notes()?,
         })
     }
 
+    /// The survey break of `year`, if it is one.
+    pub(super) fn survey_break(&self, year: Year) -> Option<&SurveyBreak> {
+        self.r.breaks.iter().find(|b| b.year == year)
+    }
+
+    /// One sentence per survey that does not compare with the others, with its reason.
+    pub(super) fn break_notes(&self) -> Result<Vec<String>> {
+        let tx = &self.tx;
+        self.r
+            .breaks
+            .iter()
+            .map(|b| match &b.reason {
+                BreakReason::Weighted => tx.fill(
+                    "breaks.weighted",
+                    &[("year", &b.year), ("mark", &tx.get("breaks.mark")?)],
+                ),
+                BreakReason::Declared(reason) => tx.fill(
+                    "breaks.declared",
+                    &[
+                        ("year", &b.year),
+                        ("reason", &reason),
+                        ("mark", &tx.get("breaks.mark")?),
+                    ],
+                ),
+            })
+            .collect()
+    }
+
+    /// Level changes between consecutive surveys: one row per index and kind of change, one
+    /// column per interval; an interval into or out of a survey break is marked.
     fn transitions(&self) -> Result<TableView> {
         let tx = &self.tx;
+        let mut intervals: Vec<(Year, Year)> =
+            self.r.transitions.iter().map(|t| (t.from, t.to)).collect();
+        intervals.sort();
+        intervals.dedup();
+        let mark = tx.get("breaks.mark")?;
         let mut t = TableBuilder::new("transitions", tx.get("transitions.caption")?, 2)
             .col(tx.get("transitions.index")?, false)
-            .col(tx.get("transitions.surveys")?, false)
-            .col(tx.get("transitions.kept")?, true)
-            .col(tx.get("transitions.rose")?, true)
-            .col(tx.get("transitions.fell")?, true);
-        for tr in &self.r.transitions {
-            // Rows and columns run very high first: below the diagonal is a rise.
-            let (mut kept, mut rose, mut fell) = (0, 0, 0);
-            for (i, row) in tr.counts.iter().enumerate() {
-                for (j, &n) in row.iter().enumerate() {
-                    match j.cmp(&i) {
-                        std::cmp::Ordering::Equal => kept += n,
-                        std::cmp::Ordering::Less => rose += n,
-                        std::cmp::Ordering::Greater => fell += n,
+            .col(tx.get("transitions.change")?, false);
+        for &(from, to) in &intervals {
+            let mut label = tx.years(from, to)?;
+            if self.survey_break(from).is_some() || self.survey_break(to).is_some() {
+                label.push_str(&mark);
+            }
+            t = t.col(label, true);
+        }
+        for measure in Measure::INDICES {
+            let mut kept = vec![tx.measure(measure)?, tx.get("transitions.kept")?];
+            let mut rose = vec![tx.measure(measure)?, tx.get("transitions.rose")?];
+            let mut fell = vec![tx.measure(measure)?, tx.get("transitions.fell")?];
+            for &(from, to) in &intervals {
+                let found = self
+                    .r
+                    .transitions
+                    .iter()
+                    .find(|tr| tr.measure == measure && tr.from == from && tr.to == to);
+                let Some(tr) = found else {
+                    for row in [&mut kept, &mut rose, &mut fell] {
+                        row.push(String::new());
+                    }
+                    continue;
+                };
+                // Rows and columns run very high first: below the diagonal is a rise.
+                let (mut k, mut r, mut f) = (0, 0, 0);
+                for (i, row) in tr.counts.iter().enumerate() {
+                    for (j, &n) in row.iter().enumerate() {
+                        match j.cmp(&i) {
+                            std::cmp::Ordering::Equal => k += n,
+                            std::cmp::Ordering::Less => r += n,
+                            std::cmp::Ordering::Greater => f += n,
+                        }
                     }
                 }
+                kept.push(k.to_string());
+                rose.push(r.to_string());
+                fell.push(f.to_string());
             }
-            t.row(vec![
-                tx.measure(tr.measure)?,
-                tx.years(tr.from, tr.to)?,
-                kept.to_string(),
-                rose.to_string(),
-                fell.to_string(),
-            ]);
+            t.row(kept);
+            t.row(rose);
+            t.row(fell);
         }
         Ok(t.finish())
     }
@@ -341,6 +414,7 @@ impl Builder<'_> {
             return Ok(StagesView {
                 paragraphs: vec![tx.get("stages.none")?],
                 table4: None,
+                periods: self.periods()?,
             });
         }
         let mut years: Vec<Year> = self.r.table4.iter().map(|row| row.year).collect();
@@ -387,6 +461,7 @@ impl Builder<'_> {
         Ok(StagesView {
             paragraphs,
             table4: Some(t.finish()),
+            periods: self.periods()?,
         })
     }
 }

@@ -69,7 +69,7 @@ impl Builder<'_> {
     pub(super) fn finding(&self, i: usize, f: &Finding) -> Result<Option<String>> {
         let tx = &self.tx;
         let n = self.ctx.normalised;
-        let country = f.country.map(|c| tx.country(c)).unwrap_or_default();
+        let country = f.country.map(|c| tx.country_in_text(c)).unwrap_or_default();
         let year = f.year.map(|y| y.to_string()).unwrap_or_default();
         let region = |r: crate::model::Region| tx.get(&format!("region.{}", r.name()));
         let text = match f.kind {
@@ -116,7 +116,7 @@ impl Builder<'_> {
                     &[
                         ("country", &country),
                         ("written", &note.written),
-                        ("source", &note.source),
+                        ("source", &tx.source(&note.source)?),
                         ("used", &region(note.used)?),
                     ],
                 )?,
@@ -129,7 +129,7 @@ impl Builder<'_> {
                         ("country", &country),
                         ("region", &region(o.region)?),
                         ("embedded", &region(o.embedded)?),
-                        ("source", &o.source),
+                        ("source", &tx.source(&o.source)?),
                     ],
                 )?,
                 _ => format!("{country}: {}", f.detail),
@@ -193,10 +193,11 @@ impl Builder<'_> {
 
     pub(super) fn reproduction(&self) -> Result<ReproductionView> {
         let tx = &self.tx;
-        let Some(diffs) = &self.r.reproduction else {
+        let (Some(diffs), Some(comparison)) = (&self.r.reproduction, &self.r.comparison) else {
             return Ok(ReproductionView {
                 ran: false,
-                summary: tx.get("reproduction.not_run")?,
+                summary: String::new(),
+                paragraphs: Vec::new(),
                 table: None,
             });
         };
@@ -209,32 +210,179 @@ impl Builder<'_> {
             .and_then(|p| p.file_name())
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let summary = tx.plural("reproduction.summary", diffs.len(), &[("file", &file)])?;
+        let compared: usize = comparison.tallies.iter().map(|t| t.compared).sum();
+        let matched: usize = comparison.tallies.iter().map(|t| t.matched).sum();
+        let summary = tx.plural(
+            "reproduction.summary",
+            diffs.len(),
+            &[
+                ("file", &file),
+                ("compared", &compared),
+                ("matched", &matched),
+            ],
+        )?;
+        let mut paragraphs = vec![summary.clone()];
+        if let Some(reference) = comparison.reference_panel {
+            paragraphs.push(self.panel_comparison(reference)?);
+        }
+        let per_table: Vec<String> = comparison
+            .tallies
+            .iter()
+            .map(|t| {
+                tx.fill(
+                    "reproduction.tally",
+                    &[
+                        ("table", &self.table_name(&t.table)?),
+                        ("matched", &t.matched),
+                        ("compared", &t.compared),
+                    ],
+                )
+            })
+            .collect::<Result<_>>()?;
+        if !per_table.is_empty() {
+            paragraphs.push(tx.fill("reproduction.tallies", &[("list", &tx.list(&per_table)?)])?);
+        }
         let table = if diffs.is_empty() {
             None
         } else {
-            let mut t = TableBuilder::new("reproduction", tx.get("reproduction.caption")?, 3)
+            let mut t = TableBuilder::new("reproduction", tx.get("reproduction.caption")?, 1)
                 .col(tx.get("reproduction.table")?, false)
-                .col(tx.get("reproduction.row")?, false)
-                .col(tx.get("reproduction.column")?, false)
-                .col(tx.get("reproduction.published")?, true)
-                .col(tx.get("reproduction.computed")?, true);
-            for d in diffs {
-                t.row(vec![
-                    d.table.clone(),
-                    d.row.clone(),
-                    d.column.clone(),
-                    d.published.clone(),
-                    d.computed.clone(),
-                ]);
+                .col(tx.get("reproduction.explanation")?, false);
+            for (d, detail) in diffs.iter().zip(&comparison.details) {
+                t.row(vec![self.table_name(&d.table)?, self.explain(d, detail)?]);
             }
             Some(t.finish())
         };
         Ok(ReproductionView {
             ran: true,
             summary,
+            paragraphs,
             table,
         })
+    }
+
+    /// `Table 3`, or the panel, in words.
+    fn table_name(&self, key: &str) -> Result<String> {
+        match key.strip_prefix("table").and_then(|n| n.parse::<u8>().ok()) {
+            Some(n) => self.tx.fill("reproduction.table_n", &[("n", &n)]),
+            None => self.tx.get("reproduction.panel"),
+        }
+    }
+
+    /// The computed panel against the reference's, in one sentence.
+    fn panel_comparison(&self, reference: u64) -> Result<String> {
+        let n = self.r.panel_size as u64;
+        let key = match n.cmp(&reference) {
+            std::cmp::Ordering::Equal => "reproduction.panel_same",
+            std::cmp::Ordering::Greater => "reproduction.panel_more",
+            std::cmp::Ordering::Less => "reproduction.panel_fewer",
+        };
+        self.tx.fill(
+            key,
+            &[
+                ("n", &n),
+                ("reference", &reference),
+                ("difference", &n.abs_diff(reference)),
+            ],
+        )
+    }
+
+    /// A published row label (`rose 2`, `maintained very_high`, `2010 stage 1`) in words.
+    fn row_words(&self, table: &str, row: &str) -> Result<String> {
+        let tx = &self.tx;
+        let parts: Vec<&str> = row.split(' ').collect();
+        let level = |key: &str| {
+            crate::analysis::levels::Level::DESCENDING
+                .iter()
+                .find(|l| l.key() == key)
+                .copied()
+        };
+        match (table, parts.as_slice()) {
+            ("table1", ["maintained", l]) if level(l).is_some() => tx.fill(
+                "table1.stayed",
+                &[("level", &tx.level_quoted(level(l).expect("checked"))?)],
+            ),
+            ("table1", [trend @ ("rose" | "fell"), n]) => {
+                let n: usize = n.parse().unwrap_or(0);
+                tx.plural(&format!("table1.{trend}"), n, &[])
+            }
+            ("table4", [year, "stage", n]) => tx.fill(
+                "reproduction.stage_row",
+                &[("year", year), ("stage", &tx.get(&format!("stage.{n}"))?)],
+            ),
+            _ => Ok(row.replace('>', &tx.get("path_sep")?)),
+        }
+    }
+
+    /// One difference in a sentence, with the reference's own note when it has one.
+    fn explain(
+        &self,
+        d: &crate::analysis::reproduction::Difference,
+        detail: &crate::analysis::reproduction::Detail,
+    ) -> Result<String> {
+        use crate::analysis::reproduction::DetailKind;
+        let tx = &self.tx;
+        let row = self.row_words(&d.table, &d.row)?;
+        let column = match crate::analysis::levels::Level::DESCENDING
+            .iter()
+            .find(|l| l.key() == d.column)
+        {
+            Some(&l) => tx.level_quoted(l)?,
+            None if d.column == "count" => tx.get("reproduction.count_column")?,
+            None => d.column.clone(),
+        };
+        let country = |name: &str| {
+            self.ctx
+                .normalised
+                .concordance
+                .lookup(name)
+                .map_or_else(|| name.to_string(), |(id, _)| tx.country_in_text(id))
+        };
+        let args: [(&str, &dyn std::fmt::Display); 6] = [
+            ("table", &self.table_name(&d.table)?),
+            ("row", &row),
+            ("column", &column),
+            ("published", &d.published),
+            ("computed", &d.computed),
+            ("n", &self.r.panel_size),
+        ];
+        let mut text = match &detail.kind {
+            DetailKind::Cell if d.table == "panel" && d.row == "panel" => {
+                tx.fill("reproduction.explain.panel_size", &args)?
+            }
+            DetailKind::Cell if d.table == "panel" => {
+                let region = match crate::model::Region::parse(&d.column) {
+                    Some(r) => tx.get(&format!("region.{}", r.name()))?,
+                    None => d.column.clone(),
+                };
+                let mut all = args.to_vec();
+                all.push(("region", &region));
+                tx.fill("reproduction.explain.panel_region", &all)?
+            }
+            DetailKind::Cell => tx.fill("reproduction.explain.cell", &args)?,
+            DetailKind::RowSum { sum } => {
+                let mut all = args.to_vec();
+                all.push(("sum", sum));
+                tx.fill("reproduction.explain.row_sum", &all)?
+            }
+            DetailKind::NotInRow => {
+                let name = country(&d.published);
+                let mut all = args.to_vec();
+                all.push(("country", &name));
+                tx.fill("reproduction.explain.not_in_row", &all)?
+            }
+            DetailKind::ExtraRow => tx.fill("reproduction.explain.extra_row", &args)?,
+        };
+        // A catalogue without a pattern for the reference's notes (their language may not be
+        // the report's) leaves them out.
+        if let Some(note) = &detail.note
+            && !tx
+                .fill("reproduction.explain.note", &[("note", note)])?
+                .is_empty()
+        {
+            text.push_str(&tx.fill("reproduction.explain.note", &[("note", note)])?);
+        }
+        Ok(text)
     }
 
     // ---- Appendix: method ----
@@ -262,11 +410,12 @@ impl Builder<'_> {
         let from = |side: Side| if side == Side::Upper { "≤" } else { "<" };
         let to = |side: Side| if side == Side::Lower { "≤" } else { "<" };
         let [s0, s1, s2] = rule.boundaries;
+        let v = tx.get("method.value_symbol")?;
         let ranges = [
-            format!("v {} {t2}", if s2 == Side::Upper { "≥" } else { ">" }),
-            format!("{t1} {} v {} {t2}", from(s1), to(s2)),
-            format!("{t0} {} v {} {t1}", from(s0), to(s1)),
-            format!("v {} {t0}", to(s0)),
+            format!("{v} {} {t2}", if s2 == Side::Upper { "≥" } else { ">" }),
+            format!("{t1} {} {v} {} {t2}", from(s1), to(s2)),
+            format!("{t0} {} {v} {} {t1}", from(s0), to(s1)),
+            format!("{v} {} {t0}", to(s0)),
         ];
         let level_rule = Level::DESCENDING
             .iter()
@@ -320,7 +469,7 @@ impl Builder<'_> {
                 tx.country(a.country),
                 tx.iso3(a.country).to_string(),
                 a.rows.to_string(),
-                a.first.clone(),
+                tx.source(&a.first)?,
             ]);
         }
         Ok(Some(t.finish()))
