@@ -102,7 +102,7 @@ fn synthetic(entities: usize) -> (tempfile::TempDir, Config) {
         xlsx: false,
         seed: 1,
     };
-    egov_report::synth::write(&spec, tmp.path()).unwrap();
+    egov_report::synth::write(&spec, tmp.path(), false).unwrap();
     let overrides = egov_report::config::Overrides {
         output: Some(tmp.path().join("output")),
         ..Default::default()

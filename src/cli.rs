@@ -29,6 +29,7 @@ pub(crate) enum Command {
     #[command(after_help = EXIT_CODES)]
     Validate(CommonArgs),
     /// Write a synthetic UN-shaped input (N entities x Y surveys) for measuring performance.
+    #[command(after_help = EXIT_CODES)]
     Synth(SynthArgs),
 }
 
@@ -41,15 +42,33 @@ pub(crate) struct SynthArgs {
     /// Number of surveys (2 to 50).
     #[arg(long, default_value_t = 9)]
     pub(crate) surveys: usize,
-    /// Folder to write (an `input/` folder, `entities.csv` and `egov-report.toml`).
+    /// Folder to write (an `input/` folder, `entities.csv` and `egov-report.toml`); it must be
+    /// empty or not exist.
     #[arg(long, value_name = "DIR")]
     pub(crate) out: PathBuf,
+    /// Write into a folder that is not empty: first remove what an earlier `synth` wrote there.
+    #[arg(long)]
+    pub(crate) force: bool,
     /// Write XLSX workbooks instead of CSV files.
     #[arg(long)]
     pub(crate) xlsx: bool,
     /// Seed of the generator.
     #[arg(long, default_value_t = 1)]
     pub(crate) seed: u64,
+    /// How much to print.
+    #[command(flatten)]
+    pub(crate) verbosity: Verbosity,
+}
+
+/// `-q` and `-v`, the same for every command.
+#[derive(Debug, Args, Clone, Copy)]
+pub(crate) struct Verbosity {
+    /// Print nothing but errors: no warnings, no summary, no progress.
+    #[arg(long, short, conflicts_with = "verbose")]
+    pub(crate) quiet: bool,
+    /// Print more detail: the time per stage.
+    #[arg(long, short, action = clap::ArgAction::Count)]
+    pub(crate) verbose: u8,
 }
 
 /// Options shared by `run` and `validate`.
@@ -67,15 +86,12 @@ pub(crate) struct CommonArgs {
     /// Benchmark countries (ISO3, comma-separated) [default: USA,AUS,GBR,CAN]
     #[arg(long, value_name = "ISO3,...", value_delimiter = ',')]
     pub(crate) benchmarks: Option<Vec<String>>,
-    /// Print a machine-readable JSON summary on stdout.
+    /// Print a machine-readable JSON summary on stdout (`docs/json-schema/`).
     #[arg(long)]
     pub(crate) json: bool,
-    /// Print nothing but errors (no warnings, no progress).
-    #[arg(long, short)]
-    pub(crate) quiet: bool,
-    /// Print more detail (per-stage timings).
-    #[arg(long, short, action = clap::ArgAction::Count)]
-    pub(crate) verbose: u8,
+    /// How much to print.
+    #[command(flatten)]
+    pub(crate) verbosity: Verbosity,
 }
 
 /// Options of `run`.

@@ -319,7 +319,8 @@ impl Config {
                 "must not be empty (leave it out for the default)".into(),
             ));
         }
-        let source_date_epoch = match source_date_epoch {
+        // An empty value counts as unset, as in other tools that read the variable.
+        let source_date_epoch = match source_date_epoch.filter(|s| !s.trim().is_empty()) {
             None => DEFAULT_SOURCE_DATE_EPOCH,
             Some(s) => s
                 .trim()
@@ -494,5 +495,16 @@ mod tests {
         assert_eq!(c.focus, "BRA");
         assert_eq!(c.lang, Lang::Zh);
         assert_eq!(c.source_date_epoch, 86_400);
+    }
+
+    #[test]
+    fn an_empty_source_date_epoch_counts_as_unset() {
+        let dir = tempfile::tempdir().unwrap();
+        for empty in ["", " "] {
+            let c = Config::resolve(&Overrides::default(), dir.path(), Some(empty)).unwrap();
+            assert_eq!(c.source_date_epoch, DEFAULT_SOURCE_DATE_EPOCH);
+        }
+        let err = Config::resolve(&Overrides::default(), dir.path(), Some("soon")).unwrap_err();
+        assert!(err.to_string().contains("`SOURCE_DATE_EPOCH`"), "{err}");
     }
 }

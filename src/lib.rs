@@ -22,6 +22,7 @@ pub mod render;
 pub mod source;
 pub mod synth;
 pub mod validation;
+pub mod words;
 
 pub use validation::validate;
 
@@ -37,8 +38,14 @@ use crate::ingest::Ingested;
 use crate::normalise::Normalised;
 use crate::normalise::country::Concordance;
 use crate::panel::Panel;
+use crate::render::drift::Change;
 use crate::render::manifest::Timing;
 use crate::render::{Artifact, RenderContext, Renderer};
+
+/// The version of the `--json` output of `run` and `validate`
+/// (`docs/json-schema/summary.schema.json`, `docs/json-schema/validation.schema.json`).
+/// It changes whenever a field is removed or changes meaning.
+pub const JSON_SCHEMA_VERSION: u32 = 1;
 
 /// Everything computed before rendering.
 pub struct Prepared {
@@ -207,9 +214,11 @@ pub fn render_outputs(config: &Config, prepared: &mut Prepared) -> Result<Vec<Ar
     Ok(artifacts)
 }
 
-/// What a run did, for the terminal and `--json`.
+/// What a run did, for the terminal and `--json` (`docs/json-schema/summary.schema.json`).
 #[derive(Debug, Clone, Serialize)]
 pub struct Summary {
+    /// [`JSON_SCHEMA_VERSION`].
+    pub schema_version: u32,
     /// The survey years.
     pub surveys: Vec<u16>,
     /// Panel size.
@@ -227,6 +236,11 @@ pub struct Summary {
     pub written: bool,
     /// With `--check`: outputs that would change.
     pub changed: Vec<String>,
+    /// With `--check`: the table cells that would change, at most
+    /// [`render::drift::MAX_PER_TABLE`] per table.
+    pub changes: Vec<Change>,
+    /// With `--check`: changes not listed in `changes`, by table.
+    pub changes_omitted: std::collections::BTreeMap<String, usize>,
     /// Time per stage.
     pub timings: Vec<Timing>,
 }
@@ -261,6 +275,7 @@ pub fn run(config: &Config, mode: Mode, progress: Progress<'_>) -> Result<Summar
     let artifacts = render_outputs(config, &mut prepared)?;
     let differences = prepared.results.reproduction.as_ref().map(Vec::len);
     let mut written = false;
+    let mut drift = render::drift::Drift::default();
     let changed = match (&lock, mode) {
         (Some(lock), _) if mode == Mode::Write || differences.unwrap_or(0) == 0 => {
             progress("write");
@@ -273,11 +288,15 @@ pub fn run(config: &Config, mode: Mode, progress: Progress<'_>) -> Result<Summar
             });
             Vec::new()
         }
-        (_, Mode::Check) => render::changed_outputs(&config.output, &artifacts),
+        (_, Mode::Check) => {
+            drift = render::drift::compare_tables(&config.output, &artifacts);
+            render::changed_outputs(&config.output, &artifacts)
+        }
         _ => Vec::new(),
     };
     drop(lock);
     Ok(Summary {
+        schema_version: JSON_SCHEMA_VERSION,
         surveys: prepared.panel.years.iter().map(|y| y.get()).collect(),
         panel_size: prepared.panel.len(),
         excluded: prepared.panel.exclusions.len(),
@@ -290,6 +309,8 @@ pub fn run(config: &Config, mode: Mode, progress: Progress<'_>) -> Result<Summar
         differences,
         written,
         changed,
+        changes: drift.changes,
+        changes_omitted: drift.omitted,
         timings: prepared.timings,
     })
 }

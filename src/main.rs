@@ -13,9 +13,12 @@ use egov_report::config::{Config, Lang, Overrides};
 use egov_report::error::{
     EXIT_DIFFERENCES, EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, Error, terminal_safe,
 };
+use egov_report::render::drift::Change;
+use egov_report::render::manifest::Timing;
+use egov_report::words::count;
 use egov_report::{Mode, Summary};
 
-use crate::cli::{Cli, Command, CommonArgs, LangArg};
+use crate::cli::{Cli, Command, CommonArgs, LangArg, Verbosity};
 
 // The pipeline allocates millions of small cells and strings on large inputs; mimalloc cuts
 // the end-to-end time of a 10,000 x 30 run by about a fifth compared with the system allocator.
@@ -90,6 +93,7 @@ fn overrides(common: &CommonArgs) -> Overrides {
 
 fn resolve(o: &Overrides) -> Result<Config, Error> {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    // Unset, empty and not Unicode are all "unset" here; `Config::resolve` ignores a blank value.
     let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
     Config::resolve(o, &cwd, epoch.as_deref())
 }
@@ -112,7 +116,8 @@ fn run(args: &cli::RunArgs) -> i32 {
         Ok(c) => c,
         Err(e) => return report_error(&e),
     };
-    let progress = Progress::new(args.common.quiet || args.common.json);
+    let verbosity = args.common.verbosity;
+    let progress = Progress::new(verbosity.quiet || args.common.json);
     let mode = match (args.check, args.strict) {
         (true, _) => Mode::Check,
         (false, true) => Mode::Strict,
@@ -129,15 +134,10 @@ fn run(args: &cli::RunArgs) -> i32 {
             "{}",
             serde_json::to_string_pretty(&summary).unwrap_or_default()
         );
-    } else {
-        print_summary(
-            &summary,
-            &config,
-            args,
-            args.common.quiet,
-            args.common.verbose,
-        );
+    } else if !verbosity.quiet {
+        print_summary(&summary, &config, args);
     }
+    print_timings(verbosity, &summary.timings);
     if args.check && !summary.changed.is_empty() {
         return EXIT_DIFFERENCES;
     }
@@ -147,55 +147,85 @@ fn run(args: &cli::RunArgs) -> i32 {
     EXIT_OK
 }
 
-fn print_summary(s: &Summary, config: &Config, args: &cli::RunArgs, quiet: bool, verbose: u8) {
-    if !quiet {
-        for w in &s.warnings {
-            eprintln!("{}", terminal_safe(w));
-        }
+fn print_summary(s: &Summary, config: &Config, args: &cli::RunArgs) {
+    for w in &s.warnings {
+        eprintln!("{}", terminal_safe(w));
     }
     let years: Vec<String> = s.surveys.iter().map(ToString::to_string).collect();
+    let outputs = count(s.outputs.len(), "output", "outputs");
     if args.check {
         if s.changed.is_empty() {
             eprintln!(
-                "up to date: {} outputs in `{}` match",
-                s.outputs.len(),
+                "up to date: {outputs} in `{}` match",
                 terminal_safe(&config.output.display().to_string())
             );
         } else {
             eprintln!(
-                "{} outputs in `{}` would change:",
+                "{} of {outputs} in `{}` would change:",
                 s.changed.len(),
                 terminal_safe(&config.output.display().to_string())
             );
             for c in &s.changed {
                 eprintln!("  {}", terminal_safe(c));
             }
+            print_changes(&s.changes, &s.changes_omitted);
         }
     } else if !s.written {
         eprintln!(
             "`{}` left as it was: --strict and the reproduction check found differences",
             terminal_safe(&config.output.display().to_string())
         );
-    } else if !quiet {
+    } else {
         eprintln!(
-            "wrote {} files to `{}`: {} surveys ({}), panel of {} countries ({} left out)",
-            s.outputs.len(),
+            "wrote {} to `{}`: {} ({}), panel of {} ({} left out)",
+            count(s.outputs.len(), "file", "files"),
             terminal_safe(&config.output.display().to_string()),
-            s.surveys.len(),
+            count(s.surveys.len(), "survey", "surveys"),
             years.join(", "),
-            s.panel_size,
+            count(s.panel_size, "country", "countries"),
             s.excluded
         );
     }
-    if let Some(d) = s.differences
-        && !quiet
-    {
+    if let Some(d) = s.differences {
         eprintln!(
-            "reproduction check: {d} differences from the reference (tables/reproduction.csv)"
+            "reproduction check: {} from the reference (tables/reproduction.csv)",
+            count(d, "difference", "differences")
         );
     }
-    if verbose > 0 {
-        for t in &s.timings {
+}
+
+/// The most changed cells listed per table on the terminal (`--json` lists more).
+const CHANGES_SHOWN: usize = 10;
+
+/// The changed cells, table by table: the first [`CHANGES_SHOWN`] and how many more.
+fn print_changes(changes: &[Change], omitted: &std::collections::BTreeMap<String, usize>) {
+    let mut tables: Vec<&str> = changes.iter().map(|c| c.table.as_str()).collect();
+    tables.dedup();
+    let total = changes.len() + omitted.values().sum::<usize>();
+    if total == 0 {
+        return;
+    }
+    eprintln!(
+        "{} in {}:",
+        count(total, "changed cell or row", "changed cells or rows"),
+        count(tables.len(), "table", "tables")
+    );
+    for table in tables {
+        let of_table: Vec<&Change> = changes.iter().filter(|c| c.table == table).collect();
+        for c in of_table.iter().take(CHANGES_SHOWN) {
+            eprintln!("  {}", terminal_safe(&c.describe()));
+        }
+        let more = of_table.len().saturating_sub(CHANGES_SHOWN) + omitted.get(table).unwrap_or(&0);
+        if more > 0 {
+            eprintln!("  .. and {more} more in {table}");
+        }
+    }
+}
+
+/// With `-v`: the time per stage, on stderr.
+fn print_timings(verbosity: Verbosity, timings: &[Timing]) {
+    if verbosity.verbose > 0 {
+        for t in timings {
             eprintln!("  {:<24} {:>9.2} ms", t.stage, t.ms);
         }
     }
@@ -213,9 +243,10 @@ fn validate(args: &CommonArgs) -> i32 {
                     "{}",
                     serde_json::to_string_pretty(&report.json).unwrap_or_default()
                 );
-            } else {
+            } else if !args.verbosity.quiet {
                 print!("{}", terminal_safe(&report.text));
             }
+            print_timings(args.verbosity, &report.timings);
             EXIT_OK
         }
         Err(e) => report_error(&e),
@@ -229,13 +260,26 @@ fn synth(args: &cli::SynthArgs) -> i32 {
         xlsx: args.xlsx,
         seed: args.seed,
     };
-    match egov_report::synth::write(&spec, &args.out) {
+    let start = std::time::Instant::now();
+    match egov_report::synth::write(&spec, &args.out, args.force) {
         Ok(files) => {
-            eprintln!(
-                "wrote {} files to `{}`",
-                files.len(),
-                terminal_safe(&args.out.display().to_string())
-            );
+            if !args.verbosity.quiet {
+                eprintln!(
+                    "wrote {} to `{}`",
+                    count(files.len(), "file", "files"),
+                    terminal_safe(&args.out.display().to_string())
+                );
+            }
+            if args.verbosity.verbose > 0 {
+                for f in &files {
+                    eprintln!("  {}", terminal_safe(&f.display().to_string()));
+                }
+            }
+            let timing = Timing {
+                stage: "synth".into(),
+                ms: start.elapsed().as_secs_f64() * 1000.0,
+            };
+            print_timings(args.verbosity, &[timing]);
             EXIT_OK
         }
         Err(e) => report_error(&e),

@@ -33,18 +33,81 @@ struct Entity {
     region: Region,
 }
 
+/// The file in the synthetic folder that lists, one a line, the files `synth` wrote there
+/// (relative to the folder), so that `--force` removes exactly those.
+pub const MARKER: &str = ".egov-report-synth";
+
 /// Writes the synthetic input into `out` (created if needed) and returns the files written.
 ///
+/// A folder that already holds files is refused, unless `force` is set: then the files an
+/// earlier `synth` wrote (those its [`MARKER`] lists) are removed first and every other file is
+/// kept.
+///
 /// # Errors
-/// [`Error::Config`] for an impossible size; [`Error::Io`] / [`Error::Render`] when a file cannot
-/// be written.
-pub fn write(spec: &SynthSpec, out: &Path) -> Result<Vec<PathBuf>> {
+/// [`Error::Config`] for an impossible size or a non-empty folder without `force`;
+/// [`Error::Io`] / [`Error::Render`] when a file cannot be removed or written.
+pub fn write(spec: &SynthSpec, out: &Path, force: bool) -> Result<Vec<PathBuf>> {
     if spec.surveys < 2 || spec.surveys > 50 || spec.entities == 0 {
         return Err(Error::Config {
             path: PathBuf::from("command line"),
             message: "`synth` needs 1 or more entities and 2 to 50 surveys".into(),
         });
     }
+    clear_folder(out, force)?;
+    let written = write_files(spec, out)?;
+    let mut list = String::new();
+    for path in &written {
+        if let Ok(rel) = path.strip_prefix(out) {
+            let _ = writeln!(list, "{}", rel.to_string_lossy().replace('\\', "/"));
+        }
+    }
+    let marker = out.join(MARKER);
+    std::fs::write(&marker, list).map_err(|e| Error::io("write", &marker, e))?;
+    Ok(written)
+}
+
+/// Refuses a folder with files in it, or with `force` removes what an earlier `synth` wrote.
+fn clear_folder(out: &Path, force: bool) -> Result<()> {
+    let has_files = std::fs::read_dir(out).is_ok_and(|mut d| d.next().is_some());
+    if !has_files {
+        return Ok(());
+    }
+    if !force {
+        return Err(Error::Config {
+            path: PathBuf::from("command line"),
+            message: format!(
+                "`--out` `{}` is not empty; choose an empty folder, or add `--force` to replace \
+                 what an earlier `synth` wrote there",
+                out.display()
+            ),
+        });
+    }
+    let marker = out.join(MARKER);
+    let Ok(list) = std::fs::read_to_string(&marker) else {
+        return Ok(());
+    };
+    for line in list.lines().filter(|l| !l.is_empty()) {
+        // Only plain relative paths inside the folder: an edited marker cannot reach outside it.
+        let rel = Path::new(line);
+        if rel.is_absolute()
+            || rel
+                .components()
+                .any(|c| !matches!(c, std::path::Component::Normal(_)))
+        {
+            continue;
+        }
+        let path = out.join(rel);
+        match std::fs::remove_file(&path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::io("remove", &path, e)),
+        }
+    }
+    std::fs::remove_file(&marker).map_err(|e| Error::io("remove", &marker, e))?;
+    Ok(())
+}
+
+fn write_files(spec: &SynthSpec, out: &Path) -> Result<Vec<PathBuf>> {
     let input = out.join("input");
     std::fs::create_dir_all(&input).map_err(|e| Error::io("create folder", &input, e))?;
     let conc = Concordance::embedded();

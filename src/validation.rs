@@ -1,6 +1,7 @@
 //! `egov-report validate`: what was read, the panel it gives, and why countries are left out.
 //!
-//! Runs stages 1-3 and lays out what they found as text (for a terminal) and JSON (for CI).
+//! Runs stages 1-3 and lays out what they found as text (for a terminal) and JSON (for CI,
+//! `docs/json-schema/validation.schema.json`).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -9,8 +10,11 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::error::Result;
+use crate::ingest::FileKind;
 use crate::model::Region;
-use crate::normalise::TableShape;
+use crate::normalise::{TableShape, YearSource};
+use crate::render::manifest::Timing;
+use crate::words::count;
 
 /// The validation report.
 pub struct ValidationReport {
@@ -18,6 +22,38 @@ pub struct ValidationReport {
     pub text: String,
     /// The same as JSON.
     pub json: serde_json::Value,
+    /// Time per stage.
+    pub timings: Vec<Timing>,
+}
+
+/// How the text report names a kind of file.
+fn file_kind_word(kind: FileKind) -> &'static str {
+    match kind {
+        FileKind::Csv => "CSV",
+        FileKind::Workbook => "workbook",
+        FileKind::Skipped => "not data, skipped",
+    }
+}
+
+/// How the text report names a table shape.
+fn shape_word(shape: TableShape) -> &'static str {
+    match shape {
+        TableShape::Wide => "wide",
+        TableShape::Long => "long",
+        TableShape::YearColumns => "one column per year",
+        TableShape::CountryReference => "country reference",
+        TableShape::Skipped => "skipped",
+    }
+}
+
+/// Where the year came from, as the JSON writes it (`sheet_name`).
+fn year_source_key(source: YearSource) -> &'static str {
+    match source {
+        YearSource::Column => "column",
+        YearSource::Header => "header",
+        YearSource::SheetName => "sheet_name",
+        YearSource::FileName => "file_name",
+    }
 }
 
 #[derive(Serialize)]
@@ -34,6 +70,7 @@ struct TableLine {
 
 #[derive(Serialize)]
 struct Json {
+    schema_version: u32,
     files: usize,
     tables: Vec<TableLine>,
     surveys: BTreeMap<u16, usize>,
@@ -50,7 +87,11 @@ struct Json {
 /// # Errors
 /// Any input error, as `run` would report it.
 pub fn validate(config: &Config) -> Result<ValidationReport> {
-    let ingested = crate::ingest::read_inputs(&config.input)?;
+    let mut timings = Vec::new();
+    let progress = crate::no_progress;
+    let ingested = crate::timed(&mut timings, &progress, "ingest", || {
+        crate::ingest::read_inputs(&config.input)
+    })?;
     let concordance = match &config.entities {
         Some(path) => {
             let extra = crate::ingest::read_entities(path)?;
@@ -63,12 +104,16 @@ pub fn validate(config: &Config) -> Result<ValidationReport> {
         }
         None => crate::normalise::country::Concordance::embedded(),
     };
-    let normalised = crate::normalise::normalise_with(
-        &ingested,
-        std::sync::Arc::new(concordance),
-        &config.header_synonyms,
-    )?;
-    let panel = crate::panel::build(&normalised, config)?;
+    let normalised = crate::timed(&mut timings, &progress, "normalise", || {
+        crate::normalise::normalise_with(
+            &ingested,
+            std::sync::Arc::new(concordance),
+            &config.header_synonyms,
+        )
+    })?;
+    let panel = crate::timed(&mut timings, &progress, "panel", || {
+        crate::panel::build(&normalised, config)
+    })?;
     let conc = &normalised.concordance;
 
     let tables: Vec<TableLine> = normalised
@@ -79,7 +124,7 @@ pub fn validate(config: &Config) -> Result<ValidationReport> {
             sheet: t.table.sheet.clone(),
             shape: t.shape,
             header_row: t.header_row,
-            year_from: t.year_source.map(|s| format!("{s:?}").to_lowercase()),
+            year_from: t.year_source.map(|s| year_source_key(s).to_string()),
             years: t.years.iter().map(|y| y.get()).collect(),
             countries: t.countries,
             measures: t.measures.iter().map(|m| m.key()).collect(),
@@ -141,12 +186,22 @@ pub fn validate(config: &Config) -> Result<ValidationReport> {
     let mut text = String::new();
     let _ = writeln!(
         text,
-        "read {} files from `{}`",
-        ingested.files.len(),
+        "read {} from `{}`",
+        count(ingested.files.len(), "file", "files"),
         config.input.display()
     );
     for f in &ingested.files {
-        let _ = writeln!(text, "  {} ({:?}, {} bytes)", f.name, f.kind, f.bytes);
+        let _ = writeln!(
+            text,
+            "  {} ({}, {})",
+            f.name,
+            file_kind_word(f.kind),
+            count(
+                usize::try_from(f.bytes).unwrap_or(usize::MAX),
+                "byte",
+                "bytes"
+            )
+        );
     }
     let _ = writeln!(text, "tables:");
     for t in &tables {
@@ -157,16 +212,18 @@ pub fn validate(config: &Config) -> Result<ValidationReport> {
         let years: Vec<String> = t.years.iter().map(ToString::to_string).collect();
         let _ = writeln!(
             text,
-            "  {place}: {:?}, header row {}, year from {}, years {}, {} countries, measures {}",
-            t.shape,
+            "  {place}: {}, header row {}, year from {}, years {}, {}, measures {}",
+            shape_word(t.shape),
             t.header_row.map_or_else(|| "-".into(), |r| r.to_string()),
-            t.year_from.as_deref().unwrap_or("-"),
+            t.year_from
+                .as_deref()
+                .map_or("-".into(), |y| y.replace('_', " ")),
             if years.is_empty() {
                 "-".into()
             } else {
                 years.join(",")
             },
-            t.countries,
+            count(t.countries, "country", "countries"),
             if t.measures.is_empty() {
                 "-".into()
             } else {
@@ -184,8 +241,8 @@ pub fn validate(config: &Config) -> Result<ValidationReport> {
         .collect();
     let _ = writeln!(
         text,
-        "panel: {} countries ({})",
-        panel.len(),
+        "panel: {} ({})",
+        count(panel.len(), "country", "countries"),
         regions.join(", ")
     );
     let _ = writeln!(text, "left out: {}", exclusions.len());
@@ -212,6 +269,7 @@ pub fn validate(config: &Config) -> Result<ValidationReport> {
         let _ = writeln!(text, "{w}");
     }
     let json = Json {
+        schema_version: crate::JSON_SCHEMA_VERSION,
         files: ingested.files.len(),
         tables,
         surveys,
@@ -225,5 +283,6 @@ pub fn validate(config: &Config) -> Result<ValidationReport> {
     Ok(ValidationReport {
         text,
         json: serde_json::to_value(&json).unwrap_or_default(),
+        timings,
     })
 }

@@ -5,6 +5,7 @@
 //! lay out what `analysis` produced. [`write_atomically`] swaps the new output folder in.
 
 pub mod charts;
+pub mod drift;
 pub mod i18n;
 pub mod manifest;
 mod markdown;

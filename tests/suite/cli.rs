@@ -262,7 +262,7 @@ fn validate_prints_what_was_read_and_writes_nothing() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(
-        text.contains("EGOV_DATA_2010.xlsx [EGOV_DATA_2010]: Wide, header row 1, year from column"),
+        text.contains("EGOV_DATA_2010.xlsx [EGOV_DATA_2010]: wide, header row 1, year from column"),
         "{text}"
     );
     assert!(

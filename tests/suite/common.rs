@@ -82,6 +82,20 @@ pub(crate) fn run_bin(cwd: &Path, args: &[&str]) -> Output {
         .expect("the binary runs")
 }
 
+/// Runs the binary as [`run_bin`] does, with `env` set on top.
+pub(crate) fn run_bin_env(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_egov-report"));
+    cmd.args(args)
+        .current_dir(cwd)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .env_remove("EGOV_REPORT_INPUT")
+        .env_remove("EGOV_REPORT_OUTPUT");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("the binary runs")
+}
+
 /// stderr as text.
 pub(crate) fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()

@@ -383,7 +383,7 @@ fn the_generated_xlsb_and_ods_workbooks_are_readable() {
         let stdout = common::stdout(&out);
         assert!(out.status.success(), "{case}: {}", common::stderr(&out));
         assert!(
-            stdout.contains("Wide, header row 1, year from column, years 2018, 3 countries"),
+            stdout.contains("wide, header row 1, year from column, years 2018, 3 countries"),
             "{case}: {stdout}"
         );
     }

@@ -20,3 +20,7 @@ mod hostile;
 mod outputs_charts;
 mod outputs_story;
 mod safety;
+// The documented CI workflow: a moved checkout, the workflow's steps, cell drift, JSON schemas.
+mod ci;
+// What each command prints: -q/-v, counts in words, synth folders, SOURCE_DATE_EPOCH.
+mod cli_messages;

@@ -620,7 +620,7 @@ fn a_world_bank_style_set_of_one_indicator_per_file_is_read() {
     ]);
     let (code, text, err) = validate(&input, &[]);
     assert_eq!(code, Some(0), "{err}");
-    assert!(text.contains("UN_EGDI_TTI.csv: YearColumns, header row 1, year from header, years 2016,2018, 2 countries, measures TII"), "{text}");
+    assert!(text.contains("UN_EGDI_TTI.csv: one column per year, header row 1, year from header, years 2016,2018, 2 countries, measures TII"), "{text}");
     let (_g, out, _) = run_on(&input, &["--quiet"]);
     let panel = std::fs::read_to_string(out.join("tables/panel.csv")).unwrap();
     assert!(
@@ -782,7 +782,7 @@ fn a_data_row_is_never_taken_for_the_header() {
     ]);
     let (code, out, err) = validate(&input, &[]);
     assert_eq!(code, Some(0), "{err}");
-    assert!(out.contains("a-2003.csv: Wide, header row 3"), "{out}");
+    assert!(out.contains("a-2003.csv: wide, header row 3"), "{out}");
 }
 
 #[test]
