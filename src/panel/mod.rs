@@ -329,8 +329,12 @@ pub fn build(normalised: &Normalised, config: &Config) -> Result<Panel> {
     let warnings = if fixed {
         Vec::new()
     } else {
-        survey_warnings(normalised, &years, &candidates, &|c, y| {
-            gaps_of(c).iter().all(|g| g.year != y)
+        // The countries in the panel have no gap; the others' gaps are their exclusions.
+        survey_warnings(normalised, &years, &candidates, &|c| {
+            exclusions
+                .binary_search_by(|e| e.country.cmp(&c))
+                .map(|i| exclusions[i].gaps.iter().map(|g| g.year).collect())
+                .unwrap_or_default()
         })
     };
     Ok(Panel {
@@ -359,11 +363,14 @@ fn survey_warnings(
     normalised: &Normalised,
     years: &[Year],
     candidates: &[CountryId],
-    usable: &dyn Fn(CountryId, Year) -> bool,
+    gap_years: &dyn Fn(CountryId) -> Vec<Year>,
 ) -> Vec<Diagnostic> {
     let grid: Vec<Vec<bool>> = candidates
         .iter()
-        .map(|&c| years.iter().map(|&y| usable(c, y)).collect())
+        .map(|&c| {
+            let gaps = gap_years(c);
+            years.iter().map(|y| !gaps.contains(y)).collect()
+        })
         .collect();
     let with_all = grid.iter().filter(|row| row.iter().all(|u| *u)).count();
     let rows_in = |y: Year| {
