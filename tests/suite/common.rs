@@ -167,3 +167,24 @@ pub(crate) fn run_paper_panel_in(cwd: &Path, extra: &[&str]) -> Output {
     args.extend_from_slice(extra);
     run_bin(cwd, &args)
 }
+
+/// Runs `run --config examples/paper-2003-2018.toml` (the paper's survey range on the bundled
+/// real data) into a fresh folder and asserts that it succeeds; returns (guard, output, stderr).
+pub(crate) fn run_paper_config() -> (tempfile::TempDir, PathBuf, String) {
+    let dir = scratch();
+    let out = dir.path().join("paper");
+    let config = root().join("examples/paper-2003-2018.toml");
+    let o = run_bin(
+        dir.path(),
+        &[
+            "run",
+            "--config",
+            config.to_str().unwrap(),
+            "--output",
+            out.to_str().unwrap(),
+        ],
+    );
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    (dir, out, err)
+}

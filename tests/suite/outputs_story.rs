@@ -7,7 +7,7 @@ use std::path::Path;
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
 
-use crate::common::{bundled_input, root, run_bin, run_on, run_paper_panel, scratch, skip, stderr};
+use crate::common::{bundled_input, root, run_on, run_paper_panel, scratch, skip, stderr};
 
 fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
@@ -462,21 +462,7 @@ fn on_the_real_data_comparative_sentences_follow_the_sign() {
 
 #[test]
 fn the_paper_range_on_the_real_data_says_how_its_panel_and_cells_differ() {
-    let dir = scratch();
-    let out = dir.path().join("paper");
-    let config = root().join("examples/paper-2003-2018.toml");
-    let o = run_bin(
-        dir.path(),
-        &[
-            "run",
-            "--config",
-            config.to_str().unwrap(),
-            "--output",
-            out.to_str().unwrap(),
-            "--quiet",
-        ],
-    );
-    assert!(o.status.success(), "{}", stderr(&o));
+    let (_dir, out, _) = crate::common::run_paper_config();
     let md = read(&out.join("report.md"));
     let panel = csv_records(&out.join("tables/panel.csv"));
     let n = panel

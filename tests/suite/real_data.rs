@@ -252,22 +252,10 @@ fn the_bundled_tables_5_and_6_equal_the_papers() {
 
 #[test]
 fn the_paper_config_runs_the_2003_2018_range_on_the_bundled_input_and_reports_the_reproduction() {
-    let dir = scratch();
-    let out = dir.path().join("paper");
-    let config = root().join("examples/paper-2003-2018.toml");
-    let o = run_bin(
-        dir.path(),
-        &[
-            "run",
-            "--config",
-            config.to_str().unwrap(),
-            "--output",
-            out.to_str().unwrap(),
-        ],
-    );
-    assert!(o.status.success(), "{}", stderr(&o));
+    let (_dir, out, err) = crate::common::run_paper_config();
     assert!(
-        stderr(&o).contains("9 surveys (2003, 2004, 2005, 2008, 2010, 2012, 2014, 2016, 2018)")
+        err.contains("9 surveys (2003, 2004, 2005, 2008, 2010, 2012, 2014, 2016, 2018)"),
+        "{err}"
     );
     let diffs = read_csv(&out.join("tables/reproduction.csv"));
     let panel = diffs
