@@ -1040,3 +1040,60 @@ fn a_formal_name_used_by_the_input_is_listed_among_the_aliases() {
         "{alias:?}"
     );
 }
+
+#[test]
+fn the_report_opens_with_what_the_latest_survey_changed_in_numbers_from_its_tables() {
+    let (_guard, out, _) = run_on(&bundled_input(), &["--quiet"]);
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    let start = md
+        .find("## What the 2024 survey changed (since 2022)")
+        .expect("section");
+    assert!(
+        start < md.find("## 1 Data and panel").unwrap(),
+        "it comes before section 1"
+    );
+    assert!(start > md.find("## Summary").unwrap());
+    let latest = read_csv(&out.join("tables/latest.csv"));
+    let rank = |l: &str| {
+        ["low", "medium", "high", "very_high"]
+            .iter()
+            .position(|x| *x == l)
+    };
+    for m in ["EGDI", "OSI", "TII", "HCI"] {
+        let rows: Vec<_> = latest.iter().filter(|r| r["measure"] == m).collect();
+        let up = rows
+            .iter()
+            .filter(|r| rank(&r["to_level"]) > rank(&r["from_level"]))
+            .count();
+        let down = rows.len() - up;
+        let sentence = format!(
+            "{m}: from 2022 to 2024, {up} of the panel's countries moved to a higher level and \
+             {down} to a lower one."
+        );
+        assert!(md.contains(&sentence), "{sentence}");
+    }
+    assert!(md.contains(
+        "China rose 8 places in the E-Government ranking, from 43 in 2022 to 35 in 2024."
+    ));
+    let zh_dir = crate::common::scratch();
+    let zh_out = zh_dir.path().join("zh");
+    let o = run_bin(
+        zh_dir.path(),
+        &[
+            "run",
+            "--input",
+            bundled_input().to_str().unwrap(),
+            "--output",
+            zh_out.to_str().unwrap(),
+            "--lang",
+            "zh",
+            "-q",
+        ],
+    );
+    assert!(o.status.success());
+    let zh = std::fs::read_to_string(zh_out.join("report.md")).unwrap();
+    assert!(
+        zh.contains("中国的电子政务排名上升8位，从2022年的第43位升至2024年的第35位。"),
+        "{zh}"
+    );
+}

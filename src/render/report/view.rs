@@ -29,6 +29,7 @@ use crate::render::i18n::Catalogue;
 mod benchmark;
 mod compare;
 mod data;
+mod latest;
 mod levels;
 mod notes;
 mod periods;
@@ -48,6 +49,8 @@ pub struct ReportView {
     pub t: BTreeMap<String, Message>,
     /// The main findings, one sentence each.
     pub summary: Vec<String>,
+    /// What the latest survey changed (first after the summary; none with one survey).
+    pub latest: Option<latest::LatestView>,
     /// Section 1: inputs and panel.
     pub data: DataView,
     /// Section 2: EGDI levels (Tables 1-2).
@@ -450,6 +453,7 @@ impl Builder<'_> {
                 .fill("footer", &[("version", &env!("CARGO_PKG_VERSION"))])?,
             t: self.messages(),
             summary,
+            latest: self.latest()?,
             data: self.data()?,
             levels,
             indices: self.indices()?,
