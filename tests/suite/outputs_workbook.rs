@@ -8,7 +8,7 @@ use calamine::{Data, Reader, Xlsx, open_workbook};
 
 use crate::common::{paper_panel_input, run_bin, run_paper_panel, scratch, stderr};
 
-const EN_SHEETS: [&str; 17] = [
+const EN_SHEETS: [&str; 21] = [
     "Cover",
     "Contents",
     "Notes",
@@ -22,6 +22,10 @@ const EN_SHEETS: [&str; 17] = [
     "Figure 2",
     "Figure 3",
     "Figure 4",
+    "Latest changes",
+    "Ranks",
+    "Groups",
+    "Robustness",
     "Panel",
     "Countries",
     "Quality",
@@ -84,6 +88,34 @@ fn count_column(rows: &[Vec<String>], column: usize) -> Vec<String> {
 fn english_workbook_has_exactly_the_expected_sheets_in_order() {
     let (_guard, out) = run_paper_panel(&[]);
     assert_eq!(open(&out).sheet_names(), EN_SHEETS);
+}
+
+#[test]
+fn the_sheets_beyond_the_paper_hold_the_rows_of_their_csvs() {
+    let (_guard, out) = run_paper_panel(&[]);
+    for (sheet, file, first_header) in [
+        ("Latest changes", "latest.csv", "Measure"),
+        ("Ranks", "ranks.csv", "ISO3 code"),
+        ("Groups", "groups.csv", "Kind of group"),
+        ("Robustness", "sensitivity.csv", "Variant"),
+    ] {
+        let rows = sheet_rows(&out, sheet);
+        let body = table_body(&rows, first_header);
+        let csv = csv_body(&out.join("tables").join(file));
+        assert_eq!(body.len(), csv.len(), "{sheet}: one row per CSV row");
+        assert!(!csv.is_empty(), "{file} has rows on the paper panel");
+    }
+    // The rank column holds the CSV's numbers, stored as numbers.
+    let rows = sheet_rows(&out, "Ranks");
+    let ranks = csv_body(&out.join("tables/ranks.csv"));
+    let start = rows
+        .iter()
+        .position(|r| r.first().map(text).as_deref() == Some("ISO3 code"))
+        .unwrap();
+    for (r, c) in rows[start + 1..].iter().zip(&ranks) {
+        assert_eq!(text(&r[0]), c[0]);
+        assert_eq!(r[3], Data::Float(c[2].parse::<f64>().unwrap()), "{c:?}");
+    }
 }
 
 #[test]

@@ -35,6 +35,11 @@ pub(super) fn data_sheets(
     for (figure, key) in r.figures.iter().zip(FIGURE_KEYS) {
         sheets.push(b.figure(key, figure)?);
     }
+    sheets.extend(super::beyond::sheets(
+        ctx,
+        labels,
+        &|key, notes, headers, rows| b.sheet(key, notes, headers, rows),
+    )?);
     sheets.push(b.panel()?);
     sheets.push(b.countries()?);
     sheets.push(b.quality()?);
