@@ -30,11 +30,34 @@ pub struct NearThreshold {
     pub threshold: f64,
 }
 
+/// A variant of the configured level rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Variant {
+    /// The other boundary convention (see the module docs).
+    OtherBoundaries,
+    /// The thresholds raised by the margin.
+    ThresholdsPlus,
+    /// The thresholds lowered by the margin.
+    ThresholdsMinus,
+}
+
+impl Variant {
+    /// The key used in CSV files: `other_boundaries`, `thresholds_plus_0.01`, ...
+    pub fn key(self, margin: f64) -> String {
+        match self {
+            Variant::OtherBoundaries => "other_boundaries".to_string(),
+            Variant::ThresholdsPlus => format!("thresholds_plus_{margin}"),
+            Variant::ThresholdsMinus => format!("thresholds_minus_{margin}"),
+        }
+    }
+}
+
 /// One cell of Table 1 or Table 3 that a variant of the level rule changes.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ChangedCell {
-    /// The variant (`other_boundaries`, `thresholds_plus_0.01`, `thresholds_minus_0.01`).
-    pub variant: String,
+    /// The variant.
+    pub variant: Variant,
     /// `table1` or `table3`.
     pub table: &'static str,
     /// The row, as the reproduction check names rows (`maintained high`, `rose 1`, `2018 TII`).
@@ -61,7 +84,7 @@ pub struct Sensitivity {
 }
 
 /// The variants of `rule`: its name and the rule.
-fn variants(rule: &LevelRule, margin: f64) -> Vec<(String, LevelRule)> {
+fn variants(rule: &LevelRule, margin: f64) -> [(Variant, LevelRule); 3] {
     let all_upper = rule.boundaries.iter().all(|s| *s == Side::Upper);
     let other = LevelRule {
         boundaries: [if all_upper { Side::Lower } else { Side::Upper }; 3],
@@ -71,10 +94,10 @@ fn variants(rule: &LevelRule, margin: f64) -> Vec<(String, LevelRule)> {
         thresholds: rule.thresholds.map(|t| t + d),
         ..*rule
     };
-    vec![
-        ("other_boundaries".to_string(), other),
-        (format!("thresholds_plus_{margin}"), shifted(margin)),
-        (format!("thresholds_minus_{margin}"), shifted(-margin)),
+    [
+        (Variant::OtherBoundaries, other),
+        (Variant::ThresholdsPlus, shifted(margin)),
+        (Variant::ThresholdsMinus, shifted(-margin)),
     ]
 }
 
@@ -139,7 +162,7 @@ pub fn sensitivity(panel: &Panel, rule: &LevelRule, margin: f64) -> Option<Sensi
             let (value, baseline) = (count(&t1, label), count(&base1, label));
             if value != baseline {
                 changed.push(ChangedCell {
-                    variant: name.clone(),
+                    variant: name,
                     table: "table1",
                     row: label.clone(),
                     column: "count",
@@ -152,7 +175,7 @@ pub fn sensitivity(panel: &Panel, rule: &LevelRule, margin: f64) -> Option<Sensi
         for ((row, column, value), (_, _, baseline)) in t3.into_iter().zip(&base3) {
             if value != *baseline {
                 changed.push(ChangedCell {
-                    variant: name.clone(),
+                    variant: name,
                     table: "table3",
                     row,
                     column,

@@ -360,7 +360,7 @@ impl Renderer for TablesCsv {
             }
             for c in &s.changed {
                 sens.row([
-                    c.variant.clone(),
+                    c.variant.key(s.margin),
                     c.table.to_string(),
                     c.row.clone(),
                     c.column.to_string(),

@@ -31,23 +31,11 @@ fn has_git(test: &str) -> bool {
     ok
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(e.file_name());
-        if e.path().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
-}
-
 /// A user's repository: the paper-panel input, the project's `.gitignore`, the workflow file and
 /// the output of a run, all committed. Returns its path.
 fn committed_repository(base: &Path) -> PathBuf {
     let repo = base.join("origin").join("survey-report");
-    copy_dir(&paper_panel_input(), &repo.join("input"));
+    crate::common::copy_dir(&paper_panel_input(), &repo.join("input"));
     std::fs::copy(root().join(".gitignore"), repo.join(".gitignore")).unwrap();
     std::fs::create_dir_all(repo.join("docs/ci")).unwrap();
     std::fs::copy(
@@ -340,7 +328,7 @@ fn assert_follows(validator: &jsonschema::Validator, json: &serde_json::Value) {
 fn json_outputs_follow_their_documented_schemas() {
     let work = scratch();
     let input = work.path().join("input");
-    copy_dir(&paper_panel_input(), &input);
+    crate::common::copy_dir(&paper_panel_input(), &input);
     let summary = schema("summary.schema.json");
     let json = |out: &Output| -> serde_json::Value {
         serde_json::from_str(&stdout(out)).expect("stdout is JSON")

@@ -188,3 +188,17 @@ pub(crate) fn run_paper_config() -> (tempfile::TempDir, PathBuf, String) {
     assert!(o.status.success(), "{err}");
     (dir, out, err)
 }
+
+/// Copies a folder tree (the fixtures are small).
+pub(crate) fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}

@@ -22,19 +22,6 @@ fn fixture(case: &str) -> PathBuf {
     common::root().join("tests/fixtures/hostile").join(case)
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 /// A scratch folder holding `output/` made from the bundled input, and an empty `input/`.
 struct Scene {
     dir: tempfile::TempDir,
@@ -53,7 +40,7 @@ impl Scene {
     /// A scene whose `input/` holds a copy of the fixture `case`.
     fn with_fixture(case: &str) -> Self {
         let scene = Self::new();
-        copy_dir(&fixture(case), &scene.input);
+        crate::common::copy_dir(&fixture(case), &scene.input);
         scene
     }
 

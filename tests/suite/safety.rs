@@ -23,7 +23,7 @@ impl Scene {
     fn new() -> Self {
         let dir = common::scratch();
         let input = dir.path().join("input");
-        copy_dir(&common::paper_panel_input(), &input);
+        crate::common::copy_dir(&common::paper_panel_input(), &input);
         let output = dir.path().join("output");
         let scene = Self { dir, input, output };
         let out = scene.run(&["--output", scene.output.to_str().unwrap()]);
@@ -58,19 +58,6 @@ impl Scene {
             .collect();
         names.sort();
         names
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
     }
 }
 

@@ -5,6 +5,7 @@
 use super::layout::{Cell, TableSheet};
 use super::{Labels, Note};
 use crate::analysis::Results;
+use crate::analysis::sensitivity::Variant;
 use crate::error::Result;
 use crate::render::RenderContext;
 
@@ -121,21 +122,13 @@ pub(super) fn sheets(
             ]);
         }
         for c in &s.changed {
-            let variant = if c.variant == "other_boundaries" {
-                labels.get("variant.other_boundaries")?
-            } else if c.variant.contains("plus") {
-                labels.fill("variant.plus", &[("margin", s.margin.to_string().as_str())])?
-            } else {
-                labels.fill(
-                    "variant.minus",
-                    &[("margin", s.margin.to_string().as_str())],
-                )?
+            let margin = s.margin.to_string();
+            let variant = match c.variant {
+                Variant::OtherBoundaries => labels.get("variant.other_boundaries")?,
+                Variant::ThresholdsPlus => labels.fill("variant.plus", &[("margin", &margin)])?,
+                Variant::ThresholdsMinus => labels.fill("variant.minus", &[("margin", &margin)])?,
             };
-            let column = if c.column == "count" {
-                labels.get("column.count")?
-            } else {
-                labels.get(&format!("column.{}", c.column))?
-            };
+            let column = labels.get(&format!("column.{}", c.column))?;
             rows.push(vec![
                 Cell::Text(variant),
                 Cell::Text(format!(
