@@ -436,6 +436,35 @@ pub enum Error {
         relation: &'static str,
     },
 
+    /// A profile's output folder equals, contains or lies inside the run's output folder.
+    #[error(
+        "output `{}` {relation} `{}`: a run replaces that folder whole\nhint: choose a folder \
+         outside it (the default is `profiles/ISO3` beside it)",
+        output.display(),
+        run_output.display()
+    )]
+    OutputOverlapsRunOutput {
+        /// The profile's output folder as given.
+        output: PathBuf,
+        /// The run's output folder.
+        run_output: PathBuf,
+        /// How they overlap (`is the run's output folder`, ...).
+        relation: &'static str,
+    },
+
+    /// The country asked for a profile matches no code or name of the concordance.
+    #[error(
+        "unknown country `{}`: not a code or name the concordance knows\nhint: the closest known \
+         names are {suggestions}",
+        echo(name)
+    )]
+    ProfileCountryUnknown {
+        /// The code or name as given.
+        name: String,
+        /// The closest known names.
+        suggestions: String,
+    },
+
     /// The output location cannot be used.
     #[error("output `{}` cannot be used: {message}", path.display())]
     OutputUnusable {

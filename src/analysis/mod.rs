@@ -10,6 +10,7 @@ pub mod groups;
 pub mod latest;
 pub mod levels;
 pub mod periods;
+pub mod profile;
 pub mod quality;
 pub mod ranks;
 pub mod reproduction;

@@ -14,6 +14,8 @@ mod outputs_report;
 mod outputs_workbook;
 // The command line: exit codes, --json, --check, configuration.
 mod cli;
+// `profile`: one country's page against the tables of a run, its languages and refusals.
+mod profile;
 // Hostile input: every corpus case fails cleanly, naming the place, leaving output untouched.
 mod hostile;
 // Never lose data, crash or hang: the output swap, special files, limits, injection, config.

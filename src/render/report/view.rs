@@ -33,6 +33,10 @@ mod latest;
 mod levels;
 mod notes;
 mod periods;
+mod profile;
+
+pub use profile::ProfileView;
+pub(crate) use profile::build_profile;
 
 /// Everything the report templates show.
 #[derive(Debug, Clone, Serialize)]

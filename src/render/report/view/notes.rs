@@ -149,7 +149,7 @@ impl Builder<'_> {
                         ("year", &year),
                         ("value", &value),
                         ("max", &max),
-                        ("source", &source),
+                        ("source", &tx.source(&source)?),
                     ],
                 )?
             }
