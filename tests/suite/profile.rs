@@ -342,3 +342,37 @@ fn a_profile_folder_overlapping_the_input_or_the_run_output_is_refused_and_nothi
         "a refused profile changed files"
     );
 }
+
+#[test]
+fn every_member_state_gets_a_profile_in_both_languages() {
+    use egov_report::config::{Config, Lang};
+    let dir = scratch();
+    let config = Config::with_defaults(bundled_input(), dir.path().join("output"));
+    let prepared = egov_report::prepare(&config, &egov_report::no_progress).unwrap();
+    let ctx = egov_report::render::RenderContext {
+        config: &config,
+        ingested: &prepared.ingested,
+        normalised: &prepared.normalised,
+        panel: &prepared.panel,
+        results: &prepared.results,
+        diagnostics: &prepared.diagnostics,
+    };
+    let mut out_of_panel = 0;
+    for (id, country) in prepared.normalised.concordance.iter() {
+        let p = egov_report::analysis::profile::profile(
+            &prepared.normalised,
+            &prepared.panel,
+            &prepared.results,
+            id,
+        );
+        out_of_panel += usize::from(!p.in_panel);
+        let files = egov_report::render::profile::render(&ctx, &p, &[Lang::En, Lang::Zh])
+            .unwrap_or_else(|e| panic!("{}: {e}", country.iso3));
+        assert_eq!(files.len(), 8, "{}", country.iso3);
+        let page = files.iter().find(|a| a.path == "profile.en.md").unwrap();
+        let text = String::from_utf8_lossy(&page.bytes);
+        assert!(text.contains(&format!("({})", country.iso3)), "{}", country.iso3);
+    }
+    assert_eq!(prepared.normalised.concordance.len(), 193);
+    assert_eq!(out_of_panel, 193 - prepared.panel.len());
+}
