@@ -11,6 +11,8 @@ mod analysis;
 // Stage 5: workbook, figures, reports, manifest, determinism, atomic output.
 mod outputs;
 mod outputs_report;
+// The report's sections on country groups, ranks and robustness against the tidy CSVs.
+mod outputs_beyond;
 mod outputs_workbook;
 // The command line: exit codes, --json, --check, configuration.
 mod cli;

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::super::text::index_value;
+use super::ranks::signed;
 use super::{Builder, FigureView, Message, TableBuilder, TableView};
 use crate::analysis::profile::{Profile, ProfileSurvey};
 use crate::config::Lang;
@@ -302,7 +303,7 @@ impl Builder<'_> {
             seen.push((g.kind, g.group.as_str()));
             let mut cells = vec![
                 tx.get(&format!("profile.group_kind.{}", g.kind))?,
-                self.group_name(g.kind, &g.group)?,
+                self.group_cell(g.kind, &g.group)?,
             ];
             for &y in shown.iter().rev() {
                 let at = p
@@ -330,6 +331,16 @@ impl Builder<'_> {
         } else {
             self.tx.get(&format!("group.{group}"))
         }
+    }
+
+    /// A group's name as a table cell: with a capital (`The Americas`).
+    pub(super) fn group_cell(&self, kind: &str, group: &str) -> Result<String> {
+        let mut name = self.group_name(kind, group)?;
+        if let Some(first) = name.get(..1) {
+            let upper = first.to_uppercase();
+            name.replace_range(..1, &upper);
+        }
+        Ok(name)
     }
 
     fn profile_panel(&self, p: &Profile) -> Result<String> {
@@ -365,14 +376,5 @@ impl Builder<'_> {
                 ("gaps", &tx.list(&gaps)?),
             ],
         )
-    }
-}
-
-/// A rank change with its sign (`+8`, `-2`, `0`).
-fn signed(change: i64) -> String {
-    if change > 0 {
-        format!("+{change}")
-    } else {
-        change.to_string()
     }
 }
