@@ -19,15 +19,6 @@ use crate::normalise::Normalised;
 use crate::normalise::country::{Concordance, CountryId};
 use crate::panel::{Gap, Panel};
 
-/// The measures a profile can show, in column order; EPI only where the country has a value.
-pub const MEASURES: [Measure; 5] = [
-    Measure::Egdi,
-    Measure::Osi,
-    Measure::Tii,
-    Measure::Hci,
-    Measure::Epi,
-];
-
 /// One country in one survey.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ProfileSurvey {
@@ -37,11 +28,11 @@ pub struct ProfileSurvey {
     pub present: bool,
     /// The values as used (rescaled where configured), parallel to [`Profile::measures`].
     pub values: Vec<Option<f64>>,
-    /// The levels of the four indices, parallel to [`Profile::measures`] (none for EPI, for a
-    /// missing value and for a survey in which the country was not assessed, EGDI 0).
+    /// The levels of the analysed indices, parallel to [`Profile::measures`] (none for another
+    /// index, for a missing value and for a survey in which the country was not assessed, EGDI 0).
     pub levels: Vec<Option<Level>>,
     /// The mean over the panel countries of the country's region, parallel to
-    /// [`Profile::measures`] (none for EPI).
+    /// [`Profile::measures`] (none for an index that is not analysed).
     pub region_means: Vec<Option<f64>>,
     /// The rank, its source and the change since the previous survey.
     pub rank: Option<RankRow>,
@@ -71,7 +62,8 @@ pub struct Profile {
     pub in_input: bool,
     /// Whether it is in the balanced panel.
     pub in_panel: bool,
-    /// The measures shown: EGDI, OSI, TII, HCI, and EPI when the country has a value.
+    /// The indices shown, in registry order (EGDI first): the analysed ones, and any other
+    /// index (EPI) the country has a value of.
     pub measures: Vec<Measure>,
     /// One entry per survey of the run, oldest first.
     pub surveys: Vec<ProfileSurvey>,
@@ -125,10 +117,12 @@ pub fn profile(
     country: CountryId,
 ) -> Profile {
     let facts = &normalised.facts;
-    let measures: Vec<Measure> = MEASURES
+    // The analysed indices, and any other index (EPI) the country has a value of.
+    let measures: Vec<Measure> = Measure::ALL
         .into_iter()
+        .filter(|m| m.is_index())
         .filter(|&m| {
-            m != Measure::Epi
+            results.measures.contains(&m)
                 || results
                     .years
                     .iter()
@@ -163,7 +157,7 @@ pub fn profile(
                 })
                 .collect();
             let assessed = values[0].is_some_and(|v| v > 0.0);
-            let is_index = |m: Measure| Measure::INDICES.contains(&m);
+            let is_index = |m: Measure| results.measures.contains(&m);
             ProfileSurvey {
                 year,
                 present: normalised.has_row(country, year),

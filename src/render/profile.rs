@@ -138,7 +138,7 @@ pub fn summary(
                     .levels
                     .iter()
                     .enumerate()
-                    .filter(|(i, _)| crate::model::Measure::INDICES.contains(&profile.measures[*i]))
+                    .filter(|(i, _)| ctx.results.measures.contains(&profile.measures[*i]))
                     .map(|(i, l)| (by_measure(i), l.map(|l| l.key())))
                     .collect(),
                 rank: s.rank.as_ref().map(|r| r.rank),

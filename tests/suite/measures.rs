@@ -183,13 +183,13 @@ fn with_only_egdi_required_a_missing_index_is_counted_as_missing_never_as_low() 
         .rows()
         .find(|r| r.iter().any(|c| *c == "OSI No value"))
         .unwrap_or_else(|| panic!("{:?}", sheet.rows().take(6).collect::<Vec<_>>()));
-    let column = header
-        .iter()
-        .position(|c| *c == "OSI No value")
-        .unwrap();
+    let column = header.iter().position(|c| *c == "OSI No value").unwrap();
     let row_2020 = sheet
         .rows()
-        .find(|r| r.first().is_some_and(|c| *c == calamine::Data::Float(2020.0)))
+        .find(|r| {
+            r.first()
+                .is_some_and(|c| *c == calamine::Data::Float(2020.0))
+        })
         .unwrap();
     assert_eq!(row_2020[column].to_string(), dropped.to_string());
 }

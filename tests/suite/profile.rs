@@ -174,7 +174,9 @@ fn the_profile_of_china_in_both_languages_shows_the_values_and_ranks_of_the_tabl
         "the figure is inlined without its prolog"
     );
     let svg = read(&folder.join("figures/profile.en.svg"));
-    assert!(svg.contains("<title>China: EGDI, OSI, TII and HCI and the Asia mean EGDI"));
+    assert!(svg.contains(
+        "<title>China: EGDI, OSI, TII, HCI and EPI, beside the Asia mean EGDI of the panel"
+    ));
 }
 
 #[test]

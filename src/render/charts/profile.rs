@@ -40,6 +40,7 @@ pub(crate) fn profile_figure(
         "region.{}",
         ctx.normalised.region(profile.country).name()
     ))?;
+    let zh = catalogue.lang() == crate::config::Lang::Zh;
     let years: Vec<String> = profile.surveys.iter().map(|s| s.year.to_string()).collect();
     let column = |m: Measure| profile.measures.iter().position(|x| *x == m);
     let values_of = |i: usize| -> Vec<Option<f64>> {
@@ -49,19 +50,19 @@ pub(crate) fn profile_figure(
             .map(|s| s.values[i].filter(|v| v.is_finite()))
             .collect()
     };
-    // The sub-indices first, then the region's mean, the country's EGDI last and emphasised.
+    // The other indices first, then the region's mean, the country's EGDI last and emphasised.
     let mut lines: Vec<(String, Vec<Option<f64>>, bool)> = Vec::new();
-    for m in Measure::SUB_INDICES {
-        if let Some(i) = column(m) {
-            let label = catalogue.fill(
-                "profile.series",
-                &[
-                    ("country", name),
-                    ("measure", catalogue.get(&format!("measure.{}", m.key()))?),
-                ],
-            )?;
-            lines.push((label, values_of(i), false));
-        }
+    for (i, m) in profile
+        .measures
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| **m != Measure::Egdi)
+    {
+        let label = catalogue.fill(
+            "profile.series",
+            &[("country", name), ("measure", m.short(zh))],
+        )?;
+        lines.push((label, values_of(i), false));
     }
     let egdi = column(Measure::Egdi).expect("a profile always shows EGDI");
     let means: Vec<Option<f64>> = profile
@@ -76,21 +77,14 @@ pub(crate) fn profile_figure(
     ));
     let label = catalogue.fill(
         "profile.series",
-        &[
-            ("country", name),
-            ("measure", catalogue.get("measure.EGDI")?),
-        ],
+        &[("country", name), ("measure", Measure::Egdi.short(zh))],
     )?;
     lines.push((label, values_of(egdi), true));
     let series = lines
         .into_iter()
         .map(|(name, values, emphasised)| series(catalogue, &years, name, values, emphasised))
         .collect::<Result<Vec<_>>>()?;
-    let measures: Vec<&str> = Measure::INDICES
-        .iter()
-        .filter(|m| column(**m).is_some())
-        .map(|m| catalogue.get(&format!("measure.{}", m.key())))
-        .collect::<Result<_>>()?;
+    let measures: Vec<&str> = profile.measures.iter().map(|m| m.short(zh)).collect();
     let first = years.first().cloned().unwrap_or_default();
     let last = years.last().cloned().unwrap_or_default();
     let title = catalogue.fill(

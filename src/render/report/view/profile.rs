@@ -13,7 +13,6 @@ use super::{Builder, FigureView, Message, TableBuilder, TableView};
 use crate::analysis::profile::{Profile, ProfileSurvey};
 use crate::config::Lang;
 use crate::error::Result;
-use crate::model::Measure;
 use crate::render::RenderContext;
 use crate::render::i18n::Catalogue;
 use crate::render::report::text::Text;
@@ -223,7 +222,7 @@ impl Builder<'_> {
         for &m in &p.measures {
             let group = tx.measure(m)?;
             let mut labels = vec![col("value")?];
-            if Measure::INDICES.contains(&m) {
+            if self.r.measures.contains(&m) {
                 labels.push(col("level")?);
             }
             t = t.group(group.clone(), self.grouped(&group, labels)?);
@@ -250,7 +249,7 @@ impl Builder<'_> {
                 } else {
                     cells.push(s.values[i].map_or_else(|| missing.clone(), index_value));
                 }
-                if Measure::INDICES.contains(&m) {
+                if self.r.measures.contains(&m) {
                     cells.push(self.profile_level(s, i)?);
                 }
             }
