@@ -363,6 +363,18 @@ pub enum Error {
         text: String,
     },
 
+    /// An income cell of a country reference table is not one of the four income groups.
+    #[error(
+        "{at}: `{}` is not an income group (High, Upper-Middle, Lower-Middle, Low)",
+        echo(text)
+    )]
+    IncomeUnknown {
+        /// The cell.
+        at: SourceRef,
+        /// The text found.
+        text: String,
+    },
+
     /// The input holds no survey table.
     #[error("`{}` holds no survey table (no file with country and measure columns)", .0.display())]
     NoSurveyData(PathBuf),

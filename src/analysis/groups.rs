@@ -16,6 +16,72 @@ use crate::panel::Panel;
 /// The kinds of groups, in output order.
 pub const KINDS: [&str; 4] = ["region", "subregion", "income", "un_group"];
 
+/// Where the membership of one kind of group comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum GroupSource {
+    /// The UN M49 regions and sub-regions (embedded, or regions set by reference tables).
+    M49,
+    /// The embedded income snapshot (the UNU-EGOV countries file) of a year.
+    IncomeSnapshot {
+        /// The year the income groups refer to.
+        year: &'static str,
+    },
+    /// Income groups from country reference tables of the input.
+    IncomeReference {
+        /// The tables (`` `countries.csv` ``).
+        tables: Vec<String>,
+        /// The countries they set.
+        countries: usize,
+    },
+    /// The UN-OHRLLS lists of LDCs, LLDCs and SIDS as of a date.
+    UnLists {
+        /// Year and month of the lists.
+        date: &'static str,
+    },
+}
+
+impl GroupSource {
+    /// The source of a kind of group (`region`, `subregion`, `income`, `un_group`) in this run.
+    pub fn of(normalised: &Normalised, kind: &str) -> Self {
+        use crate::normalise::IncomeSource;
+        use crate::normalise::country::{GROUP_LISTS_DATE, INCOME_SNAPSHOT_YEAR};
+        match kind {
+            "income" => match &normalised.income_source {
+                IncomeSource::Embedded => GroupSource::IncomeSnapshot {
+                    year: INCOME_SNAPSHOT_YEAR,
+                },
+                IncomeSource::Reference { tables, countries } => GroupSource::IncomeReference {
+                    tables: tables.clone(),
+                    countries: *countries,
+                },
+            },
+            "un_group" => GroupSource::UnLists {
+                date: GROUP_LISTS_DATE,
+            },
+            _ => GroupSource::M49,
+        }
+    }
+
+    /// In English, as `groups.csv` writes it.
+    pub fn describe(&self) -> String {
+        match self {
+            GroupSource::M49 => "UN M49".into(),
+            GroupSource::IncomeSnapshot { year } => {
+                format!("embedded snapshot (UNU-EGOV countries file), income groups of {year}")
+            }
+            GroupSource::IncomeReference { tables, countries } => {
+                format!(
+                    "country reference {} ({countries} countries; the others from the embedded \
+                     snapshot)",
+                    tables.join(", ").replace('`', "")
+                )
+            }
+            GroupSource::UnLists { date } => format!("UN-OHRLLS lists of {date}"),
+        }
+    }
+}
+
 /// One group's index in one survey.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GroupRow {
@@ -70,7 +136,7 @@ fn memberships(normalised: &Normalised, panel: &Panel) -> Vec<(&'static str, Str
         let info = normalised.concordance.get(country);
         add("region", panel.regions[c].name(), c);
         add("subregion", &info.subregion, c);
-        add("income", &info.income, c);
+        add("income", normalised.income(country), c);
         for g in &info.groups {
             add("un_group", g, c);
         }

@@ -91,8 +91,9 @@ fn memberships(normalised: &Normalised, country: CountryId) -> Vec<(&'static str
     if !info.subregion.is_empty() {
         out.push(("subregion", info.subregion.clone()));
     }
-    if !info.income.is_empty() {
-        out.push(("income", info.income.clone()));
+    let income = normalised.income(country);
+    if !income.is_empty() {
+        out.push(("income", income.to_string()));
     }
     out.extend(info.groups.iter().map(|g| ("un_group", g.clone())));
     out
@@ -104,7 +105,7 @@ fn is_member(normalised: &Normalised, other: CountryId, kind: &str, group: &str)
     match kind {
         "region" => normalised.region(other).name() == group,
         "subregion" => info.subregion == group,
-        "income" => info.income == group,
+        "income" => normalised.income(other) == group,
         _ => info.groups.iter().any(|g| g == group),
     }
 }

@@ -317,9 +317,11 @@ impl Renderer for TablesCsv {
                 "high",
                 "medium",
                 "low",
+                "source",
             ],
         );
         for g in &r.groups {
+            let source = crate::analysis::groups::GroupSource::of(ctx.normalised, g.kind);
             groups.row([
                 g.kind.to_string(),
                 g.group.clone(),
@@ -332,6 +334,7 @@ impl Renderer for TablesCsv {
                 g.counts[1].to_string(),
                 g.counts[2].to_string(),
                 g.counts[3].to_string(),
+                source.describe(),
             ]);
         }
         out.push(groups.finish()?);

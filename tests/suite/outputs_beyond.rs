@@ -239,3 +239,101 @@ fn the_rank_sentences_and_tables_follow_ranks_csv() {
     assert!(zh.contains(&format!("| 中国 | {} |", china.join(" | "))));
     assert!(zh.contains("### 5.6 电子政务排名"));
 }
+
+/// The panel countries of one income group in 2024, from groups.csv.
+fn income_count(out: &Path, group: &str) -> usize {
+    read_csv(&out.join("tables/groups.csv"))
+        .iter()
+        .find(|g| {
+            g["group_kind"] == "income"
+                && g["group"] == group
+                && g["year"] == "2024"
+                && g["measure"] == "EGDI"
+        })
+        .map_or(0, |g| g["countries"].parse().unwrap())
+}
+
+#[test]
+fn income_groups_come_from_a_country_reference_file_when_the_input_has_one() {
+    let (_g, baseline, _) = run("en");
+    let dir = crate::common::scratch();
+    let input = dir.path().join("input");
+    crate::common::copy_dir(&bundled_input(), &input);
+    // China is Upper-Middle and India Lower-Middle in the embedded snapshot.
+    std::fs::write(
+        input.join("countries.csv"),
+        "Country Code,Country Name,Income group\nCHN,China,High income\nIND,India,upper middle\n",
+    )
+    .unwrap();
+    let (_guard, out, _) = run_on(&input, &["-q"]);
+    assert_eq!(
+        income_count(&out, "High"),
+        income_count(&baseline, "High") + 1
+    );
+    assert_eq!(
+        income_count(&out, "Upper-Middle"),
+        income_count(&baseline, "Upper-Middle")
+    );
+    assert_eq!(
+        income_count(&out, "Lower-Middle"),
+        income_count(&baseline, "Lower-Middle") - 1
+    );
+    let groups = read_csv(&out.join("tables/groups.csv"));
+    let source =
+        |kind: &str| groups.iter().find(|g| g["group_kind"] == kind).unwrap()["source"].clone();
+    assert_eq!(
+        source("income"),
+        "country reference countries.csv (2 countries; the others from the embedded snapshot)"
+    );
+    assert_eq!(source("un_group"), "UN-OHRLLS lists of 2024-12");
+    let baseline_groups = read_csv(&baseline.join("tables/groups.csv"));
+    assert_eq!(
+        baseline_groups
+            .iter()
+            .find(|g| g["group_kind"] == "income")
+            .unwrap()["source"],
+        "embedded snapshot (UNU-EGOV countries file), income groups of 2018"
+    );
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(md.contains(
+        "income groups from the country reference countries.csv for 2 countries (the others \
+         from the embedded snapshot of 2018)"
+    ));
+    use calamine::Reader as _;
+    let mut workbook: calamine::Xlsx<_> =
+        calamine::open_workbook(out.join("workbook.xlsx")).unwrap();
+    let range = workbook.worksheet_range("Groups").unwrap();
+    let sources: Vec<String> = range
+        .rows()
+        .filter_map(|r| r.last().map(ToString::to_string))
+        .collect();
+    assert!(sources.iter().any(|s| s
+        == "country reference countries.csv (2 countries; the others from the embedded snapshot)"));
+    assert!(sources.iter().any(|s| s == "UN M49"));
+}
+
+#[test]
+fn an_income_cell_that_is_no_income_group_is_an_error_naming_its_cell() {
+    let dir = crate::common::scratch();
+    let input = dir.path().join("input");
+    crate::common::copy_dir(&bundled_input(), &input);
+    std::fs::write(
+        input.join("countries.csv"),
+        "Country Code,Country Name,Income group\nCHN,China,High\nIND,India,Middle\n",
+    )
+    .unwrap();
+    let out = crate::common::run_bin(
+        dir.path(),
+        &["run", "--input", "input", "--output", "output"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = crate::common::stderr(&out);
+    assert!(
+        err.contains(
+            "`countries.csv`, row 3, column C (`Income group`): `Middle` is not an income group \
+             (High, Upper-Middle, Lower-Middle, Low)"
+        ),
+        "{err}"
+    );
+    assert!(!dir.path().join("output").exists());
+}

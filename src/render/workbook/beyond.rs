@@ -90,6 +90,7 @@ pub(super) fn sheets(
                 int(g.counts[1]),
                 int(g.counts[2]),
                 int(g.counts[3]),
+                Cell::Text(group_source(labels, ctx, g.kind)?),
             ])
         })
         .collect::<Result<_>>()?;
@@ -105,6 +106,7 @@ pub(super) fn sheets(
         "high",
         "medium",
         "low",
+        "group_source",
     ])?;
     out.push(sheet("groups", &[Note::Levels], headers, rows)?);
 
@@ -145,4 +147,23 @@ pub(super) fn sheets(
     let headers = labels.columns(&["variant", "row", "column", "value", "baseline"])?;
     out.push(sheet("sensitivity", &[Note::Levels], headers, rows)?);
     Ok(out)
+}
+
+/// Where a kind of group comes from, in the workbook's language.
+fn group_source(labels: &Labels, ctx: &RenderContext<'_>, kind: &str) -> Result<String> {
+    use crate::analysis::groups::GroupSource;
+    match GroupSource::of(ctx.normalised, kind) {
+        GroupSource::M49 => labels.get("group_source.m49"),
+        GroupSource::IncomeSnapshot { year } => {
+            labels.fill("group_source.income_snapshot", &[("year", year)])
+        }
+        GroupSource::IncomeReference { tables, countries } => labels.fill(
+            "group_source.income_reference",
+            &[
+                ("tables", &tables.join(", ").replace('`', "")),
+                ("n", &countries.to_string()),
+            ],
+        ),
+        GroupSource::UnLists { date } => labels.fill("group_source.un_lists", &[("date", date)]),
+    }
 }

@@ -7,10 +7,11 @@ use serde::Serialize;
 
 use super::super::text::index_value;
 use super::{Builder, TableBuilder, TableView};
-use crate::analysis::groups::GroupRow;
+use crate::analysis::groups::{GroupRow, GroupSource};
 use crate::analysis::tables::Trend;
 use crate::error::Result;
 use crate::model::{Measure, Year};
+use crate::normalise::country::{GROUP_LISTS_DATE, INCOME_SNAPSHOT_YEAR};
 
 /// The kinds of groups the section shows, in order.
 const SHOWN: [&str; 3] = ["region", "income", "un_group"];
@@ -51,7 +52,10 @@ impl Builder<'_> {
             .map(|g| g.mean * g.countries as f64)
             .sum::<f64>()
             / total as f64;
-        let mut paragraphs = vec![tx.fill("groups.intro", &[("year", &year)])?];
+        let mut paragraphs = vec![
+            tx.fill("groups.intro", &[("year", &year)])?,
+            self.group_sources()?,
+        ];
         for g in self.egdi_rows("un_group", year) {
             let moved = |trend: Trend| -> usize {
                 self.r
@@ -118,6 +122,24 @@ impl Builder<'_> {
             paragraphs,
             table: self.groups_table(year, income)?,
         }))
+    }
+
+    /// Where the groups come from: M49, the income groups' source and date, the UN lists' date.
+    fn group_sources(&self) -> Result<String> {
+        let tx = &self.tx;
+        let income = match GroupSource::of(self.ctx.normalised, "income") {
+            GroupSource::IncomeReference { tables, countries } => tx.fill(
+                "groups.source_reference",
+                &[
+                    ("tables", &tables.join(", ").replace('`', "")),
+                    ("n", &countries),
+                    ("year", &INCOME_SNAPSHOT_YEAR),
+                ],
+            )?,
+            _ => tx.fill("groups.source_snapshot", &[("year", &INCOME_SNAPSHOT_YEAR)])?,
+        };
+        let lists = tx.fill("groups.source_lists", &[("date", &GROUP_LISTS_DATE)])?;
+        tx.fill("groups.sources", &[("income", &income), ("lists", &lists)])
     }
 
     fn groups_table(&self, year: Year, income: Vec<&GroupRow>) -> Result<TableView> {
