@@ -373,10 +373,21 @@ pub fn profile(
         results: &prepared.results,
         diagnostics: &prepared.diagnostics,
     };
+    let start = Instant::now();
     let artifacts = render::profile::render(&ctx, &profile, &request.langs)?;
+    let mut timings = prepared.timings.clone();
+    timings.push(Timing {
+        stage: "render".into(),
+        ms: start.elapsed().as_secs_f64() * 1000.0,
+    });
     progress("write");
+    let start = Instant::now();
     lock.write(&artifacts)?;
-    Ok(render::profile::summary(
-        &ctx, &profile, &output, &artifacts,
-    ))
+    timings.push(Timing {
+        stage: "write".into(),
+        ms: start.elapsed().as_secs_f64() * 1000.0,
+    });
+    let mut summary = render::profile::summary(&ctx, &profile, &output, &artifacts);
+    summary.timings = timings;
+    Ok(summary)
 }

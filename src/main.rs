@@ -299,6 +299,7 @@ fn profile(args: &cli::ProfileArgs) -> i32 {
             summary.iso3
         );
     }
+    print_timings(args.common.verbosity, &summary.timings);
     EXIT_OK
 }
 

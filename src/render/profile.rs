@@ -89,6 +89,9 @@ pub struct ProfileSummary {
     pub output: String,
     /// The files written, relative to it.
     pub outputs: Vec<String>,
+    /// Time per stage (shown with `-v`, not part of the JSON).
+    #[serde(skip)]
+    pub timings: Vec<crate::render::manifest::Timing>,
 }
 
 /// One survey of a [`ProfileSummary`].
@@ -169,5 +172,6 @@ pub fn summary(
             .collect(),
         output: output.display().to_string(),
         outputs: artifacts.iter().map(|a| a.path.clone()).collect(),
+        timings: Vec::new(),
     }
 }
