@@ -183,13 +183,13 @@ fn with_only_egdi_required_a_missing_index_is_counted_as_missing_never_as_low() 
         .rows()
         .find(|r| r.iter().any(|c| *c == "OSI No value"))
         .unwrap_or_else(|| panic!("{:?}", sheet.rows().take(6).collect::<Vec<_>>()));
-    let column = header
-        .iter()
-        .position(|c| *c == "OSI No value")
-        .unwrap();
+    let column = header.iter().position(|c| *c == "OSI No value").unwrap();
     let row_2020 = sheet
         .rows()
-        .find(|r| r.first().is_some_and(|c| *c == calamine::Data::Float(2020.0)))
+        .find(|r| {
+            r.first()
+                .is_some_and(|c| *c == calamine::Data::Float(2020.0))
+        })
         .unwrap();
     assert_eq!(row_2020[column].to_string(), dropped.to_string());
 }
@@ -292,4 +292,42 @@ fn adding_epi_adds_its_rows_figure_sheet_and_gaps_and_changes_nothing_else() {
         "the report has no EPI benchmark part"
     );
     assert!(md.contains("figures/figure5.svg"));
+}
+
+#[test]
+fn every_csv_and_tidy_sheet_follows_its_one_schema() {
+    use egov_report::render::tidy::{SCHEMAS, Shown, Then};
+    let reference = crate::common::root().join("examples/paper-tables.json");
+    let (_guard, out) =
+        crate::common::run_paper_panel(&["--reference", reference.to_str().unwrap()]);
+    let mut written: BTreeSet<String> = std::fs::read_dir(out.join("tables"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    for schema in &SCHEMAS {
+        let fixed: Vec<&str> = schema
+            .columns
+            .iter()
+            .filter(|c| c.shown == Shown::Both)
+            .map(|c| c.key)
+            .collect();
+        // The figures' schema serves figure1.csv, figure2.csv, ...
+        let files: Vec<String> = if schema.key == "figure" {
+            (1..=4).map(|n| format!("figure{n}.csv")).collect()
+        } else {
+            vec![format!("{}.csv", schema.key)]
+        };
+        for file in files {
+            assert!(written.remove(&file), "{file} not written");
+            let header = &csv_rows(&out.join("tables").join(&file))[0];
+            assert_eq!(header[..fixed.len()], fixed[..], "{file}");
+            let extra = header.len() - fixed.len();
+            match schema.then {
+                Then::Nothing => assert_eq!(extra, 0, "{file}"),
+                Then::Countries(_) => assert_eq!(extra, 5, "{file}"),
+                Then::Measures => assert_eq!(header[fixed.len()..], ["egdi", "osi", "tii", "hci"]),
+            }
+        }
+    }
+    assert!(written.is_empty(), "CSVs without a schema: {written:?}");
 }
