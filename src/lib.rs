@@ -184,6 +184,11 @@ pub fn renderers() -> Vec<&'static dyn Renderer> {
 /// # Errors
 /// [`Error::Render`] from a renderer.
 pub fn render_outputs(config: &Config, prepared: &mut Prepared) -> Result<Vec<Artifact>> {
+    let tables = render::tidy::tables(
+        &prepared.results,
+        &prepared.panel,
+        &prepared.normalised.concordance,
+    );
     let ctx = RenderContext {
         config,
         ingested: &prepared.ingested,
@@ -191,6 +196,7 @@ pub fn render_outputs(config: &Config, prepared: &mut Prepared) -> Result<Vec<Ar
         panel: &prepared.panel,
         results: &prepared.results,
         diagnostics: &prepared.diagnostics,
+        tables: &tables,
     };
     let start = Instant::now();
     let rendered = render::render_all(&renderers(), &ctx)?;
@@ -365,6 +371,11 @@ pub fn profile(
         &prepared.results,
         country,
     );
+    let tables = render::tidy::tables(
+        &prepared.results,
+        &prepared.panel,
+        &prepared.normalised.concordance,
+    );
     let ctx = RenderContext {
         config,
         ingested: &prepared.ingested,
@@ -372,6 +383,7 @@ pub fn profile(
         panel: &prepared.panel,
         results: &prepared.results,
         diagnostics: &prepared.diagnostics,
+        tables: &tables,
     };
     let start = Instant::now();
     let artifacts = render::profile::render(&ctx, &profile, &request.langs)?;

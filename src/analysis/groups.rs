@@ -101,6 +101,8 @@ pub struct GroupRow {
     pub median: f64,
     /// Counts: very high, high, medium, low.
     pub counts: [usize; 4],
+    /// Where the membership of this kind of group comes from.
+    pub source: GroupSource,
 }
 
 /// One row of Table 1 for one group.
@@ -166,6 +168,7 @@ pub fn groups(
     let mut rows = Vec::new();
     let mut table1 = Vec::new();
     for (kind, group, members) in memberships(normalised, panel) {
+        let source = GroupSource::of(normalised, kind);
         for (y, &year) in panel.years.iter().enumerate() {
             for &measure in &panel.measures {
                 // Countries without a value of an analysed (not required) index are left out.
@@ -191,6 +194,7 @@ pub fn groups(
                     mean: values.iter().sum::<f64>() / values.len() as f64,
                     median: median(&sorted),
                     counts,
+                    source: source.clone(),
                 });
             }
         }

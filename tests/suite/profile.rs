@@ -351,6 +351,11 @@ fn every_member_state_gets_a_profile_in_both_languages() {
     let dir = scratch();
     let config = Config::with_defaults(bundled_input(), dir.path().join("output"));
     let prepared = egov_report::prepare(&config, &egov_report::no_progress).unwrap();
+    let tables = egov_report::render::tidy::tables(
+        &prepared.results,
+        &prepared.panel,
+        &prepared.normalised.concordance,
+    );
     let ctx = egov_report::render::RenderContext {
         config: &config,
         ingested: &prepared.ingested,
@@ -358,6 +363,7 @@ fn every_member_state_gets_a_profile_in_both_languages() {
         panel: &prepared.panel,
         results: &prepared.results,
         diagnostics: &prepared.diagnostics,
+        tables: &tables,
     };
     let mut out_of_panel = 0;
     for (id, country) in prepared.normalised.concordance.iter() {
