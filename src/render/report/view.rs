@@ -407,6 +407,23 @@ impl TableBuilder {
         self
     }
 
+    /// Columns under a common label, each numeric or not: (label, label with the group,
+    /// numeric).
+    fn group_of(mut self, group: String, labels: Vec<(String, String, bool)>) -> Self {
+        self.view.groups.push(HeaderGroup {
+            label: group,
+            span: labels.len(),
+        });
+        for (label, full_label, numeric) in labels {
+            self.view.columns.push(Column {
+                label,
+                full_label,
+                numeric,
+            });
+        }
+        self
+    }
+
     fn row(&mut self, cells: Vec<String>) {
         debug_assert_eq!(cells.len(), self.view.columns.len());
         self.view.rows.push(cells);

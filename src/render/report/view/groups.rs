@@ -138,7 +138,18 @@ impl Builder<'_> {
             )?,
             _ => tx.fill("groups.source_snapshot", &[("year", &INCOME_SNAPSHOT_YEAR)])?,
         };
-        let lists = tx.fill("groups.source_lists", &[("date", &GROUP_LISTS_DATE)])?;
+        let (year, month) = GROUP_LISTS_DATE
+            .split_once('-')
+            .unwrap_or((GROUP_LISTS_DATE, ""));
+        let date = tx.fill(
+            "groups.month",
+            &[
+                ("year", &year),
+                ("month", &month),
+                ("month_number", &month.trim_start_matches('0')),
+            ],
+        )?;
+        let lists = tx.fill("groups.source_lists", &[("date", &date)])?;
         tx.fill("groups.sources", &[("income", &income), ("lists", &lists)])
     }
 

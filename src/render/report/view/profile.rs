@@ -225,12 +225,18 @@ impl Builder<'_> {
             if self.r.measures.contains(&m) {
                 labels.push(col("level")?);
             }
-            t = t.group(group.clone(), self.grouped(&group, labels)?);
+            t = t.group_of(
+                group.clone(),
+                with_numeric(self.grouped(&group, labels)?, 1),
+            );
         }
         let ranking = col("ranking")?;
-        t = t.group(
+        t = t.group_of(
             ranking.clone(),
-            self.grouped(&ranking, vec![col("rank")?, col("change")?, col("source")?])?,
+            with_numeric(
+                self.grouped(&ranking, vec![col("rank")?, col("change")?, col("source")?])?,
+                2,
+            ),
         );
         let region = tx.get(&format!(
             "region.{}",
@@ -376,4 +382,13 @@ impl Builder<'_> {
             ],
         )
     }
+}
+
+/// Grouped column labels with the first `numbers` of them numeric and the rest text.
+fn with_numeric(labels: Vec<(String, String)>, numbers: usize) -> Vec<(String, String, bool)> {
+    labels
+        .into_iter()
+        .enumerate()
+        .map(|(i, (label, full))| (label, full, i < numbers))
+        .collect()
 }
