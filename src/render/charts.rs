@@ -63,14 +63,14 @@ impl Renderer for Charts {
     }
 
     fn render(&self, ctx: &RenderContext<'_>) -> Result<Vec<Artifact>> {
-        let catalogue = Catalogue::load(ctx.config.lang, ctx.config.templates.as_deref())?;
+        let catalogue = ctx.catalogue;
         // The font registry is global: fill it before the figures are drawn in parallel.
         register_font("figures")?;
         let figures: Vec<Result<Vec<Artifact>>> = ctx
             .results
             .figures
             .par_iter()
-            .map(|figure| render_figure(ctx, &catalogue, figure))
+            .map(|figure| render_figure(ctx, catalogue, figure))
             .collect();
         let mut artifacts = Vec::new();
         for figure in figures {

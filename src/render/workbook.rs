@@ -54,15 +54,15 @@ fn render_error(message: impl ToString) -> Error {
 }
 
 /// The workbook's labels: the `workbook.*` messages of the catalogue, plus the names of things.
-pub(super) struct Labels {
-    catalogue: Catalogue,
+pub(super) struct Labels<'a> {
+    catalogue: &'a Catalogue,
 }
 
-impl Labels {
-    fn load(ctx: &RenderContext<'_>) -> Result<Self> {
-        Ok(Self {
-            catalogue: Catalogue::load(ctx.config.lang, ctx.config.templates.as_deref())?,
-        })
+impl<'a> Labels<'a> {
+    fn new(ctx: &RenderContext<'a>) -> Self {
+        Self {
+            catalogue: ctx.catalogue,
+        }
     }
 
     /// The message `workbook.<key>`.
@@ -549,7 +549,7 @@ fn properties(ctx: &RenderContext<'_>, labels: &Labels) -> Result<DocProperties>
 
 /// Builds the workbook in memory.
 fn build(ctx: &RenderContext<'_>) -> Result<Vec<u8>> {
-    let labels = Labels::load(ctx)?;
+    let labels = Labels::new(ctx);
     let notes = Notes::new(ctx, &labels)?;
     let mut data = sheets::data_sheets(ctx, &labels, &notes)?;
     data.extend(readme_sheet(ctx, &labels)?);
@@ -628,8 +628,9 @@ mod tests {
 
     #[test]
     fn level_ranges_follow_the_boundary_sides() {
+        let catalogue = Catalogue::load(Lang::En, None).unwrap();
         let labels = Labels {
-            catalogue: Catalogue::load(Lang::En, None).unwrap(),
+            catalogue: &catalogue,
         };
         let ranges = level_ranges(&labels, &LevelRule::default()).unwrap();
         assert_eq!(

@@ -54,14 +54,14 @@ fn year(y: Year) -> Cell {
 
 struct Builder<'a> {
     ctx: &'a RenderContext<'a>,
-    labels: &'a Labels,
+    labels: &'a Labels<'a>,
     notes: &'a Notes,
     /// Placeholders every heading may use: n, first, last, focus, countries.
     heading_args: Vec<(&'static str, String)>,
 }
 
 impl<'a> Builder<'a> {
-    fn new(ctx: &'a RenderContext<'a>, labels: &'a Labels, notes: &'a Notes) -> Result<Self> {
+    fn new(ctx: &'a RenderContext<'a>, labels: &'a Labels<'a>, notes: &'a Notes) -> Result<Self> {
         let r = ctx.results;
         let mut compared = r.benchmarks.clone();
         compared.push(r.focus);
@@ -439,7 +439,7 @@ impl<'a> Builder<'a> {
             let gaps: Vec<String> = e
                 .gaps
                 .iter()
-                .map(|g| crate::render::report::gap_reason(&self.labels.catalogue, conc, g))
+                .map(|g| crate::render::report::gap_reason(self.labels.catalogue, conc, g))
                 .collect::<Result<_>>()?;
             members.push((e.country, Some(gaps.join(&separator))));
         }
@@ -479,7 +479,7 @@ impl<'a> Builder<'a> {
         let notes = [Note::NotApplicable, Note::Weighted, Note::Boundary];
         let mut sheet = self.tidy(self.ctx.table("quality"), &notes)?;
         // The detail is a sentence in the report language, not the CSV's English.
-        let details = crate::render::report::finding_texts(self.ctx, &self.labels.catalogue)?;
+        let details = crate::render::report::finding_texts(self.ctx, self.labels.catalogue)?;
         let column = sheet.rows.first().map_or(0, |r| r.len() - 1);
         for (row, detail) in sheet.rows.iter_mut().zip(details) {
             row[column] = Cell::Text(detail);
