@@ -224,8 +224,15 @@ fn markdown_syntax(text: &str) -> Option<&'static str> {
 
 #[test]
 fn no_markdown_syntax_reaches_html_text_or_workbook_cells() {
-    for lang in ["en", "zh"] {
-        let (_guard, out) = run_paper_panel(&["--lang", lang, "--reference", &reference()]);
+    // The paper panel in both languages, and the bundled data (its findings name places in
+    // the input, which the paper panel's do not).
+    let paper = crate::common::paper_panel_input();
+    let inputs = [(&paper, "en"), (&paper, "zh"), (&bundled_input(), "en")];
+    for (input, lang) in inputs {
+        let (_guard, out, _) = run_on(
+            input,
+            &["--quiet", "--lang", lang, "--reference", &reference()],
+        );
         let html = read(&out.join("report.html"));
         for node in html_text_nodes(&html) {
             if let Some(kind) = markdown_syntax(&node) {
@@ -233,7 +240,9 @@ fn no_markdown_syntax_reaches_html_text_or_workbook_cells() {
             }
         }
         // The README is rendered, its raw Markdown gone.
-        assert!(html.contains("<strong>This is NOT official UN data.</strong>"));
+        if input == &paper {
+            assert!(html.contains("<strong>This is NOT official UN data.</strong>"));
+        }
         let mut workbook: Xlsx<_> = open_workbook(out.join("workbook.xlsx")).unwrap();
         for name in workbook.sheet_names() {
             let range = workbook.worksheet_range(&name).unwrap();
@@ -295,10 +304,9 @@ fn latin_words(text: &str) -> Vec<String> {
     out
 }
 
-#[test]
-fn the_chinese_report_has_no_english_words() {
-    let (_guard, out) = run_paper_panel(&["--lang", "zh", "--reference", &reference()]);
-    let md = read(&out.join("report.md"));
+/// What a Chinese report must not show: Latin-letter words outside codes, file names and the
+/// index abbreviations, ASCII `<=`/`>=`, and year lists joined with `, ` instead of `、`.
+fn english_in_chinese(md: &str) -> Vec<String> {
     // The quoted README is the input's own text, and the alias table's first column is how
     // the input spells a name: both are quoted, not written by the report.
     let end = md.find("## 附录二").expect("the README appendix");
@@ -318,7 +326,53 @@ fn the_chinese_report_has_no_english_words() {
         for w in latin_words(line) {
             bad.push(format!("{w} in `{line}`"));
         }
+        if line.contains("<=") || line.contains(">=") {
+            bad.push(format!("ASCII comparison in `{line}`"));
+        }
+        let bytes = line.as_bytes();
+        let year_list = (0..bytes.len().saturating_sub(6)).any(|i| {
+            bytes[i].is_ascii_digit()
+                && bytes[i + 1] == b','
+                && bytes[i + 2] == b' '
+                && bytes[i + 3].is_ascii_digit()
+        });
+        if year_list {
+            bad.push(format!("a list joined with `, ` in `{line}`"));
+        }
     }
+    bad
+}
+
+#[test]
+fn the_chinese_report_has_no_english_words() {
+    let (_guard, out) = run_paper_panel(&["--lang", "zh", "--reference", &reference()]);
+    let bad = english_in_chinese(&read(&out.join("report.md")));
+    assert!(
+        bad.is_empty(),
+        "English left in the Chinese report:\n{}",
+        bad.join("\n")
+    );
+    // The check finds what it looks for.
+    let planted = "## 标题\n\nrow 3, column B；2010, 2012；v <= 1\n\n## 附录二\n";
+    assert_eq!(
+        english_in_chinese(planted).len(),
+        5,
+        "{:?}",
+        english_in_chinese(planted)
+    );
+}
+
+#[test]
+fn the_chinese_report_of_the_real_data_has_no_english_words() {
+    // The bundled data has findings the paper panel lacks (values above their range, zero
+    // sub-indices), whose places in the input are written in Chinese too.
+    let (_guard, out, _) = run_on(&bundled_input(), &["--quiet", "--lang", "zh"]);
+    let md = read(&out.join("report.md"));
+    assert!(
+        md.contains("EGOV_DATA_2003.csv第34行G列"),
+        "a place in the input, in Chinese"
+    );
+    let bad = english_in_chinese(&md);
     assert!(
         bad.is_empty(),
         "English left in the Chinese report:\n{}",
@@ -559,4 +613,17 @@ fn a_survey_declared_not_comparable_is_marked_everywhere_with_its_reason() {
             .used_cells()
             .any(|(_, _, c)| matches!(c, Data::String(s) if s.contains("2016 (a method change)")))
     );
+}
+
+#[test]
+fn a_focus_country_with_an_article_takes_its_capital_and_possessive() {
+    let (_guard, out) = run_paper_panel(&["--focus", "USA", "--benchmarks", "GBR,AUS,CAN,CHN"]);
+    let md = read(&out.join("report.md"));
+    assert!(
+        md.contains("\nThe United States' EGDI level was very high in 2003 and in 2018"),
+        "{}",
+        section(&md, "### 2.1")
+    );
+    assert!(md.contains("In 2018, the United States' EGDI was 0.9260"));
+    assert!(!md.contains("States's") && !md.contains("\nthe United"));
 }

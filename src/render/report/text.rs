@@ -76,12 +76,8 @@ impl<'a> Text<'a> {
         let full = format!("{PREFIX}{key}");
         let values: Vec<(&str, String)> = args.iter().map(|(n, v)| (*n, v.to_string())).collect();
         let pairs: Vec<(&str, &str)> = values.iter().map(|(n, v)| (*n, v.as_str())).collect();
-        let mut text = self.cat.fill(&full, &pairs)?;
-        // A sentence that opens with a name in its text form (`the United States ...`) starts
-        // with a capital.
-        if self.cat.get(&full)?.starts_with('{') && text.starts_with("the ") {
-            text.replace_range(..1, "T");
-        }
+        // Possessives and sentence-initial articles are settled by the fill itself.
+        let text = self.cat.fill(&full, &pairs)?;
         if let Some(name) = unfilled_placeholder(self.cat.get(&full)?, &pairs) {
             return Err(Error::Render {
                 output: format!("catalogue ({})", self.cat.lang().code()),

@@ -138,7 +138,7 @@ impl Builder<'_> {
                 let measure = f.measure.expect("value findings name the measure");
                 let value = f.value.unwrap_or_default();
                 let (max, source) = match self.oddity_of(f) {
-                    Some((max, source)) => (max, source),
+                    Some((max, source)) => (max, tx.source(&source)?),
                     None => (0.0, String::new()),
                 };
                 tx.fill(
