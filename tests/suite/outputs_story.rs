@@ -3,6 +3,7 @@
 //! rendered text or cell, no English in the Chinese report, the reproduction section only with
 //! a reference, and the workbook as LibreOffice prints it.
 
+use std::io::Read;
 use std::path::Path;
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
@@ -603,6 +604,13 @@ fn a_survey_declared_not_comparable_is_marked_everywhere_with_its_reason() {
     // Every figure, EGDI included, draws 2016 hollow.
     let svg = read(&out.join("figures/figure1.svg"));
     assert_eq!(svg.lines().filter(|l| l.contains("#FFFFFE")).count(), 5);
+    // So do the workbook's charts: 2016 in all four, 2010 too in the sub-index charts.
+    for n in 1..=4 {
+        for (name, hollow) in hollow_years(&chart_xml(&out, n)) {
+            let want: &[&str] = if n == 1 { &["2016"] } else { &["2010", "2016"] };
+            assert_eq!(hollow, want, "chart {n}, {name}");
+        }
+    }
     // The periodisation leaves 2016 out: the OSI majority is first seen in 2018.
     let periods = section(&md, "### 4.2 Stages of global e-government");
     assert!(periods.contains("from about 2017"), "{periods}");
@@ -626,4 +634,76 @@ fn a_focus_country_with_an_article_takes_its_capital_and_possessive() {
     );
     assert!(md.contains("In 2018, the United States' EGDI was 0.9260"));
     assert!(!md.contains("States's") && !md.contains("\nthe United"));
+}
+
+/// `xl/charts/chartN.xml` of a workbook.
+fn chart_xml(out: &Path, n: u8) -> String {
+    let file = std::fs::File::open(out.join("workbook.xlsx")).unwrap();
+    let mut zip = zip::ZipArchive::new(file).unwrap();
+    let mut xml = String::new();
+    zip.by_name(&format!("xl/charts/chart{n}.xml"))
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    xml
+}
+
+/// Per series of a chart: its name and the survey years of its hollow points (a point whose
+/// marker has no fill), read from the x values the chart caches.
+fn hollow_years(xml: &str) -> Vec<(String, Vec<String>)> {
+    let between = |s: &str, open: &str, close: &str| -> String {
+        let a = s.find(open).map_or(s.len(), |i| i + open.len());
+        let b = s[a..].find(close).map_or(s.len(), |i| a + i);
+        s[a..b].to_string()
+    };
+    xml.split("<c:ser>")
+        .skip(1)
+        .map(|ser| {
+            let name = between(ser, "<c:v>", "</c:v>");
+            let years: Vec<String> = between(ser, "<c:xVal>", "</c:xVal>")
+                .split("<c:v>")
+                .skip(1)
+                .map(|v| v[..v.find('<').unwrap()].to_string())
+                .collect();
+            let hollow = ser
+                .split("<c:dPt>")
+                .skip(1)
+                .filter(|p| between(p, "<c:marker>", "</c:marker>").contains("<a:noFill/>"))
+                .map(|p| {
+                    let idx: usize = between(p, "<c:idx val=\"", "\"").parse().unwrap();
+                    years[idx].clone()
+                })
+                .collect();
+            (name, hollow)
+        })
+        .collect()
+}
+
+#[test]
+fn the_native_charts_draw_the_weighted_survey_hollow() {
+    let (_guard, out) = run_paper_panel(&[]);
+    for n in 1..=4 {
+        let series = hollow_years(&chart_xml(&out, n));
+        assert_eq!(series.len(), 5, "chart {n}: one series per country");
+        for (name, hollow) in &series {
+            // EGDI is comparable in 2010; its sub-indices are weighted contributions there.
+            let want: &[&str] = if n == 1 { &[] } else { &["2010"] };
+            assert_eq!(hollow, want, "chart {n}, {name}");
+        }
+        // Every other point has a filled marker of its series' colour.
+        let xml = chart_xml(&out, n);
+        assert_eq!(
+            xml.matches("<c:symbol val=\"circle\"/>").count(),
+            5,
+            "chart {n}"
+        );
+    }
+    let mut workbook: Xlsx<_> = open_workbook(out.join("workbook.xlsx")).unwrap();
+    let notes = workbook.worksheet_range("Notes").unwrap();
+    assert!(
+        notes
+            .used_cells()
+            .any(|(_, _, c)| matches!(c, Data::String(s) if s.contains("with hollow markers"))),
+        "the Notes say what a hollow marker means"
+    );
 }

@@ -301,6 +301,7 @@ impl<'a> Builder<'a> {
         }
         notes.push(Note::Declared);
         let mut sheet = self.sheet(key, &notes, headers, rows)?;
+        let breaks = crate::render::charts::breaks_of(self.ctx.results, figure.measure);
         let edge = |y: Option<&Year>| y.map(ToString::to_string).unwrap_or_default();
         let focus = figure
             .countries
@@ -323,6 +324,11 @@ impl<'a> Builder<'a> {
             alt_text,
             // Every figure shows an index on the 0-1 scale.
             y_range: Some((0.0, 1.0)),
+            hollow: figure
+                .years
+                .iter()
+                .map(|y| breaks.iter().any(|b| b.year == *y))
+                .collect(),
         });
         Ok(sheet)
     }
