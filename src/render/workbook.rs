@@ -227,11 +227,14 @@ impl Notes {
                         .iter()
                         .filter_map(|b| match &b.reason {
                             crate::analysis::periods::BreakReason::Declared(why) => {
-                                Some(format!("{} ({why})", b.year))
+                                Some(labels.fill(
+                                    "note.declared_item",
+                                    &[("year", &b.year.to_string()), ("reason", why)],
+                                ))
                             }
                             crate::analysis::periods::BreakReason::Weighted => None,
                         })
-                        .collect();
+                        .collect::<Result<_>>()?;
                     if declared.is_empty() {
                         continue;
                     }
@@ -248,7 +251,16 @@ impl Notes {
                 }
                 Note::Boundary => labels.get("note.boundary")?,
                 Note::Reproduction if r.reproduction.is_none() => continue,
-                Note::Reproduction => labels.get("note.reproduction")?,
+                Note::Reproduction => {
+                    // The panel against the reference's and the cells matched per table.
+                    let words = crate::render::report::reproduction_words(ctx, &labels.catalogue)?;
+                    let mut text = labels.get("note.reproduction")?;
+                    for paragraph in words.iter().flat_map(|w| w.paragraphs.iter().skip(1)) {
+                        text.push_str(&labels.get("sentence_separator")?);
+                        text.push_str(paragraph);
+                    }
+                    text
+                }
             };
             notes.push((note, text));
         }
@@ -271,7 +283,8 @@ impl Notes {
         if markers.is_empty() {
             labels.get("sheet_info.no_notes")
         } else {
-            labels.fill("sheet_info.notes", &[("notes", &markers.join(", "))])
+            let separator = labels.get("note_separator")?;
+            labels.fill("sheet_info.notes", &[("notes", &markers.join(&separator))])
         }
     }
 
@@ -296,6 +309,7 @@ impl Notes {
             headers: labels.columns(&["note_number", "note_text"])?,
             rows,
             chart: None,
+            description: None,
         })
     }
 }
@@ -467,6 +481,7 @@ fn readme_sheet(ctx: &RenderContext<'_>, labels: &Labels) -> Result<Option<Table
         headers: labels.columns(&["readme_line"])?,
         rows,
         chart: None,
+        description: None,
     }))
 }
 
@@ -517,6 +532,7 @@ fn contents_sheet(labels: &Labels, names: &[(&'static str, String)]) -> Result<T
         headers: labels.columns(&["sheet", "description"])?,
         rows,
         chart: None,
+        description: None,
     })
 }
 

@@ -274,6 +274,50 @@ pub fn build(ctx: &RenderContext<'_>, cat: &Catalogue) -> Result<ReportView> {
     b.view()
 }
 
+/// The reproduction check in words in the catalogue's language (shared with the workbook's
+/// Reproduction sheet), or `None` when no reference was given.
+pub(crate) struct ReproductionWords {
+    /// The outcome in one sentence: cells compared, reproduced and differing.
+    pub(crate) summary: String,
+    /// The outcome, the panel against the reference's and the cells matched per table.
+    pub(crate) paragraphs: Vec<String>,
+    /// One per difference, in the order of `results.reproduction`.
+    pub(crate) differences: Vec<DifferenceWords>,
+}
+
+/// One published cell that the computation does not reproduce, in words.
+pub(crate) struct DifferenceWords {
+    /// `Table 3`, `Panel`.
+    pub(crate) table: String,
+    /// The row as the table names it (`rose 2 levels`, `2018 TII`).
+    pub(crate) row: String,
+    /// The column (`“low”`, `count`).
+    pub(crate) column: String,
+    /// The published value (a number, or a country's name).
+    pub(crate) published: String,
+    /// The computed value (a number, or that the row lacks the country).
+    pub(crate) computed: String,
+    /// The difference in a sentence.
+    pub(crate) explanation: String,
+}
+
+/// The reproduction check in words; `None` without a reference.
+///
+/// # Errors
+/// [`crate::error::Error::Render`] for a missing catalogue message.
+pub(crate) fn reproduction_words(
+    ctx: &RenderContext<'_>,
+    cat: &Catalogue,
+) -> Result<Option<ReproductionWords>> {
+    Builder {
+        ctx,
+        r: ctx.results,
+        tx: Text::new(cat, &ctx.normalised.concordance),
+        cat,
+    }
+    .reproduction_words()
+}
+
 /// Every data-quality finding in words in the catalogue's language, in the order of
 /// `results.findings` (shared with the workbook's Quality sheet). Exclusions read as their gap
 /// reasons; aliases as the spelling and the country it was read as.

@@ -131,6 +131,8 @@ pub(super) struct TableSheet {
     pub(super) rows: Vec<Vec<Cell>>,
     /// A chart of the table, for figures.
     pub(super) chart: Option<LineChart>,
+    /// What the sheet holds, written in A2 instead of the standard line.
+    pub(super) description: Option<String>,
 }
 
 /// The texts the writer itself adds around a table.
@@ -309,10 +311,10 @@ pub(super) fn write_table_sheet(
 ) -> Result<(), XlsxError> {
     ws.set_name(&sheet.name)?;
     ws.write_string_with_format(0, 0, &sheet.title, formats.title())?;
-    let info = if sheet.chart.is_some() {
-        &captions.with_chart
-    } else {
-        &captions.one_table
+    let info = match &sheet.description {
+        Some(text) => text,
+        None if sheet.chart.is_some() => &captions.with_chart,
+        None => &captions.one_table,
     };
     ws.write_string(1, 0, info)?;
     ws.write_string(2, 0, &sheet.notes)?;

@@ -43,8 +43,8 @@ pub(super) fn data_sheets(
     sheets.push(b.panel()?);
     sheets.push(b.countries()?);
     sheets.push(b.quality()?);
-    if let Some(differences) = &r.reproduction {
-        sheets.push(b.reproduction(differences)?);
+    if let Some(words) = crate::render::report::reproduction_words(ctx, &labels.catalogue)? {
+        sheets.push(b.reproduction(words)?);
     }
     Ok(sheets)
 }
@@ -106,6 +106,7 @@ impl<'a> Builder<'a> {
             headers,
             rows,
             chart: None,
+            description: None,
         })
     }
 
@@ -439,13 +440,11 @@ impl<'a> Builder<'a> {
         self.sheet("quality", &notes, headers, rows)
     }
 
-    fn reproduction(
-        &self,
-        differences: &[crate::analysis::reproduction::Difference],
-    ) -> Result<TableSheet> {
-        let rows = differences
-            .iter()
-            .map(|d| {
+    fn reproduction(&self, words: crate::render::report::ReproductionWords) -> Result<TableSheet> {
+        let rows = words
+            .differences
+            .into_iter()
+            .map(|w| {
                 // Published and computed values are numbers where they are numbers.
                 let value = |t: &str| match t.parse::<f64>() {
                     Ok(v) if v.is_finite() => Cell::Number(v),
@@ -453,17 +452,25 @@ impl<'a> Builder<'a> {
                     _ => Cell::Text(t.to_string()),
                 };
                 vec![
-                    Cell::Text(d.table.clone()),
-                    Cell::Text(d.row.clone()),
-                    Cell::Text(d.column.clone()),
-                    value(&d.published),
-                    value(&d.computed),
+                    Cell::Text(w.table),
+                    Cell::Text(w.row),
+                    Cell::Text(w.column),
+                    value(&w.published),
+                    value(&w.computed),
+                    Cell::Text(w.explanation),
                 ]
             })
             .collect();
-        let headers = self
-            .labels
-            .columns(&["table", "row", "column", "published", "computed"])?;
-        self.sheet("reproduction", &[Note::Reproduction], headers, rows)
+        let headers = self.labels.columns(&[
+            "table",
+            "row",
+            "column",
+            "published",
+            "computed",
+            "explanation",
+        ])?;
+        let mut sheet = self.sheet("reproduction", &[Note::Reproduction], headers, rows)?;
+        sheet.description = Some(words.summary);
+        Ok(sheet)
     }
 }
