@@ -161,11 +161,12 @@ pub(super) enum Note {
     Components,
     Figures,
     Boundary,
+    Transitions,
     Reproduction,
 }
 
 impl Note {
-    const ALL: [Note; 12] = [
+    const ALL: [Note; 13] = [
         Note::Missing,
         Note::NotApplicable,
         Note::Levels,
@@ -177,6 +178,7 @@ impl Note {
         Note::Components,
         Note::Figures,
         Note::Boundary,
+        Note::Transitions,
         Note::Reproduction,
     ];
 }
@@ -250,6 +252,7 @@ impl Notes {
                     continue;
                 }
                 Note::Boundary => labels.get("note.boundary")?,
+                Note::Transitions => labels.get("note.transitions")?,
                 Note::Reproduction if r.reproduction.is_none() => continue,
                 Note::Reproduction => {
                     // The panel against the reference's and the cells matched per table.

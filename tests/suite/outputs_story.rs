@@ -707,3 +707,66 @@ fn the_native_charts_draw_the_weighted_survey_hollow() {
         "the Notes say what a hollow marker means"
     );
 }
+
+#[test]
+fn the_workbook_pivots_the_transitions_and_marks_the_weighted_survey() {
+    let (_guard, out) = run_paper_panel(&[]);
+    let mut workbook: Xlsx<_> = open_workbook(out.join("workbook.xlsx")).unwrap();
+    let range = workbook.worksheet_range("Transitions").unwrap();
+    let rows: Vec<&[Data]> = range.rows().collect();
+    let header = rows
+        .iter()
+        .position(|r| r[0] == Data::String("Index".into()))
+        .expect("the header row");
+    let headers: Vec<String> = rows[header].iter().map(ToString::to_string).collect();
+    assert_eq!(
+        headers[..4],
+        ["Index", "Level change", "2003–2004", "2004–2005"]
+    );
+    assert!(headers.contains(&"2008–2010†".to_string()) && headers.contains(&"2010–2012†".into()));
+    assert!(headers.contains(&"2005–2008".to_string()), "{headers:?}");
+    let body = &rows[header + 1..];
+    assert_eq!(
+        (body.len(), headers.len()),
+        (12, 10),
+        "4 indices x kept/rose/fell, 8 intervals"
+    );
+    // Every count is a number and equals a recount of the transition matrices of the CSV.
+    let csv = csv_records(&out.join("tables/transitions.csv"));
+    let level = |l: &str| {
+        ["very_high", "high", "medium", "low"]
+            .iter()
+            .position(|k| *k == l)
+    };
+    for row in body {
+        let index = row[0].to_string();
+        let change = row[1].to_string();
+        for (c, header) in headers.iter().enumerate().skip(2) {
+            let interval = header.trim_end_matches('†');
+            let (from, to) = interval.split_once('–').unwrap();
+            let mut want = 0.0;
+            for r in csv
+                .iter()
+                .filter(|r| r[0] == index && r[1] == from && r[2] == to)
+            {
+                let i = level(&r[3]).unwrap();
+                for j in 0..4 {
+                    let n: f64 = r[4 + j].parse().unwrap();
+                    let counted = match change.as_str() {
+                        "Kept" => i == j,
+                        "Rose" => j < i,
+                        _ => j > i,
+                    };
+                    if counted {
+                        want += n;
+                    }
+                }
+            }
+            assert_eq!(row[c], Data::Float(want), "{index} {change} {interval}");
+        }
+    }
+    let notes = workbook.worksheet_range("Notes").unwrap();
+    assert!(notes.used_cells().any(
+        |(_, _, c)| matches!(c, Data::String(s) if s.starts_with("Each column is the interval"))
+    ));
+}

@@ -8,7 +8,7 @@ use calamine::{Data, Reader, Xlsx, open_workbook};
 
 use crate::common::{paper_panel_input, run_bin, run_paper_panel, scratch, stderr};
 
-const EN_SHEETS: [&str; 21] = [
+const EN_SHEETS: [&str; 22] = [
     "Cover",
     "Contents",
     "Notes",
@@ -22,6 +22,7 @@ const EN_SHEETS: [&str; 21] = [
     "Figure 2",
     "Figure 3",
     "Figure 4",
+    "Transitions",
     "Latest changes",
     "Ranks",
     "Groups",

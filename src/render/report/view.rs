@@ -301,6 +301,42 @@ pub(crate) struct DifferenceWords {
     pub(crate) explanation: String,
 }
 
+/// The level changes between consecutive surveys, pivoted: one row per index and kind of change
+/// (kept, rose, fell), one column per interval (shared with the workbook's Transitions sheet).
+pub(crate) struct TransitionPivot {
+    /// The intervals (`2008–2010†`), marked when a survey of it is not comparable.
+    pub(crate) intervals: Vec<String>,
+    /// Per index, the kept, rose and fell rows.
+    pub(crate) rows: Vec<TransitionRow>,
+}
+
+/// One row of the pivoted transitions.
+pub(crate) struct TransitionRow {
+    /// The index (`OSI`).
+    pub(crate) index: String,
+    /// Kept, rose or fell, in words.
+    pub(crate) change: String,
+    /// Countries, per interval (none when the interval has no matrix for the index).
+    pub(crate) counts: Vec<Option<usize>>,
+}
+
+/// The transitions pivoted, in the catalogue's language.
+///
+/// # Errors
+/// [`crate::error::Error::Render`] for a missing catalogue message.
+pub(crate) fn transition_pivot(
+    ctx: &RenderContext<'_>,
+    cat: &Catalogue,
+) -> Result<TransitionPivot> {
+    Builder {
+        ctx,
+        r: ctx.results,
+        tx: Text::new(cat, &ctx.normalised.concordance),
+        cat,
+    }
+    .transition_pivot()
+}
+
 /// The reproduction check in words; `None` without a reference.
 ///
 /// # Errors

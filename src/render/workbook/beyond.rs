@@ -1,5 +1,6 @@
-//! The workbook sheets of the tables beyond the paper: what the latest survey changed, ranks,
-//! country groups and the robustness of the levels. One sheet per tidy CSV, in the report
+//! The workbook sheets of the tables beyond the paper: the level changes between consecutive
+//! surveys, what the latest survey changed, ranks, country groups and the robustness of the
+//! levels. One sheet per tidy CSV, in the report
 //! language, numbers stored as numbers.
 
 use super::layout::{Cell, TableSheet};
@@ -145,4 +146,38 @@ pub(super) fn sheets(
     let headers = labels.columns(&["variant", "row", "column", "value", "baseline"])?;
     out.push(sheet("sensitivity", &[Note::Levels], headers, rows)?);
     Ok(out)
+}
+
+/// The level changes between consecutive surveys, pivoted as the report shows them: one row per
+/// index and kind of change, one column per interval, an interval across a survey that does not
+/// compare with the others marked.
+pub(super) fn transitions_sheet(
+    ctx: &RenderContext<'_>,
+    labels: &Labels,
+    sheet: MakeSheet<'_>,
+) -> Result<TableSheet> {
+    let pivot = crate::render::report::transition_pivot(ctx, &labels.catalogue)?;
+    let mut headers = labels.columns(&["index", "change"])?;
+    headers.extend(pivot.intervals);
+    let rows = pivot
+        .rows
+        .into_iter()
+        .map(|row| {
+            let mut cells = vec![Cell::Text(row.index), Cell::Text(row.change)];
+            cells.extend(row.counts.into_iter().map(|n| {
+                n.map_or(Cell::Missing, |n| {
+                    Cell::Int(i64::try_from(n).unwrap_or(i64::MAX))
+                })
+            }));
+            cells
+        })
+        .collect();
+    let notes = [
+        Note::Transitions,
+        Note::Levels,
+        Note::Weighted,
+        Note::Declared,
+        Note::Missing,
+    ];
+    sheet("transitions", &notes, headers, rows)
 }

@@ -35,11 +35,9 @@ pub(super) fn data_sheets(
     for (figure, key) in r.figures.iter().zip(FIGURE_KEYS) {
         sheets.push(b.figure(key, figure)?);
     }
-    sheets.extend(super::beyond::sheets(
-        ctx,
-        labels,
-        &|key, notes, headers, rows| b.sheet(key, notes, headers, rows),
-    )?);
+    let make = |key, notes: &[Note], headers, rows| b.sheet(key, notes, headers, rows);
+    sheets.push(super::beyond::transitions_sheet(ctx, labels, &make)?);
+    sheets.extend(super::beyond::sheets(ctx, labels, &make)?);
     sheets.push(b.panel()?);
     sheets.push(b.countries()?);
     sheets.push(b.quality()?);
