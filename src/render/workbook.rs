@@ -93,6 +93,20 @@ impl Labels {
         self.get(&format!("region.{}", region.name()))
     }
 
+    /// A country group's name: a region in the workbook's words, another group by its
+    /// catalogue name (`group.<name>`), else as the data names it.
+    pub(super) fn group_name(&self, kind: &str, group: &str) -> Result<String> {
+        if kind == "region"
+            && let Some(region) = Region::parse(group)
+        {
+            return self.region(region);
+        }
+        Ok(self
+            .catalogue
+            .get(&format!("workbook.group.{group}"))
+            .map_or_else(|_| group.to_string(), str::to_string))
+    }
+
     /// A measure's full name (`EGDI (E-Government Development Index)`).
     pub(super) fn measure(&self, measure: Measure) -> Result<String> {
         self.get(&format!("measure.{}", measure.key()))
@@ -324,14 +338,15 @@ fn level_ranges(labels: &Labels, rule: &LevelRule) -> Result<Vec<String>> {
     let on_upper = |i: usize| sides[i] == Side::Upper;
     let from = |i: usize| if on_upper(i) { "≤" } else { "<" };
     let to = |i: usize| if on_upper(i) { "<" } else { "≤" };
+    let v = labels.get("value_symbol")?;
     Level::DESCENDING
         .iter()
         .map(|&level| {
             let r = usize::from(level.rank());
             let range = match r {
-                0 => format!("v {} {}", to(0), t[0]),
-                3 => format!("v {} {}", if on_upper(2) { "≥" } else { ">" }, t[2]),
-                _ => format!("{} {} v {} {}", t[r - 1], from(r - 1), to(r), t[r]),
+                0 => format!("{v} {} {}", to(0), t[0]),
+                3 => format!("{v} {} {}", if on_upper(2) { "≥" } else { ">" }, t[2]),
+                _ => format!("{} {} {v} {} {}", t[r - 1], from(r - 1), to(r), t[r]),
             };
             labels.fill(
                 "cover.level_line",
@@ -622,7 +637,7 @@ mod tests {
                 .filter(|(k, _)| k.starts_with("workbook.sheet."))
                 .map(|(_, v)| v)
                 .collect();
-            assert_eq!(names.len(), 22, "{lang:?}");
+            assert_eq!(names.len(), 23, "{lang:?}");
             for name in &names {
                 assert!(name.chars().count() <= 31, "{name}");
                 assert!(

@@ -276,7 +276,7 @@ fn the_reproduction_section_is_left_out_without_a_reference() {
 }
 
 /// Latin-letter words of a Chinese text that are not allowed there: everything but the index
-/// abbreviations, codes and column letters (1-3 capitals), file and sheet names (with `.` or
+/// abbreviations, codes and column letters (1-3 capitals, `ISO3`), file and sheet names (with `.` or
 /// `_`), hexadecimal digests and the program's name.
 fn latin_words(text: &str) -> Vec<String> {
     const ALLOWED: [&str; 6] = ["EGDI", "OSI", "TII", "HCI", "EPI", "egov-report"];
@@ -295,6 +295,12 @@ fn latin_words(text: &str) -> Vec<String> {
         let allowed = !has_letter
             || ALLOWED.contains(&w.as_str())
             || (w.len() <= 3 && w.chars().all(|c| c.is_ascii_uppercase()))
+            // Standards named by a code (`ISO3`, `M49`).
+            || (w.len() <= 4
+                && w.trim_end_matches(|c: char| c.is_ascii_digit()).len() < w.len()
+                && w.trim_end_matches(|c: char| c.is_ascii_digit())
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase()))
             || w.contains('.')
             || w.contains('_')
             || w.chars().all(|c| c.is_ascii_hexdigit());
@@ -769,4 +775,48 @@ fn the_workbook_pivots_the_transitions_and_marks_the_weighted_survey() {
     assert!(notes.used_cells().any(
         |(_, _, c)| matches!(c, Data::String(s) if s.starts_with("Each column is the interval"))
     ));
+}
+
+#[test]
+fn the_chinese_workbook_of_the_real_data_has_no_english_words() {
+    // With the paper's reference, so that the Reproduction sheet is there too.
+    let (_guard, out, _) = run_on(
+        &bundled_input(),
+        &["--quiet", "--lang", "zh", "--reference", &reference()],
+    );
+    let mut workbook: Xlsx<_> = open_workbook(out.join("workbook.xlsx")).unwrap();
+    let mut bad = Vec::new();
+    for name in workbook.sheet_names() {
+        // The README sheet quotes the input's own text.
+        if name == "输入说明" {
+            continue;
+        }
+        let range = workbook.worksheet_range(&name).unwrap();
+        for (r, c, cell) in range.used_cells() {
+            let Data::String(s) = cell else { continue };
+            // An alias finding quotes how the input spells a name (“Czech Republic”).
+            let text = match s.split_once('“').zip(s.split_once('”')) {
+                Some(((before, _), (_, after))) if s.contains("识别为") => {
+                    format!("{before}{after}")
+                }
+                // The digest's name and the missing / not-applicable symbols.
+                _ => s
+                    .replace("SHA-256", "")
+                    .replace("[x]", "")
+                    .replace("[z]", ""),
+            };
+            for w in latin_words(&text) {
+                bad.push(format!(
+                    "`{name}` row {} column {}: {w} in `{s}`",
+                    r + 1,
+                    c + 1
+                ));
+            }
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "English left in the Chinese workbook:\n{}",
+        bad[..bad.len().min(20)].join("\n")
+    );
 }

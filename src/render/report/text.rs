@@ -137,6 +137,23 @@ impl<'a> Text<'a> {
         self.fill("quote", &[("text", &self.level(level)?)])
     }
 
+    /// A text to be quoted inside a quotation: its quotation marks become the inner ones
+    /// (`“高”` → `‘高’`), as `nested_quotes` lists them (outer open, close, inner open, close).
+    pub(super) fn nested_quotes(&self, text: &str) -> Result<String> {
+        let marks: Vec<char> = self.get("nested_quotes")?.chars().collect();
+        let [open, close, inner_open, inner_close] = marks[..] else {
+            return Ok(text.to_string());
+        };
+        Ok(text
+            .chars()
+            .map(|c| match c {
+                c if c == open => inner_open,
+                c if c == close => inner_close,
+                c => c,
+            })
+            .collect())
+    }
+
     /// A measure's name: the acronym for the indices, the full name for components and stages.
     pub(super) fn measure(&self, measure: Measure) -> Result<String> {
         self.get(&format!("measure.{}", measure.key()))

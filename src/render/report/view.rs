@@ -337,6 +337,26 @@ pub(crate) fn transition_pivot(
     .transition_pivot()
 }
 
+/// A row of a published table (`table1`, `maintained low`; `table3`, `2003 OSI`) in words, as the
+/// report names it (shared with the workbook's Robustness sheet).
+///
+/// # Errors
+/// [`crate::error::Error::Render`] for a missing catalogue message.
+pub(crate) fn row_words(
+    ctx: &RenderContext<'_>,
+    cat: &Catalogue,
+    table: &str,
+    row: &str,
+) -> Result<String> {
+    Builder {
+        ctx,
+        r: ctx.results,
+        tx: Text::new(cat, &ctx.normalised.concordance),
+        cat,
+    }
+    .row_words(table, row)
+}
+
 /// The reproduction check in words; `None` without a reference.
 ///
 /// # Errors

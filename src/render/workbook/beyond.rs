@@ -81,7 +81,7 @@ pub(super) fn sheets(
         .map(|g| {
             Ok(vec![
                 Cell::Text(labels.get(&format!("group_kind.{}", g.kind))?),
-                Cell::Text(g.group.clone()),
+                Cell::Text(labels.group_name(g.kind, &g.group)?),
                 year(g.year),
                 Cell::Text(labels.measure_short(g.measure)?),
                 int(g.countries),
@@ -133,9 +133,10 @@ pub(super) fn sheets(
             rows.push(vec![
                 Cell::Text(variant),
                 Cell::Text(format!(
-                    "{} {}",
+                    "{}{}{}",
                     labels.get(&format!("sheet.{}", c.table))?,
-                    c.row
+                    labels.get("table_row_separator")?,
+                    crate::render::report::row_words(ctx, &labels.catalogue, c.table, &c.row)?
                 )),
                 Cell::Text(column),
                 int(c.value),

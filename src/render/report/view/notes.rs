@@ -284,7 +284,7 @@ impl Builder<'_> {
                 Ok(DifferenceWords {
                     table: self.table_name(&d.table)?,
                     row: self.row_words(&d.table, &d.row)?,
-                    column: self.column_words(&d.column)?,
+                    column: self.column_words(&d.table, &d.column)?,
                     published,
                     computed,
                     explanation: self.explain(d, detail)?,
@@ -298,9 +298,15 @@ impl Builder<'_> {
         }))
     }
 
-    /// A published column (`low`, `count`, `USA`) in words.
-    fn column_words(&self, column: &str) -> Result<String> {
+    /// A published column (`low`, `count`, `Africa`) in words.
+    fn column_words(&self, table: &str, column: &str) -> Result<String> {
         let tx = &self.tx;
+        if table == "panel" {
+            return match crate::model::Region::parse(column) {
+                Some(r) => tx.get(&format!("region.{}", r.name())),
+                None => tx.get("reproduction.count_column"),
+            };
+        }
         match Level::DESCENDING.iter().find(|l| l.key() == column) {
             Some(&l) => tx.level_quoted(l),
             None if column == "count" => tx.get("reproduction.count_column"),
@@ -346,7 +352,7 @@ impl Builder<'_> {
     }
 
     /// A published row label (`rose 2`, `maintained very_high`, `2010 stage 1`) in words.
-    fn row_words(&self, table: &str, row: &str) -> Result<String> {
+    pub(super) fn row_words(&self, table: &str, row: &str) -> Result<String> {
         let tx = &self.tx;
         let parts: Vec<&str> = row.split(' ').collect();
         let level = |key: &str| {
@@ -368,6 +374,16 @@ impl Builder<'_> {
                 "reproduction.stage_row",
                 &[("year", year), ("stage", &tx.get(&format!("stage.{n}"))?)],
             ),
+            // A path of levels (`1 high>very_high`): the levels, as Table 2 shows them.
+            ("table2", [_, path]) if path.split('>').all(|l| level(l).is_some()) => {
+                let levels: Vec<String> = path
+                    .split('>')
+                    .map(|l| tx.level_quoted(level(l).expect("checked")))
+                    .collect::<Result<_>>()?;
+                Ok(levels.join(&tx.get("path_sep")?))
+            }
+            ("panel", ["panel"]) => tx.get("reproduction.panel"),
+            ("panel", ["regions"]) => tx.get("reproduction.regions_row"),
             _ => Ok(row.replace('>', &tx.get("path_sep")?)),
         }
     }
@@ -380,8 +396,9 @@ impl Builder<'_> {
     ) -> Result<String> {
         use crate::analysis::reproduction::DetailKind;
         let tx = &self.tx;
-        let row = self.row_words(&d.table, &d.row)?;
-        let column = self.column_words(&d.column)?;
+        // The sentences quote the row: quotes inside it become inner quotes.
+        let row = tx.nested_quotes(&self.row_words(&d.table, &d.row)?)?;
+        let column = self.column_words(&d.table, &d.column)?;
         let args: [(&str, &dyn std::fmt::Display); 6] = [
             ("table", &self.table_name(&d.table)?),
             ("row", &row),
