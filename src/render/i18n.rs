@@ -91,7 +91,9 @@ impl Catalogue {
             })
     }
 
-    /// A message with `{name}` placeholders filled, as [`fill_pattern`] fills them.
+    /// A message with `{name}` placeholders filled in one pass: a possessive `{name}'s` of a value
+    /// ending in `s` is written `s'`, and a value starting with `the ` that opens a sentence is
+    /// capitalised.
     ///
     /// # Errors
     /// [`Error::Render`] when the key is not in the catalogue.
