@@ -118,7 +118,9 @@ pub(super) struct LineChart {
 #[derive(Debug, Clone)]
 pub(super) struct TableSheet {
     /// A language-independent key (`table1`); also the Excel Table's name.
-    pub(super) key: &'static str,
+    pub(super) key: String,
+    /// The sheet's line in the Contents sheet.
+    pub(super) contents: String,
     /// The sheet name in the report language.
     pub(super) name: String,
     /// The title written in A1.
@@ -408,7 +410,7 @@ pub(super) fn write_table_sheet(
         })
         .collect();
     let table = Table::new()
-        .set_name(sheet.key)
+        .set_name(&sheet.key)
         .set_style(TableStyle::Light1)
         .set_columns(&columns);
     ws.add_table(TABLE_ROW, 0, last_row, last_col, &table)?;

@@ -1,4 +1,5 @@
-//! The data sheets of the workbook: Tables 1-6, Figures 1-4, Panel, Countries, Quality and
+//! The data sheets of the workbook: Tables 1-6, Figures 1-4, the tables beyond the paper
+//! (transitions, latest changes, ranks, groups, robustness), Panel, Countries, Quality and
 //! Reproduction, each a [`TableSheet`] in the report language.
 //!
 //! Consumes the results as `analysis` left them and only translates and types the cells
@@ -13,8 +14,7 @@ use crate::error::Result;
 use crate::model::{Measure, Year};
 use crate::normalise::country::CountryId;
 use crate::render::RenderContext;
-
-const FIGURE_KEYS: [&str; 4] = ["figure1", "figure2", "figure3", "figure4"];
+use crate::render::tidy::{Extra, Kind, Table, Value};
 
 /// Builds the data sheets, in workbook order.
 pub(super) fn data_sheets(
@@ -32,12 +32,10 @@ pub(super) fn data_sheets(
         b.components("table5", &r.table5)?,
         b.components("table6", &r.table6)?,
     ];
-    for (figure, key) in r.figures.iter().zip(FIGURE_KEYS) {
-        sheets.push(b.figure(key, figure)?);
+    for figure in &r.figures {
+        sheets.push(b.figure(figure)?);
     }
-    let make = |key, notes: &[Note], headers, rows| b.sheet(key, notes, headers, rows);
-    sheets.push(super::beyond::transitions_sheet(ctx, labels, &make)?);
-    sheets.extend(super::beyond::sheets(ctx, labels, &make)?);
+    sheets.extend(b.beyond()?);
     sheets.push(b.panel()?);
     sheets.push(b.countries()?);
     sheets.push(b.quality()?);
@@ -75,6 +73,11 @@ impl<'a> Builder<'a> {
             ("last", edge(r.years.last())),
             ("focus", labels.country(ctx, r.focus)),
             ("countries", labels.country_list(ctx, &compared)?),
+            ("indices", labels.measure_list(r.measures.iter().copied())?),
+            (
+                "table3_indices",
+                labels.measure_list(Measure::table3_indices(&r.measures))?,
+            ),
         ];
         Ok(Self {
             ctx,
@@ -86,7 +89,21 @@ impl<'a> Builder<'a> {
 
     fn sheet(
         &self,
-        key: &'static str,
+        key: &str,
+        notes: &[Note],
+        headers: Vec<String>,
+        rows: Vec<Vec<Cell>>,
+    ) -> Result<TableSheet> {
+        self.sheet_of(key.to_string(), key, &[], notes, headers, rows)
+    }
+
+    /// A sheet named, titled and listed by the `sheet.`, `heading.` and `contents.` messages
+    /// of `message`, with `extra` placeholders beside the common ones.
+    fn sheet_of(
+        &self,
+        key: String,
+        message: &str,
+        extra: &[(&str, String)],
         notes: &[Note],
         headers: Vec<String>,
         rows: Vec<Vec<Cell>>,
@@ -95,17 +112,76 @@ impl<'a> Builder<'a> {
             .heading_args
             .iter()
             .map(|(k, v)| (*k, v.as_str()))
+            .chain(extra.iter().map(|(k, v)| (*k, v.as_str())))
             .collect();
         Ok(TableSheet {
             key,
-            name: self.labels.get(&format!("sheet.{key}"))?,
-            title: self.labels.fill(&format!("heading.{key}"), &args)?,
+            name: self.labels.fill(&format!("sheet.{message}"), &args)?,
+            title: self.labels.fill(&format!("heading.{message}"), &args)?,
+            contents: self.labels.fill(&format!("contents.{message}"), &args)?,
             notes: self.notes.line(self.labels, notes)?,
             headers,
             rows,
             chart: None,
             description: None,
         })
+    }
+
+    /// A sheet of one output table: the schema's columns (names beside codes), each value shown
+    /// by its kind in the report language.
+    fn tidy(&self, table: &Table, notes: &[Note]) -> Result<TableSheet> {
+        let conc = &self.ctx.normalised.concordance;
+        let layout = table.layout();
+        let cell = |value: &Value, kind: Kind| -> Result<Cell> {
+            Ok(match value {
+                Value::Int(n) => Cell::Int(*n),
+                Value::Number(v) => match kind {
+                    Kind::Index => Cell::Index(*v),
+                    Kind::Component => Cell::Component(*v),
+                    _ => Cell::Number(*v),
+                },
+                Value::Missing => Cell::Missing,
+                Value::NotApplicable => Cell::NotApplicable,
+                Value::Text(t) => Cell::Text(t.clone()),
+                Value::Country(c) if kind == Kind::Name => Cell::Text(self.country(*c)),
+                Value::Country(c) => Cell::Text(conc.get(*c).iso3.clone()),
+                Value::Countries(list) => self.country_cell(list)?,
+                Value::Level(l) => Cell::Text(self.labels.level(*l)?),
+                Value::Measure(m) => Cell::Text(self.labels.measure_short(*m)?),
+                Value::Stage(n) => {
+                    let stage = Measure::STAGES[usize::from(n.clamp(&1, &4) - 1)];
+                    Cell::Text(self.labels.measure(stage)?)
+                }
+                Value::Region(r) => Cell::Text(self.labels.region(*r)?),
+                Value::Word { message, args, .. } => {
+                    let args: Vec<(&str, &str)> =
+                        args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                    Cell::Text(self.labels.fill(message, &args)?)
+                }
+            })
+        };
+        let rows = table
+            .rows
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .zip(&layout)
+                    .map(|(value, (kind, _))| cell(value, *kind))
+                    .collect::<Result<Vec<_>>>()
+            })
+            .collect::<Result<_>>()?;
+        let mut headers = table
+            .schema
+            .columns
+            .iter()
+            .map(|c| self.labels.get(&format!("column.{}", c.label)))
+            .collect::<Result<Vec<_>>>()?;
+        match &table.extra {
+            Extra::Nothing => {}
+            Extra::Countries(list) => headers.extend(list.iter().map(|&c| self.country(c))),
+            Extra::Measures(list) => headers.extend(list.iter().map(|m| m.key().to_string())),
+        }
+        self.sheet(table.schema.key, notes, headers, rows)
     }
 
     fn country(&self, id: CountryId) -> String {
@@ -192,35 +268,45 @@ impl<'a> Builder<'a> {
         self.sheet("table2", &notes, headers, rows)
     }
 
-    /// One row per survey, the 12 columns OSI, TII, HCI x very high ... low (flat headers).
+    /// One row per survey, the 12 columns OSI, TII, HCI x very high ... low (flat headers),
+    /// and a missing column per index when an analysed (not required) index has gaps.
     fn table3(&self) -> Result<TableSheet> {
         let r = self.ctx.results;
+        let indices: Vec<Measure> = Measure::table3_indices(&r.measures).collect();
+        let missing = r.table3.iter().any(|row| row.missing > 0);
         let rows = r
             .years
             .iter()
             .map(|&y| {
                 let mut cells = vec![year(y)];
-                for index in Measure::SUB_INDICES {
-                    let counts = r
+                for &index in &indices {
+                    let row = r
                         .table3
                         .iter()
-                        .find(|row| row.year == y && row.index == index)
-                        .map_or([0; 4], |row| row.counts);
+                        .find(|row| row.year == y && row.index == index);
+                    let counts = row.map_or([0; 4], |row| row.counts);
                     cells.extend(counts.iter().map(|&n| count(n)));
+                    if missing {
+                        cells.push(count(row.map_or(0, |row| row.missing)));
+                    }
                 }
                 cells
             })
             .collect();
         let mut headers = self.labels.columns(&["year"])?;
-        for index in Measure::SUB_INDICES {
-            for level in crate::analysis::levels::Level::DESCENDING {
-                headers.push(self.labels.fill(
-                    "index_level",
-                    &[
-                        ("index", index.key()),
-                        ("level", &self.labels.level(level)?),
-                    ],
-                )?);
+        for &index in &indices {
+            let mut labels = crate::analysis::levels::Level::DESCENDING
+                .iter()
+                .map(|&level| self.labels.level(level))
+                .collect::<Result<Vec<_>>>()?;
+            if missing {
+                labels.push(self.labels.get("column.no_value")?);
+            }
+            for label in labels {
+                headers.push(
+                    self.labels
+                        .fill("index_level", &[("index", index.key()), ("level", &label)])?,
+                );
             }
         }
         let notes = [
@@ -234,30 +320,8 @@ impl<'a> Builder<'a> {
     }
 
     fn table4(&self) -> Result<TableSheet> {
-        let rows = self
-            .ctx
-            .results
-            .table4
-            .iter()
-            .map(|row| {
-                let stage = Measure::STAGES[usize::from(row.stage.clamp(1, 4) - 1)];
-                let mut cells = vec![year(row.year), Cell::Text(self.labels.measure(stage)?)];
-                cells.extend(row.counts.iter().map(|&n| count(n)));
-                cells.push(count(row.missing));
-                Ok(cells)
-            })
-            .collect::<Result<_>>()?;
-        let headers = self.labels.columns(&[
-            "year",
-            "stage",
-            "very_high",
-            "high",
-            "medium",
-            "low",
-            "missing",
-        ])?;
         let notes = [Note::Levels, Note::Stages, Note::Panel, Note::Boundary];
-        self.sheet("table4", &notes, headers, rows)
+        self.tidy(self.ctx.table("table4"), &notes)
     }
 
     /// Table 5 or 6.
@@ -282,7 +346,7 @@ impl<'a> Builder<'a> {
         self.sheet(key, &[Note::Components, Note::Missing], headers, rows)
     }
 
-    fn figure(&self, key: &'static str, figure: &FigureSeries) -> Result<TableSheet> {
+    fn figure(&self, figure: &FigureSeries) -> Result<TableSheet> {
         let rows = figure
             .years
             .iter()
@@ -299,8 +363,18 @@ impl<'a> Builder<'a> {
             notes.push(Note::Weighted);
         }
         notes.push(Note::Declared);
-        let mut sheet = self.sheet(key, &notes, headers, rows)?;
         let breaks = crate::render::charts::breaks_of(self.ctx.results, figure.measure);
+        let mut sheet = self.sheet_of(
+            format!("figure{}", figure.number),
+            "figure",
+            &[
+                ("number", figure.number.to_string()),
+                ("measure", figure.measure.key().to_string()),
+            ],
+            &notes,
+            headers,
+            rows,
+        )?;
         let edge = |y: Option<&Year>| y.map(ToString::to_string).unwrap_or_default();
         let focus = figure
             .countries
@@ -346,16 +420,20 @@ impl<'a> Builder<'a> {
                     year(survey),
                 ];
                 cells.extend(
-                    Measure::INDICES
+                    panel
+                        .measures
                         .iter()
-                        .map(|&m| Cell::Index(panel.value(c, y, m))),
+                        .map(|&m| Cell::or_missing(panel.value(c, y, m), Cell::Index)),
                 );
                 rows.push(cells);
             }
         }
-        let headers = self.labels.columns(&[
-            "iso3", "name", "region", "year", "egdi", "osi", "tii", "hci",
-        ])?;
+        let mut headers = crate::render::tidy::schema("panel")
+            .columns
+            .iter()
+            .map(|c| self.labels.get(&format!("column.{}", c.label)))
+            .collect::<Result<Vec<_>>>()?;
+        headers.extend(panel.measures.iter().map(|m| m.key().to_string()));
         self.sheet("panel", &[Note::Panel, Note::Weighted], headers, rows)
     }
 
@@ -406,69 +484,99 @@ impl<'a> Builder<'a> {
     }
 
     fn quality(&self) -> Result<TableSheet> {
-        let conc = &self.ctx.normalised.concordance;
-        let details = crate::render::report::finding_texts(self.ctx, &self.labels.catalogue)?;
-        let rows = self
-            .ctx
-            .results
-            .findings
-            .iter()
-            .zip(details)
-            .map(|(f, detail)| {
-                Ok(vec![
-                    Cell::Text(self.labels.finding(f.kind)?),
-                    Cell::or_not_applicable(f.country.map(|c| conc.get(c).iso3.clone())),
-                    Cell::or_not_applicable(f.country.map(|c| self.country(c))),
-                    f.year.map_or(Cell::NotApplicable, year),
-                    Cell::or_not_applicable(
-                        f.measure
-                            .map(|m| self.labels.measure_short(m))
-                            .transpose()?,
-                    ),
-                    f.value.map_or(Cell::NotApplicable, Cell::Number),
-                    Cell::or_not_applicable(f.level.map(|l| self.labels.level(l)).transpose()?),
-                    Cell::Text(detail),
-                ])
-            })
-            .collect::<Result<_>>()?;
-        let headers = self.labels.columns(&[
-            "kind", "iso3", "name", "year", "measure", "value", "level", "detail",
-        ])?;
         let notes = [Note::NotApplicable, Note::Weighted, Note::Boundary];
-        self.sheet("quality", &notes, headers, rows)
+        let mut sheet = self.tidy(self.ctx.table("quality"), &notes)?;
+        // The detail is a sentence in the report language, not the CSV's English.
+        let details = crate::render::report::finding_texts(self.ctx, &self.labels.catalogue)?;
+        let column = sheet.rows.first().map_or(0, |r| r.len() - 1);
+        for (row, detail) in sheet.rows.iter_mut().zip(details) {
+            row[column] = Cell::Text(detail);
+        }
+        Ok(sheet)
     }
 
+    /// The schema's table, each difference in the report's words: its table, row and column,
+    /// a published country by its name, and the explaining sentence in a last column; the cells
+    /// compared and matched in the description.
     fn reproduction(&self, words: crate::render::report::ReproductionWords) -> Result<TableSheet> {
-        let rows = words
-            .differences
-            .into_iter()
-            .map(|w| {
-                // Published and computed values are numbers where they are numbers.
-                let value = |t: &str| match t.parse::<f64>() {
-                    Ok(v) if v.is_finite() => Cell::Number(v),
-                    _ if t.is_empty() => Cell::Empty,
-                    _ => Cell::Text(t.to_string()),
-                };
-                vec![
-                    Cell::Text(w.table),
-                    Cell::Text(w.row),
-                    Cell::Text(w.column),
-                    value(&w.published),
-                    value(&w.computed),
-                    Cell::Text(w.explanation),
-                ]
-            })
-            .collect();
-        let headers = self.labels.columns(&[
-            "table",
-            "row",
-            "column",
-            "published",
-            "computed",
-            "explanation",
-        ])?;
-        let mut sheet = self.sheet("reproduction", &[Note::Reproduction], headers, rows)?;
+        let mut sheet = self.tidy(self.ctx.table("reproduction"), &[Note::Reproduction])?;
+        for (row, w) in sheet.rows.iter_mut().zip(words.differences) {
+            let shown = |text: String, cell: &Cell| match cell {
+                Cell::Text(_) => Cell::Text(text),
+                other => other.clone(),
+            };
+            let (published, computed) = (shown(w.published, &row[3]), shown(w.computed, &row[4]));
+            *row = vec![
+                Cell::Text(w.table),
+                Cell::Text(w.row),
+                Cell::Text(w.column),
+                published,
+                computed,
+                Cell::Text(w.explanation),
+            ];
+        }
+        sheet.headers.push(self.labels.get("column.explanation")?);
         sheet.description = Some(words.summary);
         Ok(sheet)
+    }
+
+    /// The sheets of the tables beyond the paper, in the order the Contents lists them.
+    fn beyond(&self) -> Result<Vec<TableSheet>> {
+        let r = self.ctx.results;
+        let mut groups = self.tidy(self.ctx.table("groups"), &[Note::Levels])?;
+        // Group names in the workbook's language (the CSV keeps the embedded lists' names).
+        for (row, g) in groups.rows.iter_mut().zip(&r.groups) {
+            row[1] = Cell::Text(self.labels.group_name(g.kind, &g.group)?);
+        }
+        let mut sensitivity = self.tidy(self.ctx.table("sensitivity"), &[Note::Levels])?;
+        if let Some(s) = &r.sensitivity {
+            // The rows of Tables 1 and 3 as the report names them (`stayed low`).
+            let changed = sensitivity.rows.iter_mut().skip(s.near.len());
+            for (row, c) in changed.zip(&s.changed) {
+                row[2] = Cell::Text(crate::render::report::row_words(
+                    self.ctx,
+                    &self.labels.catalogue,
+                    c.table,
+                    &c.row,
+                )?);
+            }
+        }
+        Ok(vec![
+            self.transitions()?,
+            self.tidy(self.ctx.table("latest"), &[Note::Levels])?,
+            self.tidy(self.ctx.table("ranks"), &[Note::NotApplicable])?,
+            groups,
+            sensitivity,
+        ])
+    }
+
+    /// The level changes between consecutive surveys, pivoted as the report shows them: one
+    /// row per index and kind of change, one column per interval, an interval across a survey
+    /// that does not compare with the others marked.
+    fn transitions(&self) -> Result<TableSheet> {
+        let pivot = crate::render::report::transition_pivot(self.ctx, &self.labels.catalogue)?;
+        let mut headers = self.labels.columns(&["index", "change"])?;
+        headers.extend(pivot.intervals);
+        let rows = pivot
+            .rows
+            .into_iter()
+            .map(|row| {
+                let mut cells = vec![Cell::Text(row.index), Cell::Text(row.change)];
+                cells.extend(
+                    row.counts
+                        .into_iter()
+                        .map(|n| n.map_or(Cell::Missing, count)),
+                );
+                cells
+            })
+            .collect();
+        let notes = [
+            Note::Transitions,
+            Note::Levels,
+            Note::Weighted,
+            Note::Declared,
+            Note::Missing,
+        ];
+        self.sheet("transitions", &notes, headers, rows)
     }
 }
