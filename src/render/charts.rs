@@ -183,6 +183,23 @@ fn figure_title(catalogue: &Catalogue, figure: &FigureSeries, names: &[&str]) ->
     )
 }
 
+/// The surveys a figure of `measure` draws hollow, as not comparable with the others: a
+/// weighted survey breaks the sub-indices only, a declared one every index. Shared by the
+/// figures and the workbook's native charts.
+pub(crate) fn breaks_of(
+    results: &crate::analysis::Results,
+    measure: crate::model::Measure,
+) -> Vec<&crate::analysis::periods::SurveyBreak> {
+    use crate::analysis::periods::BreakReason;
+    results
+        .breaks
+        .iter()
+        .filter(|b| {
+            measure != crate::model::Measure::Egdi || matches!(b.reason, BreakReason::Declared(_))
+        })
+        .collect()
+}
+
 /// Axis titles, year labels and positions, hollow surveys and the notes of a figure. The
 /// title is left to the caption, so that it is not said twice.
 fn figure_text(
@@ -194,16 +211,7 @@ fn figure_text(
     use crate::analysis::periods::BreakReason;
     let first = figure.years.first().map(ToString::to_string);
     let last = figure.years.last().map(ToString::to_string);
-    // A weighted survey breaks the sub-indices only; a declared one every index.
-    let breaks: Vec<&crate::analysis::periods::SurveyBreak> = ctx
-        .results
-        .breaks
-        .iter()
-        .filter(|b| {
-            figure.measure != crate::model::Measure::Egdi
-                || matches!(b.reason, BreakReason::Declared(_))
-        })
-        .collect();
+    let breaks = breaks_of(ctx.results, figure.measure);
     let hollow: Vec<bool> = figure
         .years
         .iter()

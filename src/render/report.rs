@@ -9,7 +9,9 @@
 mod text;
 
 pub(crate) use text::gap_reason;
-pub(crate) use view::finding_texts;
+pub(crate) use view::{
+    ReproductionWords, finding_texts, reproduction_words, row_words, transition_pivot,
+};
 pub mod view;
 
 use std::path::Path;
