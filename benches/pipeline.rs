@@ -75,6 +75,7 @@ fn stages(c: &mut Criterion) {
     });
     let results = egov_report::analysis::analyse(&normalised, &panel, &settings);
     let tables = egov_report::render::tidy::tables(&results, &panel, &normalised.concordance);
+    let catalogue = egov_report::render::i18n::Catalogue::load(config.lang, None).unwrap();
     let ctx = RenderContext {
         config: &config,
         ingested: &ingested,
@@ -83,6 +84,7 @@ fn stages(c: &mut Criterion) {
         results: &results,
         diagnostics: &[],
         tables: &tables,
+        catalogue: &catalogue,
     };
     for renderer in egov_report::renderers() {
         g.bench_function(format!("render_{}", renderer.name()), |b| {

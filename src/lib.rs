@@ -85,30 +85,56 @@ fn timed<T>(
     out
 }
 
-/// Runs stages 1-4: ingest, normalise, panel, analysis (and the reproduction check).
-///
-/// # Errors
-/// Any input, configuration or reference error (see [`Error`]).
-pub fn prepare(config: &Config, progress: Progress<'_>) -> Result<Prepared> {
-    let mut timings = Vec::new();
-    if let Some(dir) = &config.templates {
-        render::report::check_overrides(dir)?;
-    }
-    let concordance = match &config.entities {
+/// Stages 1-3: what `run` and `validate` both read.
+pub struct Loaded {
+    /// Stage 1 output (the raw cells are freed once normalised).
+    pub ingested: Ingested,
+    /// Stage 2 output.
+    pub normalised: Normalised,
+    /// Stage 3 output.
+    pub panel: Panel,
+    /// Every warning of the three stages, sorted.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Time per stage so far.
+    pub timings: Vec<Timing>,
+}
+
+/// The concordance of a run: the embedded one, with the configured extra entities.
+fn concordance(config: &Config) -> Result<Concordance> {
+    match &config.entities {
         Some(path) => {
             let extra = ingest::read_entities(path)?;
             Concordance::with_extra(&extra).map_err(|m| Error::Config {
                 path: path.clone(),
                 message: m,
-            })?
+            })
         }
-        None => Concordance::embedded(),
-    };
+        None => Ok(Concordance::embedded()),
+    }
+}
+
+/// Runs stages 1-3: ingest, normalise, panel (the one loader of `run` and `validate`).
+///
+/// # Errors
+/// Any input or configuration error (see [`Error`]).
+pub fn load(config: &Config, progress: Progress<'_>) -> Result<Loaded> {
+    let mut timings = Vec::new();
+    let concordance = concordance(config)?;
+    let synonyms = normalise::columns::HeaderSynonyms::new(
+        config.columns.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+    )
+    .map_err(|m| Error::Config {
+        path: config
+            .config_file
+            .clone()
+            .unwrap_or_else(|| "command line".into()),
+        message: format!("`columns`: {m}"),
+    })?;
     let mut ingested = timed(&mut timings, progress, "ingest", || {
         ingest::read_inputs(&config.input)
     })?;
     let normalised = timed(&mut timings, progress, "normalise", || {
-        normalise::normalise_with(&ingested, Arc::new(concordance), &config.header_synonyms)
+        normalise::normalise_with(&ingested, Arc::new(concordance), &synonyms)
     })?;
     // The raw cells are not needed past this point; freeing them now lets the renderers reuse
     // the memory (on 20,000 x 30 entities the raw tables are a quarter of the peak).
@@ -116,6 +142,49 @@ pub fn prepare(config: &Config, progress: Progress<'_>) -> Result<Prepared> {
     let panel = timed(&mut timings, progress, "panel", || {
         panel::build(&normalised, config)
     })?;
+    let mut diagnostics: Vec<Diagnostic> = ingested
+        .diagnostics
+        .iter()
+        .chain(&normalised.diagnostics)
+        .chain(&panel.warnings)
+        .cloned()
+        .collect();
+    if let Some(focus) = normalised.concordance.by_code(&config.focus)
+        && !panel.years.iter().any(|&y| normalised.has_row(focus, y))
+    {
+        diagnostics.push(Diagnostic::warning(
+            error::Location::none(),
+            format!(
+                "the focus country {} is not in the input: the report has no focus rows",
+                config.focus
+            ),
+        ));
+    }
+    diagnostics.sort();
+    Ok(Loaded {
+        ingested,
+        normalised,
+        panel,
+        diagnostics,
+        timings,
+    })
+}
+
+/// Runs stages 1-4: ingest, normalise, panel, analysis (and the reproduction check).
+///
+/// # Errors
+/// Any input, configuration or reference error (see [`Error`]).
+pub fn prepare(config: &Config, progress: Progress<'_>) -> Result<Prepared> {
+    if let Some(dir) = &config.templates {
+        render::report::check_overrides(dir)?;
+    }
+    let Loaded {
+        ingested,
+        normalised,
+        panel,
+        diagnostics,
+        mut timings,
+    } = load(config, progress)?;
     let mut settings = analysis::settings(
         &normalised,
         config.levels,
@@ -140,25 +209,6 @@ pub fn prepare(config: &Config, progress: Progress<'_>) -> Result<Prepared> {
         results.reproduction = Some(comparison.differences.clone());
         results.comparison = Some(comparison);
     }
-    let mut diagnostics: Vec<Diagnostic> = ingested
-        .diagnostics
-        .iter()
-        .chain(&normalised.diagnostics)
-        .chain(&panel.warnings)
-        .cloned()
-        .collect();
-    if let Some(focus) = normalised.concordance.by_code(&config.focus)
-        && !panel.years.iter().any(|&y| normalised.has_row(focus, y))
-    {
-        diagnostics.push(Diagnostic::warning(
-            "",
-            format!(
-                "the focus country {} is not in the input: the report has no focus rows",
-                config.focus
-            ),
-        ));
-    }
-    diagnostics.sort();
     Ok(Prepared {
         ingested,
         normalised,
@@ -189,6 +239,7 @@ pub fn render_outputs(config: &Config, prepared: &mut Prepared) -> Result<Vec<Ar
         &prepared.panel,
         &prepared.normalised.concordance,
     );
+    let catalogue = render::i18n::Catalogue::load(config.lang, config.templates.as_deref())?;
     let ctx = RenderContext {
         config,
         ingested: &prepared.ingested,
@@ -197,6 +248,7 @@ pub fn render_outputs(config: &Config, prepared: &mut Prepared) -> Result<Vec<Ar
         results: &prepared.results,
         diagnostics: &prepared.diagnostics,
         tables: &tables,
+        catalogue: &catalogue,
     };
     let start = Instant::now();
     let rendered = render::render_all(&renderers(), &ctx)?;
@@ -376,6 +428,7 @@ pub fn profile(
         &prepared.panel,
         &prepared.normalised.concordance,
     );
+    let catalogue = render::i18n::Catalogue::load(config.lang, config.templates.as_deref())?;
     let ctx = RenderContext {
         config,
         ingested: &prepared.ingested,
@@ -384,6 +437,7 @@ pub fn profile(
         results: &prepared.results,
         diagnostics: &prepared.diagnostics,
         tables: &tables,
+        catalogue: &catalogue,
     };
     let start = Instant::now();
     let artifacts = render::profile::render(&ctx, &profile, &request.langs)?;

@@ -8,7 +8,8 @@
 pub mod beyond;
 pub mod groups;
 pub mod latest;
-pub mod levels;
+/// The level rule lives in the model (the configuration reads it too).
+pub use crate::model::levels;
 pub mod periods;
 pub mod profile;
 pub mod quality;

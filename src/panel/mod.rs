@@ -8,7 +8,7 @@
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::error::{Diagnostic, Error, Result};
+use crate::error::{Diagnostic, Error, Location, Result};
 use crate::model::{Measure, Region, Year};
 use crate::normalise::Normalised;
 use crate::normalise::country::CountryId;
@@ -233,32 +233,8 @@ pub fn build(normalised: &Normalised, config: &Config) -> Result<Panel> {
             message: format!("`rescale_surveys`: {absent} is not a survey of this run"),
         });
     }
-    let concordance = &normalised.concordance;
     let required = &config.required_measures;
-
-    let gaps_of = |country: CountryId| -> Vec<Gap> {
-        years
-            .iter()
-            .filter_map(|&year| {
-                let missing: Vec<Measure> = required
-                    .iter()
-                    .copied()
-                    .filter(|&m| normalised.facts.value(country, year, m).is_none())
-                    .collect();
-                let egdi_zero = normalised
-                    .facts
-                    .value(country, year, Measure::Egdi)
-                    .is_some_and(|v| v <= 0.0);
-                let absent = !normalised.has_row(country, year);
-                (absent || egdi_zero || !missing.is_empty()).then(|| Gap {
-                    year,
-                    absent,
-                    missing: if absent { Vec::new() } else { missing },
-                    egdi_zero,
-                })
-            })
-            .collect()
-    };
+    let gaps_of = |country: CountryId| gaps(normalised, &years, required, country);
 
     // Candidates: every country with a row in some survey year.
     let mut candidates: Vec<CountryId> = normalised
@@ -269,74 +245,23 @@ pub fn build(normalised: &Normalised, config: &Config) -> Result<Panel> {
         .collect();
     candidates.dedup();
 
-    let mut countries = Vec::new();
-    let mut exclusions = Vec::new();
     let fixed = config.panel_countries.is_some();
-    if let Some(list) = &config.panel_countries {
-        let mut errors = Vec::new();
-        let mut wanted = Vec::new();
-        for code in list {
-            match concordance.by_code(code) {
-                Some(id) => wanted.push(id),
-                None => errors.push(Error::Config {
-                    path: config.config_file.clone().unwrap_or_default(),
-                    message: format!("`panel_countries`: `{code}` is not a known country code"),
-                }),
-            }
-        }
-        wanted.sort();
-        wanted.dedup();
-        for &country in &wanted {
-            for gap in gaps_of(country) {
-                let measures: Vec<Measure> = if gap.absent {
-                    required.clone()
-                } else {
-                    gap.missing.clone()
-                };
-                for m in &measures {
-                    errors.push(Error::PanelCountryIncomplete {
-                        country: concordance.get(country).iso3.clone(),
-                        year: gap.year.to_string(),
-                        measure: m.key().to_string(),
-                        detail: if gap.absent {
-                            ": no row in that survey".into()
-                        } else {
-                            String::new()
-                        },
-                    });
-                }
-                if gap.egdi_zero {
-                    errors.push(Error::PanelCountryIncomplete {
-                        country: concordance.get(country).iso3.clone(),
-                        year: gap.year.to_string(),
-                        measure: "EGDI".into(),
-                        detail: ": EGDI is 0".into(),
-                    });
-                }
-            }
-        }
-        if !errors.is_empty() {
-            return Err(Error::from_list(errors));
-        }
-        countries = wanted;
-        for &c in &candidates {
-            if countries.binary_search(&c).is_err() {
-                exclusions.push(Exclusion {
-                    country: c,
-                    gaps: gaps_of(c),
-                });
-            }
-        }
-    } else {
-        for &c in &candidates {
-            let gaps = gaps_of(c);
-            if gaps.is_empty() {
-                countries.push(c);
-            } else {
-                exclusions.push(Exclusion { country: c, gaps });
-            }
-        }
-    }
+    let countries = match &config.panel_countries {
+        Some(list) => fixed_countries(normalised, config, list, &gaps_of)?,
+        None => candidates
+            .iter()
+            .copied()
+            .filter(|&c| gaps_of(c).is_empty())
+            .collect(),
+    };
+    let exclusions: Vec<Exclusion> = candidates
+        .iter()
+        .filter(|c| countries.binary_search(c).is_err())
+        .map(|&c| Exclusion {
+            country: c,
+            gaps: gaps_of(c),
+        })
+        .collect();
     if countries.is_empty() {
         let list: Vec<String> = years.iter().map(ToString::to_string).collect();
         let names: Vec<String> = required.iter().map(ToString::to_string).collect();
@@ -383,6 +308,98 @@ pub fn build(normalised: &Normalised, config: &Config) -> Result<Panel> {
     })
 }
 
+/// The survey years in which a country is not usable for the panel, and why.
+fn gaps(
+    normalised: &Normalised,
+    years: &[Year],
+    required: &[Measure],
+    country: CountryId,
+) -> Vec<Gap> {
+    years
+        .iter()
+        .filter_map(|&year| {
+            let missing: Vec<Measure> = required
+                .iter()
+                .copied()
+                .filter(|&m| normalised.facts.value(country, year, m).is_none())
+                .collect();
+            let egdi_zero = normalised
+                .facts
+                .value(country, year, Measure::Egdi)
+                .is_some_and(|v| v <= 0.0);
+            let absent = !normalised.has_row(country, year);
+            (absent || egdi_zero || !missing.is_empty()).then(|| Gap {
+                year,
+                absent,
+                missing: if absent { Vec::new() } else { missing },
+                egdi_zero,
+            })
+        })
+        .collect()
+}
+
+/// The countries of a panel fixed by configuration, in id order.
+///
+/// # Errors
+/// [`Error::Config`] for a code that is no known country, [`Error::PanelCountryIncomplete`]
+/// for each gap of a listed country (all of them, in one error list).
+fn fixed_countries(
+    normalised: &Normalised,
+    config: &Config,
+    list: &[String],
+    gaps_of: &dyn Fn(CountryId) -> Vec<Gap>,
+) -> Result<Vec<CountryId>> {
+    let concordance = &normalised.concordance;
+    let mut errors = Vec::new();
+    let mut wanted = Vec::new();
+    for code in list {
+        match concordance.by_code(code) {
+            Some(id) => wanted.push(id),
+            None => errors.push(Error::Config {
+                path: config.config_file.clone().unwrap_or_default(),
+                message: format!("`panel_countries`: `{code}` is not a known country code"),
+            }),
+        }
+    }
+    wanted.sort();
+    wanted.dedup();
+    for &country in &wanted {
+        let iso3 = &concordance.get(country).iso3;
+        for gap in gaps_of(country) {
+            let measures = if gap.absent {
+                &config.required_measures
+            } else {
+                &gap.missing
+            };
+            for m in measures {
+                errors.push(Error::PanelCountryIncomplete {
+                    country: iso3.clone(),
+                    year: gap.year.to_string(),
+                    measure: m.key().to_string(),
+                    detail: if gap.absent {
+                        ": no row in that survey".into()
+                    } else {
+                        String::new()
+                    },
+                });
+            }
+            if gap.egdi_zero {
+                errors.push(Error::PanelCountryIncomplete {
+                    country: iso3.clone(),
+                    year: gap.year.to_string(),
+                    measure: "EGDI".into(),
+                    detail: ": EGDI is 0".into(),
+                });
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(wanted)
+    } else {
+        Err(Error::from_list(errors))
+    }
+}
+
 /// A survey shrinks the panel too much when the panel without it is larger by more than half of
 /// the panel with it (the panel shrinks by more than a third).
 const SHRINK_LIMIT: f64 = 2.0 / 3.0;
@@ -425,12 +442,13 @@ fn survey_warnings(
         if !few && !shrinks {
             continue;
         }
-        let files: Vec<String> = normalised
+        let tables: Vec<&crate::source::TableRef> = normalised
             .tables
             .iter()
             .filter(|t| t.years.contains(&year))
-            .map(|t| format!("{}", t.table))
+            .map(|t| &t.table)
             .collect();
+        let files: Vec<String> = tables.iter().map(ToString::to_string).collect();
         let mut message = format!("survey {year} ({}) ", files.join(", "));
         if few {
             message.push_str(&format!(
@@ -444,7 +462,9 @@ fn survey_warnings(
             countries(with_all)
         ));
         out.push(Diagnostic::warning(
-            files.first().map_or("input", String::as_str),
+            tables
+                .first()
+                .map_or_else(|| Location::file("input"), |t| Location::from(*t)),
             message,
         ));
     }

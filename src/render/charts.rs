@@ -65,14 +65,14 @@ impl Renderer for Charts {
     }
 
     fn render(&self, ctx: &RenderContext<'_>) -> Result<Vec<Artifact>> {
-        let catalogue = Catalogue::load(ctx.config.lang, ctx.config.templates.as_deref())?;
+        let catalogue = ctx.catalogue;
         // The font registry is global: fill it before the figures are drawn in parallel.
         register_font("figures")?;
         let figures: Vec<Result<Vec<Artifact>>> = ctx
             .results
             .figures
             .par_iter()
-            .map(|figure| render_figure(ctx, &catalogue, figure))
+            .map(|figure| render_figure(ctx, catalogue, figure))
             .collect();
         let mut artifacts = Vec::new();
         for figure in figures {
@@ -185,6 +185,23 @@ fn figure_title(catalogue: &Catalogue, figure: &FigureSeries, names: &[&str]) ->
     )
 }
 
+/// The surveys a figure of `measure` draws hollow, as not comparable with the others: a
+/// weighted survey breaks the sub-indices only, a declared one every index. Shared by the
+/// figures and the workbook's native charts.
+pub(crate) fn breaks_of(
+    results: &crate::analysis::Results,
+    measure: crate::model::Measure,
+) -> Vec<&crate::analysis::periods::SurveyBreak> {
+    use crate::analysis::periods::BreakReason;
+    results
+        .breaks
+        .iter()
+        .filter(|b| {
+            measure != crate::model::Measure::Egdi || matches!(b.reason, BreakReason::Declared(_))
+        })
+        .collect()
+}
+
 /// Axis titles, year labels and positions, hollow surveys and the notes of a figure. The
 /// title is left to the caption, so that it is not said twice.
 fn figure_text(
@@ -196,16 +213,7 @@ fn figure_text(
     use crate::analysis::periods::BreakReason;
     let first = figure.years.first().map(ToString::to_string);
     let last = figure.years.last().map(ToString::to_string);
-    // A weighted survey breaks the sub-indices only; a declared one every index.
-    let breaks: Vec<&crate::analysis::periods::SurveyBreak> = ctx
-        .results
-        .breaks
-        .iter()
-        .filter(|b| {
-            figure.measure != crate::model::Measure::Egdi
-                || matches!(b.reason, BreakReason::Declared(_))
-        })
-        .collect();
+    let breaks = breaks_of(ctx.results, figure.measure);
     let hollow: Vec<bool> = figure
         .years
         .iter()

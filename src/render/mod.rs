@@ -62,6 +62,8 @@ pub struct RenderContext<'a> {
     pub diagnostics: &'a [Diagnostic],
     /// The output tables ([`tidy::tables`]), built once for every renderer.
     pub tables: &'a [tidy::Table],
+    /// The message catalogue of the report language, loaded once per run.
+    pub catalogue: &'a i18n::Catalogue,
 }
 
 impl RenderContext<'_> {

@@ -34,6 +34,11 @@ pub fn render(ctx: &RenderContext<'_>, profile: &Profile, langs: &[Lang]) -> Res
     for &lang in langs {
         let code = lang.code();
         let catalogue = Catalogue::load(lang, templates)?;
+        // Every part of the page speaks this language, whatever the run's language is.
+        let ctx = &RenderContext {
+            catalogue: &catalogue,
+            ..*ctx
+        };
         let svg_path = format!("figures/profile.{code}.svg");
         let figure = super::charts::profile_figure(ctx, &catalogue, profile, &svg_path)?;
         let figure_view = FigureView {

@@ -351,6 +351,7 @@ fn every_member_state_gets_a_profile_in_both_languages() {
     let dir = scratch();
     let config = Config::with_defaults(bundled_input(), dir.path().join("output"));
     let prepared = egov_report::prepare(&config, &egov_report::no_progress).unwrap();
+    let catalogue = egov_report::render::i18n::Catalogue::load(Lang::En, None).unwrap();
     let tables = egov_report::render::tidy::tables(
         &prepared.results,
         &prepared.panel,
@@ -364,6 +365,7 @@ fn every_member_state_gets_a_profile_in_both_languages() {
         results: &prepared.results,
         diagnostics: &prepared.diagnostics,
         tables: &tables,
+        catalogue: &catalogue,
     };
     let mut out_of_panel = 0;
     for (id, country) in prepared.normalised.concordance.iter() {

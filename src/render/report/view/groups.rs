@@ -141,14 +141,7 @@ impl Builder<'_> {
         let (year, month) = GROUP_LISTS_DATE
             .split_once('-')
             .unwrap_or((GROUP_LISTS_DATE, ""));
-        let date = tx.fill(
-            "groups.month",
-            &[
-                ("year", &year),
-                ("month", &month),
-                ("month_number", &month.trim_start_matches('0')),
-            ],
-        )?;
+        let date = tx.fill("groups.month", &[("year", &year), ("month", &month)])?;
         let lists = tx.fill("groups.source_lists", &[("date", &date)])?;
         tx.fill("groups.sources", &[("income", &income), ("lists", &lists)])
     }
