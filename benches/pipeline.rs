@@ -82,6 +82,15 @@ fn stages(c: &mut Criterion) {
         diagnostics: &[],
         tables: &tables,
         catalogue: &catalogue,
+        figures: &[],
+    };
+    g.bench_function("render_figure_layout", |b| {
+        b.iter(|| egov_report::render::charts::draw_all(&ctx).unwrap())
+    });
+    let figures = egov_report::render::charts::draw_all(&ctx).unwrap();
+    let ctx = RenderContext {
+        figures: &figures,
+        ..ctx
     };
     for renderer in egov_report::renderers() {
         g.bench_function(format!("render_{}", renderer.name()), |b| {

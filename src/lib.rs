@@ -269,11 +269,22 @@ pub fn render_outputs(config: &Config, prepared: &mut Prepared) -> Result<Vec<Ar
         diagnostics: &prepared.diagnostics,
         tables: &tables,
         catalogue: &catalogue,
+        figures: &[],
     };
     let start = Instant::now();
+    let figures = render::charts::draw_all(&ctx)?;
+    let ctx = RenderContext {
+        figures: &figures,
+        ..ctx
+    };
+    let layout = start.elapsed();
     let rendered = render::render_all(&renderers(), &ctx)?;
     let mut artifacts = Vec::new();
     let mut timings = prepared.timings.clone();
+    timings.push(Timing {
+        stage: "render:figure_layout".into(),
+        ms: layout.as_secs_f64() * 1000.0,
+    });
     for (name, elapsed, files) in rendered {
         timings.push(Timing {
             stage: format!("render:{name}"),
