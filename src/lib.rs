@@ -36,7 +36,7 @@ use crate::config::Config;
 use crate::error::{Diagnostic, Error, Result};
 use crate::ingest::Ingested;
 use crate::normalise::Normalised;
-use crate::normalise::country::Concordance;
+use crate::normalise::country::{Concordance, Named};
 use crate::panel::Panel;
 use crate::render::drift::Change;
 use crate::render::manifest::Timing;
@@ -93,6 +93,8 @@ pub struct Loaded {
     pub normalised: Normalised,
     /// Stage 3 output.
     pub panel: Panel,
+    /// The countries the configuration names, resolved once.
+    pub named: Named,
     /// Every warning of the three stages, sorted.
     pub diagnostics: Vec<Diagnostic>,
     /// Time per stage so far.
@@ -120,14 +122,34 @@ fn concordance(config: &Config) -> Result<Concordance> {
 pub fn load(config: &Config, progress: Progress<'_>) -> Result<Loaded> {
     let mut timings = Vec::new();
     let concordance = concordance(config)?;
+    let origin = || {
+        config
+            .config_file
+            .clone()
+            .unwrap_or_else(|| "command line".into())
+    };
+    let named = concordance
+        .resolve_named(
+            &config.focus,
+            &config.benchmarks,
+            config.panel_countries.as_deref(),
+        )
+        .map_err(|messages| {
+            Error::from_list(
+                messages
+                    .into_iter()
+                    .map(|message| Error::Config {
+                        path: origin(),
+                        message,
+                    })
+                    .collect(),
+            )
+        })?;
     let synonyms = normalise::columns::HeaderSynonyms::new(
         config.columns.iter().map(|(k, v)| (k.as_str(), v.as_str())),
     )
     .map_err(|m| Error::Config {
-        path: config
-            .config_file
-            .clone()
-            .unwrap_or_else(|| "command line".into()),
+        path: origin(),
         message: format!("`columns`: {m}"),
     })?;
     let mut ingested = timed(&mut timings, progress, "ingest", || {
@@ -140,7 +162,7 @@ pub fn load(config: &Config, progress: Progress<'_>) -> Result<Loaded> {
     // the memory (on 20,000 x 30 entities the raw tables are a quarter of the peak).
     ingested.tables = Vec::new();
     let panel = timed(&mut timings, progress, "panel", || {
-        panel::build(&normalised, config)
+        panel::build(&normalised, config, named.panel.as_deref())
     })?;
     let mut diagnostics: Vec<Diagnostic> = ingested
         .diagnostics
@@ -149,8 +171,10 @@ pub fn load(config: &Config, progress: Progress<'_>) -> Result<Loaded> {
         .chain(&panel.warnings)
         .cloned()
         .collect();
-    if let Some(focus) = normalised.concordance.by_code(&config.focus)
-        && !panel.years.iter().any(|&y| normalised.has_row(focus, y))
+    if !panel
+        .years
+        .iter()
+        .any(|&y| normalised.has_row(named.focus, y))
     {
         diagnostics.push(Diagnostic::warning(
             error::Location::none(),
@@ -165,6 +189,7 @@ pub fn load(config: &Config, progress: Progress<'_>) -> Result<Loaded> {
         ingested,
         normalised,
         panel,
+        named,
         diagnostics,
         timings,
     })
@@ -182,16 +207,11 @@ pub fn prepare(config: &Config, progress: Progress<'_>) -> Result<Prepared> {
         ingested,
         normalised,
         panel,
+        named,
         diagnostics,
         mut timings,
     } = load(config, progress)?;
-    let mut settings = analysis::settings(
-        &normalised,
-        config.levels,
-        &config.focus,
-        &config.benchmarks,
-        config.config_file.as_deref(),
-    )?;
+    let mut settings = analysis::settings(config.levels, &named);
     settings.not_comparable = config
         .not_comparable
         .iter()
@@ -249,11 +269,22 @@ pub fn render_outputs(config: &Config, prepared: &mut Prepared) -> Result<Vec<Ar
         diagnostics: &prepared.diagnostics,
         tables: &tables,
         catalogue: &catalogue,
+        figures: &[],
     };
     let start = Instant::now();
+    let figures = render::charts::draw_all(&ctx)?;
+    let ctx = RenderContext {
+        figures: &figures,
+        ..ctx
+    };
+    let layout = start.elapsed();
     let rendered = render::render_all(&renderers(), &ctx)?;
     let mut artifacts = Vec::new();
     let mut timings = prepared.timings.clone();
+    timings.push(Timing {
+        stage: "render:figure_layout".into(),
+        ms: layout.as_secs_f64() * 1000.0,
+    });
     for (name, elapsed, files) in rendered {
         timings.push(Timing {
             stage: format!("render:{name}"),

@@ -206,14 +206,18 @@ pub fn survey_years(normalised: &Normalised, config: &Config) -> Vec<Year> {
     years
 }
 
-/// Builds the panel.
+/// Builds the panel: every complete country, or exactly the `fixed` ones (the configured
+/// `panel_countries`, resolved to ids by the loader).
 ///
 /// # Errors
 /// [`Error::NoSurveyData`] when no table holds an index; [`Error::PanelEmpty`] when no country
-/// is complete; with a fixed panel,
-/// [`Error::Config`] for a code that is no known country and [`Error::PanelCountryIncomplete`]
-/// for each gap of a listed country.
-pub fn build(normalised: &Normalised, config: &Config) -> Result<Panel> {
+/// is complete; with a fixed panel, [`Error::PanelCountryIncomplete`] for each gap of a listed
+/// country.
+pub fn build(
+    normalised: &Normalised,
+    config: &Config,
+    fixed: Option<&[CountryId]>,
+) -> Result<Panel> {
     let years = survey_years(normalised, config);
     if years.is_empty() {
         return Err(Error::NoSurveyData(normalised.input.clone()));
@@ -245,8 +249,7 @@ pub fn build(normalised: &Normalised, config: &Config) -> Result<Panel> {
         .collect();
     candidates.dedup();
 
-    let fixed = config.panel_countries.is_some();
-    let countries = match &config.panel_countries {
+    let countries = match fixed {
         Some(list) => fixed_countries(normalised, config, list, &gaps_of)?,
         None => candidates
             .iter()
@@ -283,7 +286,7 @@ pub fn build(normalised: &Normalised, config: &Config) -> Result<Panel> {
         }
     }
     let regions = countries.iter().map(|&c| normalised.region(c)).collect();
-    let warnings = if fixed {
+    let warnings = if fixed.is_some() {
         Vec::new()
     } else {
         // The countries in the panel have no gap; the others' gaps are their exclusions.
@@ -302,7 +305,7 @@ pub fn build(normalised: &Normalised, config: &Config) -> Result<Panel> {
         values,
         rescaled: config.rescale_surveys.clone(),
         exclusions,
-        fixed,
+        fixed: fixed.is_some(),
         required: required.clone(),
         warnings,
     })
@@ -341,29 +344,17 @@ fn gaps(
 /// The countries of a panel fixed by configuration, in id order.
 ///
 /// # Errors
-/// [`Error::Config`] for a code that is no known country, [`Error::PanelCountryIncomplete`]
-/// for each gap of a listed country (all of them, in one error list).
+/// [`Error::PanelCountryIncomplete`] for each gap of a listed country (all of them, in one
+/// error list).
 fn fixed_countries(
     normalised: &Normalised,
     config: &Config,
-    list: &[String],
+    wanted: &[CountryId],
     gaps_of: &dyn Fn(CountryId) -> Vec<Gap>,
 ) -> Result<Vec<CountryId>> {
     let concordance = &normalised.concordance;
     let mut errors = Vec::new();
-    let mut wanted = Vec::new();
-    for code in list {
-        match concordance.by_code(code) {
-            Some(id) => wanted.push(id),
-            None => errors.push(Error::Config {
-                path: config.config_file.clone().unwrap_or_default(),
-                message: format!("`panel_countries`: `{code}` is not a known country code"),
-            }),
-        }
-    }
-    wanted.sort();
-    wanted.dedup();
-    for &country in &wanted {
+    for &country in wanted {
         let iso3 = &concordance.get(country).iso3;
         for gap in gaps_of(country) {
             let measures = if gap.absent {
@@ -394,7 +385,7 @@ fn fixed_countries(
         }
     }
     if errors.is_empty() {
-        Ok(wanted)
+        Ok(wanted.to_vec())
     } else {
         Err(Error::from_list(errors))
     }

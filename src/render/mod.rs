@@ -64,6 +64,8 @@ pub struct RenderContext<'a> {
     pub tables: &'a [tidy::Table],
     /// The message catalogue of the report language, loaded once per run.
     pub catalogue: &'a i18n::Catalogue,
+    /// The figures, laid out once ([`charts::draw_all`]); empty until they are.
+    pub figures: &'a [charts::Drawn],
 }
 
 impl RenderContext<'_> {

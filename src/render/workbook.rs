@@ -276,7 +276,7 @@ impl Notes {
                 Note::Reproduction if r.reproduction.is_none() => continue,
                 Note::Reproduction => {
                     // The panel against the reference's and the cells matched per table.
-                    let words = crate::render::report::reproduction_words(ctx, &labels.catalogue)?;
+                    let words = crate::render::report::reproduction_words(ctx, labels.catalogue)?;
                     let mut text = labels.get("note.reproduction")?;
                     for paragraph in words.iter().flat_map(|w| w.paragraphs.iter().skip(1)) {
                         text.push_str(&labels.get("sentence_separator")?);

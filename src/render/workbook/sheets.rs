@@ -39,7 +39,7 @@ pub(super) fn data_sheets(
     sheets.push(b.panel()?);
     sheets.push(b.countries()?);
     sheets.push(b.quality()?);
-    if let Some(words) = crate::render::report::reproduction_words(ctx, &labels.catalogue)? {
+    if let Some(words) = crate::render::report::reproduction_words(ctx, labels.catalogue)? {
         sheets.push(b.reproduction(words)?);
     }
     Ok(sheets)
@@ -535,7 +535,7 @@ impl<'a> Builder<'a> {
             for (row, c) in changed.zip(&s.changed) {
                 row[2] = Cell::Text(crate::render::report::row_words(
                     self.ctx,
-                    &self.labels.catalogue,
+                    self.labels.catalogue,
                     c.table,
                     &c.row,
                 )?);
@@ -554,7 +554,7 @@ impl<'a> Builder<'a> {
     /// row per index and kind of change, one column per interval, an interval across a survey
     /// that does not compare with the others marked.
     fn transitions(&self) -> Result<TableSheet> {
-        let pivot = crate::render::report::transition_pivot(self.ctx, &self.labels.catalogue)?;
+        let pivot = crate::render::report::transition_pivot(self.ctx, self.labels.catalogue)?;
         let mut headers = self.labels.columns(&["index", "change"])?;
         headers.extend(pivot.intervals);
         let rows = pivot
