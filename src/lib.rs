@@ -469,6 +469,8 @@ pub fn profile(
         diagnostics: &prepared.diagnostics,
         tables: &tables,
         catalogue: &catalogue,
+        // The profile draws its own figure; the report's are not needed.
+        figures: &[],
     };
     let start = Instant::now();
     let artifacts = render::profile::render(&ctx, &profile, &request.langs)?;

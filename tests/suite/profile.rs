@@ -366,6 +366,7 @@ fn every_member_state_gets_a_profile_in_both_languages() {
         diagnostics: &prepared.diagnostics,
         tables: &tables,
         catalogue: &catalogue,
+        figures: &[],
     };
     let mut out_of_panel = 0;
     for (id, country) in prepared.normalised.concordance.iter() {
