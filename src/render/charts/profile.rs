@@ -43,11 +43,16 @@ pub(crate) fn profile_figure(
     let zh = catalogue.lang() == crate::config::Lang::Zh;
     let years: Vec<String> = profile.surveys.iter().map(|s| s.year.to_string()).collect();
     let column = |m: Measure| profile.measures.iter().position(|x| *x == m);
+    // A survey in which the country was not assessed (EGDI 0) breaks its lines: its zeros are
+    // no measurement.
     let values_of = |i: usize| -> Vec<Option<f64>> {
         profile
             .surveys
             .iter()
-            .map(|s| s.values[i].filter(|v| v.is_finite()))
+            .map(|s| {
+                let assessed = s.values[0].is_some_and(|egdi| egdi > 0.0);
+                s.values[i].filter(|v| assessed && v.is_finite())
+            })
             .collect()
     };
     // The other indices first, then the region's mean, the country's EGDI last and emphasised.
