@@ -105,7 +105,7 @@ fn resolve(o: &Overrides) -> Result<Config, Error> {
 }
 
 fn report_error(e: &Error) -> i32 {
-    eprintln!("error: {}", terminal_safe(&e.to_string()));
+    eprintln!("error: {}", terminal_safe(&e.report()));
     e.exit_code()
 }
 
