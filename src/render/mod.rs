@@ -61,7 +61,7 @@ pub struct RenderContext<'a> {
     /// Warnings of all stages, sorted.
     pub diagnostics: &'a [Diagnostic],
     /// The output tables ([`tidy::tables`]), built once for every renderer.
-    pub tables: &'a [tidy::Table],
+    pub tables: &'a [tidy::Table<'a>],
     /// The message catalogue of the report language, loaded once per run.
     pub catalogue: &'a i18n::Catalogue,
     /// The figures, laid out once ([`charts::draw_all`]); empty until they are.
@@ -73,7 +73,7 @@ impl RenderContext<'_> {
     ///
     /// # Panics
     /// When no table has that name (every schema's table is built, so a programming error).
-    pub fn table(&self, name: &str) -> &tidy::Table {
+    pub fn table(&self, name: &str) -> &tidy::Table<'_> {
         self.tables
             .iter()
             .find(|t| t.name == name)

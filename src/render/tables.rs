@@ -39,7 +39,7 @@ fn field(value: &Value, kind: Kind, concordance: &Concordance) -> String {
 }
 
 /// A CSV of one table: the schema's columns, then its extra ones.
-fn table_csv(table: &Table, concordance: &Concordance) -> Result<Artifact> {
+fn table_csv(table: &Table<'_>, concordance: &Concordance) -> Result<Artifact> {
     let mut header: Vec<String> = table
         .schema
         .columns
@@ -57,7 +57,7 @@ fn table_csv(table: &Table, concordance: &Concordance) -> Result<Artifact> {
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
     let mut csv = Csv::new(&format!("tables/{}.csv", table.name), &header);
     let layout = table.layout();
-    for row in &table.rows {
+    for row in table.rows() {
         csv.row(
             row.iter()
                 .zip(&layout)

@@ -408,25 +408,51 @@ pub enum Extra {
 
 /// One output table: its schema, extra columns and rows (one value per shown column, name
 /// columns included).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Table {
+pub struct Table<'a> {
     /// The output name: the schema key, or `figure1` ... for the figures.
     pub name: String,
     /// The schema.
     pub schema: &'static Schema,
     /// The columns after the fixed ones.
     pub extra: Extra,
-    /// The rows.
-    pub rows: Vec<Vec<Value>>,
+    rows: Rows<'a>,
 }
 
-impl Table {
+/// A table's rows: built, or made one at a time from the results when asked for (the tables
+/// with a row per country and survey, which would otherwise double the memory at scale).
+enum Rows<'a> {
+    Built(Vec<Vec<Value>>),
+    Made {
+        len: usize,
+        row: Box<dyn Fn(usize) -> Vec<Value> + Send + Sync + 'a>,
+    },
+}
+
+impl<'a> Table<'a> {
     fn new(key: &'static str, extra: Extra) -> Self {
         Self {
             name: key.to_string(),
             schema: schema(key),
             extra,
-            rows: Vec::new(),
+            rows: Rows::Built(Vec::new()),
+        }
+    }
+
+    /// A table whose row `i` of `len` is `row(i)`, made when read.
+    fn made(
+        key: &'static str,
+        extra: Extra,
+        len: usize,
+        row: impl Fn(usize) -> Vec<Value> + Send + Sync + 'a,
+    ) -> Self {
+        Self {
+            name: key.to_string(),
+            schema: schema(key),
+            extra,
+            rows: Rows::Made {
+                len,
+                row: Box::new(row),
+            },
         }
     }
 
@@ -437,7 +463,30 @@ impl Table {
             "{}",
             self.name
         );
-        self.rows.push(row);
+        if let Rows::Built(rows) = &mut self.rows {
+            rows.push(row);
+        }
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        match &self.rows {
+            Rows::Built(rows) => rows.len(),
+            Rows::Made { len, .. } => *len,
+        }
+    }
+
+    /// Whether the table has no row.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The rows in order.
+    pub fn rows(&self) -> impl Iterator<Item = std::borrow::Cow<'_, [Value]>> + '_ {
+        (0..self.len()).map(move |i| match &self.rows {
+            Rows::Built(rows) => std::borrow::Cow::Borrowed(rows[i].as_slice()),
+            Rows::Made { row, .. } => std::borrow::Cow::Owned(row(i)),
+        })
     }
 
     /// Number of extra columns.
@@ -473,7 +522,7 @@ impl Table {
 }
 
 /// Every output table, built from the results and the panel (its values feed `panel`).
-pub fn tables(r: &Results, panel: &Panel, concordance: &Concordance) -> Vec<Table> {
+pub fn tables<'a>(r: &'a Results, panel: &'a Panel, concordance: &Concordance) -> Vec<Table<'a>> {
     let mut out = vec![
         table1(r),
         table2(r),
@@ -501,7 +550,7 @@ pub fn tables(r: &Results, panel: &Panel, concordance: &Concordance) -> Vec<Tabl
     out
 }
 
-fn table1(r: &Results) -> Table {
+fn table1(r: &Results) -> Table<'static> {
     let mut t = Table::new("table1", Extra::Nothing);
     for row in &r.table1 {
         t.push(vec![
@@ -515,7 +564,7 @@ fn table1(r: &Results) -> Table {
     t
 }
 
-fn table2(r: &Results) -> Table {
+fn table2(r: &Results) -> Table<'static> {
     let mut t = Table::new("table2", Extra::Nothing);
     for row in &r.table2 {
         t.push(vec![
@@ -528,7 +577,7 @@ fn table2(r: &Results) -> Table {
     t
 }
 
-fn table3(r: &Results) -> Table {
+fn table3(r: &Results) -> Table<'static> {
     let mut t = Table::new("table3", Extra::Nothing);
     for row in &r.table3 {
         let mut cells = vec![Value::year(row.year), Value::Measure(row.index)];
@@ -539,7 +588,7 @@ fn table3(r: &Results) -> Table {
     t
 }
 
-fn table4(r: &Results) -> Table {
+fn table4(r: &Results) -> Table<'static> {
     let mut t = Table::new("table4", Extra::Nothing);
     for row in &r.table4 {
         let mut cells = vec![Value::year(row.year), Value::Stage(row.stage)];
@@ -550,7 +599,7 @@ fn table4(r: &Results) -> Table {
     t
 }
 
-fn components(key: &'static str, table: &ComponentTable) -> Table {
+fn components(key: &'static str, table: &ComponentTable) -> Table<'static> {
     let mut t = Table::new(key, Extra::Countries(table.countries.clone()));
     for row in &table.rows {
         let mut cells = vec![Value::year(row.year), Value::Measure(row.indicator)];
@@ -560,7 +609,7 @@ fn components(key: &'static str, table: &ComponentTable) -> Table {
     t
 }
 
-fn figures(r: &Results) -> Vec<Table> {
+fn figures(r: &Results) -> Vec<Table<'static>> {
     r.figures
         .iter()
         .map(|fig| {
@@ -576,16 +625,20 @@ fn figures(r: &Results) -> Vec<Table> {
         .collect()
 }
 
-fn panel_table(panel: &Panel) -> Table {
-    let mut t = Table::new("panel", Extra::Measures(panel.measures.clone()));
-    t.rows.reserve(panel.len() * panel.years.len());
-    for (c, &country) in panel.countries.iter().enumerate() {
-        for (y, &year) in panel.years.iter().enumerate() {
+fn panel_table(panel: &Panel) -> Table<'_> {
+    let years = panel.years.len();
+    Table::made(
+        "panel",
+        Extra::Measures(panel.measures.clone()),
+        panel.len() * years,
+        move |i| {
+            let (c, y) = (i / years, i % years);
+            let country = panel.countries[c];
             let mut cells = vec![
                 Value::Country(country),
                 Value::Country(country),
                 Value::Region(panel.regions[c]),
-                Value::year(year),
+                Value::year(panel.years[y]),
             ];
             cells.extend(
                 panel
@@ -593,13 +646,12 @@ fn panel_table(panel: &Panel) -> Table {
                     .iter()
                     .map(|&m| Value::optional(panel.value(c, y, m))),
             );
-            t.push(cells);
-        }
-    }
-    t
+            cells
+        },
+    )
 }
 
-fn transitions(r: &Results) -> Table {
+fn transitions(r: &Results) -> Table<'static> {
     let mut t = Table::new("transitions", Extra::Nothing);
     for tr in &r.transitions {
         for (i, &level) in Level::DESCENDING.iter().enumerate() {
@@ -616,7 +668,7 @@ fn transitions(r: &Results) -> Table {
     t
 }
 
-fn gaps(r: &Results) -> Table {
+fn gaps(r: &Results) -> Table<'static> {
     let mut t = Table::new("gaps", Extra::Nothing);
     for gap in &r.gaps {
         t.push(vec![
@@ -636,7 +688,7 @@ fn gaps(r: &Results) -> Table {
     t
 }
 
-fn latest(r: &Results) -> Table {
+fn latest(r: &Results) -> Table<'static> {
     let mut t = Table::new("latest", Extra::Nothing);
     if let Some(l) = &r.latest {
         for c in &l.changes {
@@ -660,7 +712,7 @@ fn group_kind(kind: &str) -> Value {
     Value::word(kind, format!("group_kind.{kind}"))
 }
 
-fn groups(r: &Results) -> Table {
+fn groups(r: &Results) -> Table<'static> {
     let mut t = Table::new("groups", Extra::Nothing);
     for g in &r.groups {
         let mut cells = vec![
@@ -702,7 +754,7 @@ fn group_source(source: &GroupSource) -> Value {
     }
 }
 
-fn groups_table1(r: &Results) -> Table {
+fn groups_table1(r: &Results) -> Table<'static> {
     let mut t = Table::new("groups_table1", Extra::Nothing);
     for g in &r.groups_table1 {
         t.push(vec![
@@ -717,7 +769,7 @@ fn groups_table1(r: &Results) -> Table {
     t
 }
 
-fn sensitivity(r: &Results, concordance: &Concordance) -> Table {
+fn sensitivity(r: &Results, concordance: &Concordance) -> Table<'static> {
     let mut t = Table::new("sensitivity", Extra::Nothing);
     let Some(s) = &r.sensitivity else {
         return t;
@@ -759,10 +811,10 @@ fn sensitivity(r: &Results, concordance: &Concordance) -> Table {
     t
 }
 
-fn ranks(r: &Results) -> Table {
-    let mut t = Table::new("ranks", Extra::Nothing);
-    for row in &r.ranks {
-        t.push(vec![
+fn ranks(r: &Results) -> Table<'_> {
+    Table::made("ranks", Extra::Nothing, r.ranks.len(), move |i| {
+        let row = &r.ranks[i];
+        vec![
             Value::Country(row.country),
             Value::Country(row.country),
             Value::year(row.year),
@@ -772,12 +824,11 @@ fn ranks(r: &Results) -> Table {
                 format!("rank_source.{}", row.source.key()),
             ),
             row.change.map_or(Value::NotApplicable, Value::Int),
-        ]);
-    }
-    t
+        ]
+    })
 }
 
-fn regions(r: &Results) -> Table {
+fn regions(r: &Results) -> Table<'static> {
     let mut t = Table::new("regions", Extra::Nothing);
     for row in &r.regions {
         t.push(vec![
@@ -789,7 +840,7 @@ fn regions(r: &Results) -> Table {
     t
 }
 
-fn quality(r: &Results) -> Table {
+fn quality(r: &Results) -> Table<'static> {
     let mut t = Table::new("quality", Extra::Nothing);
     for f in &r.findings {
         let country = f.country.map_or(Value::NotApplicable, Value::Country);
@@ -807,7 +858,7 @@ fn quality(r: &Results) -> Table {
     t
 }
 
-fn reproduction(r: &Results) -> Option<Table> {
+fn reproduction(r: &Results) -> Option<Table<'static>> {
     let differences = r.reproduction.as_ref()?;
     let mut t = Table::new("reproduction", Extra::Nothing);
     // Published and computed values are numbers where they are numbers.

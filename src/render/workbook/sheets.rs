@@ -131,7 +131,7 @@ impl<'a> Builder<'a> {
 
     /// A sheet of one output table: the schema's columns (names beside codes), each value shown
     /// by its kind in the report language.
-    fn tidy(&self, table: &Table, notes: &[Note]) -> Result<TableSheet> {
+    fn tidy(&self, table: &Table<'_>, notes: &[Note]) -> Result<TableSheet> {
         let conc = &self.ctx.normalised.concordance;
         let layout = table.layout();
         let cell = |value: &Value, kind: Kind| -> Result<Cell> {
@@ -163,8 +163,7 @@ impl<'a> Builder<'a> {
             })
         };
         let rows = table
-            .rows
-            .iter()
+            .rows()
             .map(|row| {
                 row.iter()
                     .zip(&layout)
