@@ -61,6 +61,8 @@ pub struct FileConfig {
     pub surveys: Option<Vec<i64>>,
     /// Measures a country needs in every survey to be in the panel (default EGDI, OSI, TII, HCI).
     pub required_measures: Option<Vec<String>>,
+    /// The indices analysed: levels, Table 3 rows, figures, gaps (default EGDI, OSI, TII, HCI).
+    pub analysed_measures: Option<Vec<String>>,
     /// A fixed panel: exactly these ISO3 codes (default: every complete country).
     pub panel_countries: Option<Vec<String>>,
     /// Country names shown per Table 1 row in the report (default 15).
@@ -137,6 +139,8 @@ pub struct Config {
     pub surveys: Option<Vec<Year>>,
     /// Measures required in every survey for the panel.
     pub required_measures: Vec<Measure>,
+    /// The indices analysed, in registry order; EGDI always among them.
+    pub analysed_measures: Vec<Measure>,
     /// A fixed panel, if any.
     pub panel_countries: Option<Vec<String>>,
     /// Names per Table 1 row in the report.
@@ -224,8 +228,21 @@ impl Config {
             ));
         }
         let rescale_surveys = years("rescale_surveys", file.rescale_surveys)?.unwrap_or_default();
+        let analysed_measures = match file.analysed_measures {
+            None => Measure::DEFAULT_ANALYSED.to_vec(),
+            Some(list) => {
+                let out = Measure::parse_indices(&list).map_err(|m| bad("analysed_measures", m))?;
+                if !out.contains(&Measure::Egdi) {
+                    return Err(bad(
+                        "analysed_measures",
+                        "must include EGDI (Tables 1 and 2 follow the EGDI levels)".into(),
+                    ));
+                }
+                out
+            }
+        };
         let required_measures = match file.required_measures {
-            None => Measure::INDICES.to_vec(),
+            None => Measure::DEFAULT_ANALYSED.to_vec(),
             Some(list) => {
                 let mut out = Vec::new();
                 for name in list {
@@ -365,6 +382,7 @@ impl Config {
             benchmarks,
             surveys,
             required_measures,
+            analysed_measures,
             panel_countries,
             representatives,
             rescale_surveys,
@@ -424,7 +442,8 @@ mod tests {
         assert_eq!(c.benchmarks, ["USA", "AUS", "GBR", "CAN"]);
         assert_eq!(c.representatives, 15);
         assert_eq!(c.levels, LevelRule::default());
-        assert_eq!(c.required_measures, Measure::INDICES);
+        assert_eq!(c.required_measures, Measure::DEFAULT_ANALYSED);
+        assert_eq!(c.analysed_measures, Measure::DEFAULT_ANALYSED);
         assert_eq!(c.source_date_epoch, DEFAULT_SOURCE_DATE_EPOCH);
     }
 

@@ -139,6 +139,243 @@ pub enum Measure {
     Stage4Pct,
 }
 
+/// What a measure is, and so which tables it feeds (SPEC section 2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// An index on 0-1, classified into levels: EGDI, OSI, TII, HCI, EPI (Tables 1-3, figures).
+    Index,
+    /// The published E-Government rank.
+    Rank,
+    /// A component of the TII (Table 5).
+    TiiComponent,
+    /// A component of the HCI (Table 6).
+    HciComponent,
+    /// An OSI stage completion share (Table 4).
+    Stage,
+}
+
+/// One description of a measure: every renderer and rule reads its key, names, scale and
+/// precision from here.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MeasureInfo {
+    /// The key used in CSV outputs and the long input layout (`EGDI`, `internet_users_pct`).
+    pub key: &'static str,
+    /// The acronym indices are known by (`OSI`); none for components.
+    pub acronym: Option<&'static str>,
+    /// The full name in English and Chinese.
+    pub name: [&'static str; 2],
+    /// What the measure is.
+    pub kind: Kind,
+    /// The inclusive range of valid values.
+    pub range: (f64, f64),
+    /// Whether the measure is a percentage (divided by 100 before a level is assigned).
+    pub percentage: bool,
+    /// Decimals shown in reports and the workbook.
+    pub decimals: usize,
+}
+
+const fn info(
+    key: &'static str,
+    acronym: Option<&'static str>,
+    name: [&'static str; 2],
+    kind: Kind,
+    range: (f64, f64),
+    percentage: bool,
+) -> MeasureInfo {
+    MeasureInfo {
+        key,
+        acronym,
+        name,
+        kind,
+        range,
+        percentage,
+        decimals: match kind {
+            Kind::Index => 4,
+            Kind::Rank => 0,
+            _ => 2,
+        },
+    }
+}
+
+const UNIT: (f64, f64) = (0.0, 1.0);
+const PERCENT: (f64, f64) = (0.0, 100.0);
+// Subscriptions per 100 inhabitants exceed 100 (several SIMs per person; ~300 seen).
+const PER_100: (f64, f64) = (0.0, 1000.0);
+const YEARS: (f64, f64) = (0.0, 30.0);
+
+/// The registry, in [`Measure`] order (the order of the SPEC's table).
+const REGISTRY: [MeasureInfo; 19] = [
+    info(
+        "EGDI",
+        Some("EGDI"),
+        ["E-Government Development Index", "电子政务发展指数"],
+        Kind::Index,
+        UNIT,
+        false,
+    ),
+    info(
+        "OSI",
+        Some("OSI"),
+        ["Online Service Index", "在线服务指数"],
+        Kind::Index,
+        UNIT,
+        false,
+    ),
+    info(
+        "TII",
+        Some("TII"),
+        ["Telecommunication Infrastructure Index", "电信基础设施指数"],
+        Kind::Index,
+        UNIT,
+        false,
+    ),
+    info(
+        "HCI",
+        Some("HCI"),
+        ["Human Capital Index", "人力资本指数"],
+        Kind::Index,
+        UNIT,
+        false,
+    ),
+    info(
+        "EPI",
+        Some("EPI"),
+        ["E-Participation Index", "电子参与指数"],
+        Kind::Index,
+        UNIT,
+        false,
+    ),
+    info(
+        "RANK",
+        None,
+        ["E-Government rank", "电子政务排名"],
+        Kind::Rank,
+        (1.0, 1_000_000.0),
+        false,
+    ),
+    info(
+        "internet_users_pct",
+        None,
+        [
+            "Individuals using the Internet (%)",
+            "个人使用网络百分比（%）",
+        ],
+        Kind::TiiComponent,
+        PERCENT,
+        true,
+    ),
+    info(
+        "fixed_telephone_per100",
+        None,
+        [
+            "Fixed-telephone subscriptions per 100 inhabitants",
+            "固定电话用户/100人",
+        ],
+        Kind::TiiComponent,
+        PER_100,
+        false,
+    ),
+    info(
+        "mobile_cellular_per100",
+        None,
+        [
+            "Mobile-cellular subscriptions per 100 inhabitants",
+            "移动电话用户/100人",
+        ],
+        Kind::TiiComponent,
+        PER_100,
+        false,
+    ),
+    info(
+        "fixed_broadband_per100",
+        None,
+        [
+            "Fixed (wired) broadband subscriptions per 100 inhabitants",
+            "有线宽带用户/100人",
+        ],
+        Kind::TiiComponent,
+        PER_100,
+        false,
+    ),
+    info(
+        "wireless_broadband_per100",
+        None,
+        [
+            "Active mobile (wireless) broadband subscriptions per 100 inhabitants",
+            "无线宽带用户/100人",
+        ],
+        Kind::TiiComponent,
+        PER_100,
+        false,
+    ),
+    info(
+        "adult_literacy_pct",
+        None,
+        ["Adult literacy rate (%)", "成人识字率（%）"],
+        Kind::HciComponent,
+        PERCENT,
+        true,
+    ),
+    info(
+        "gross_enrolment_pct",
+        None,
+        ["Gross enrolment ratio (%)", "毛入学率（%）"],
+        Kind::HciComponent,
+        // Gross enrolment ratios exceed 100 where pupils repeat or enrol early (~130 seen).
+        (0.0, 200.0),
+        true,
+    ),
+    info(
+        "expected_years_schooling",
+        None,
+        ["Expected years of schooling", "预计受教育年限"],
+        Kind::HciComponent,
+        YEARS,
+        false,
+    ),
+    info(
+        "mean_years_schooling",
+        None,
+        ["Mean years of schooling", "平均受教育年限"],
+        Kind::HciComponent,
+        YEARS,
+        false,
+    ),
+    info(
+        "stage1_pct",
+        None,
+        ["Stage 1 completion (%)", "第一阶段满足比例（%）"],
+        Kind::Stage,
+        PERCENT,
+        true,
+    ),
+    info(
+        "stage2_pct",
+        None,
+        ["Stage 2 completion (%)", "第二阶段满足比例（%）"],
+        Kind::Stage,
+        PERCENT,
+        true,
+    ),
+    info(
+        "stage3_pct",
+        None,
+        ["Stage 3 completion (%)", "第三阶段满足比例（%）"],
+        Kind::Stage,
+        PERCENT,
+        true,
+    ),
+    info(
+        "stage4_pct",
+        None,
+        ["Stage 4 completion (%)", "第四阶段满足比例（%）"],
+        Kind::Stage,
+        PERCENT,
+        true,
+    ),
+];
+
 impl Measure {
     /// Every measure, in the order of the SPEC's table.
     pub const ALL: [Measure; 19] = [
@@ -163,10 +400,12 @@ impl Measure {
         Measure::Stage4Pct,
     ];
 
-    /// The four indices every panel country must have.
-    pub const INDICES: [Measure; 4] = [Measure::Egdi, Measure::Osi, Measure::Tii, Measure::Hci];
+    /// The indices analysed by default: the paper's EGDI, OSI, TII and HCI
+    /// (`analysed_measures`, `required_measures`).
+    pub const DEFAULT_ANALYSED: [Measure; 4] =
+        [Measure::Egdi, Measure::Osi, Measure::Tii, Measure::Hci];
 
-    /// The three sub-indices of Table 3.
+    /// The three sub-indices the EGDI is the mean of.
     pub const SUB_INDICES: [Measure; 3] = [Measure::Osi, Measure::Tii, Measure::Hci];
 
     /// Table 5: the telecommunication infrastructure components.
@@ -194,29 +433,14 @@ impl Measure {
         Measure::Stage4Pct,
     ];
 
+    /// The measure's description.
+    pub fn info(self) -> &'static MeasureInfo {
+        &REGISTRY[self as usize]
+    }
+
     /// The key used in CSV outputs and the long input layout (`EGDI`, `internet_users_pct`).
     pub fn key(self) -> &'static str {
-        match self {
-            Measure::Egdi => "EGDI",
-            Measure::Osi => "OSI",
-            Measure::Tii => "TII",
-            Measure::Hci => "HCI",
-            Measure::Epi => "EPI",
-            Measure::Rank => "RANK",
-            Measure::InternetUsersPct => "internet_users_pct",
-            Measure::FixedTelephonePer100 => "fixed_telephone_per100",
-            Measure::MobileCellularPer100 => "mobile_cellular_per100",
-            Measure::FixedBroadbandPer100 => "fixed_broadband_per100",
-            Measure::WirelessBroadbandPer100 => "wireless_broadband_per100",
-            Measure::AdultLiteracyPct => "adult_literacy_pct",
-            Measure::GrossEnrolmentPct => "gross_enrolment_pct",
-            Measure::ExpectedYearsSchooling => "expected_years_schooling",
-            Measure::MeanYearsSchooling => "mean_years_schooling",
-            Measure::Stage1Pct => "stage1_pct",
-            Measure::Stage2Pct => "stage2_pct",
-            Measure::Stage3Pct => "stage3_pct",
-            Measure::Stage4Pct => "stage4_pct",
-        }
+        self.info().key
     }
 
     /// The measure with this output key.
@@ -226,38 +450,74 @@ impl Measure {
 
     /// The inclusive range of valid values.
     pub fn range(self) -> (f64, f64) {
-        match self {
-            Measure::Egdi | Measure::Osi | Measure::Tii | Measure::Hci | Measure::Epi => (0.0, 1.0),
-            Measure::Rank => (1.0, 1_000_000.0),
-            Measure::InternetUsersPct
-            | Measure::AdultLiteracyPct
-            | Measure::Stage1Pct
-            | Measure::Stage2Pct
-            | Measure::Stage3Pct
-            | Measure::Stage4Pct => (0.0, 100.0),
-            // Gross enrolment ratios exceed 100 where pupils repeat or enrol early (~130 seen).
-            Measure::GrossEnrolmentPct => (0.0, 200.0),
-            // Subscriptions per 100 inhabitants exceed 100 (several SIMs per person; ~300 seen).
-            Measure::FixedTelephonePer100
-            | Measure::MobileCellularPer100
-            | Measure::FixedBroadbandPer100
-            | Measure::WirelessBroadbandPer100 => (0.0, 1000.0),
-            Measure::ExpectedYearsSchooling | Measure::MeanYearsSchooling => (0.0, 30.0),
-        }
+        self.info().range
     }
 
     /// Whether the measure is a percentage (divided by 100 before a level is assigned).
     pub fn is_percentage(self) -> bool {
-        matches!(
-            self,
-            Measure::InternetUsersPct
-                | Measure::AdultLiteracyPct
-                | Measure::GrossEnrolmentPct
-                | Measure::Stage1Pct
-                | Measure::Stage2Pct
-                | Measure::Stage3Pct
-                | Measure::Stage4Pct
-        )
+        self.info().percentage
+    }
+
+    /// Whether the measure is an index on 0-1 that can be analysed (classified into levels).
+    pub fn is_index(self) -> bool {
+        self.info().kind == Kind::Index
+    }
+
+    /// The full name in a language (`0` English, `1` Chinese).
+    pub fn name(self, zh: bool) -> &'static str {
+        self.info().name[usize::from(zh)]
+    }
+
+    /// The acronym of an index, else the full name: how a table cell names the measure.
+    pub fn short(self, zh: bool) -> &'static str {
+        self.info().acronym.unwrap_or_else(|| self.name(zh))
+    }
+
+    /// `Online Service Index (OSI)`, or the full name of a component.
+    pub fn titled(self, zh: bool) -> String {
+        match self.info().acronym {
+            Some(a) if zh => format!("{}（{a}）", self.name(zh)),
+            Some(a) => format!("{} ({a})", self.name(zh)),
+            None => self.name(zh).to_string(),
+        }
+    }
+
+    /// `OSI (Online Service Index)`, or the full name of a component.
+    pub fn headed(self, zh: bool) -> String {
+        match self.info().acronym {
+            Some(a) if zh => format!("{a}（{}）", self.name(zh)),
+            Some(a) => format!("{a} ({})", self.name(zh)),
+            None => self.name(zh).to_string(),
+        }
+    }
+
+    /// A value in the precision the measure is shown with.
+    pub fn format(self, v: f64) -> String {
+        format!("{v:.*}", self.info().decimals)
+    }
+
+    /// The rows of Table 3 among analysed indices: all but EGDI (whose levels are Tables 1-2).
+    pub fn table3_indices(analysed: &[Measure]) -> impl Iterator<Item = Measure> + '_ {
+        analysed.iter().copied().filter(|&m| m != Measure::Egdi)
+    }
+
+    /// Parses an analysed-measure list from configuration, in registry order without repeats.
+    ///
+    /// # Errors
+    /// A message naming the entry that is no index.
+    pub fn parse_indices(names: &[String]) -> Result<Vec<Measure>, String> {
+        let mut out = Vec::new();
+        for name in names {
+            let m = Self::from_key(&name.trim().to_ascii_uppercase())
+                .filter(|m| m.is_index())
+                .ok_or_else(|| {
+                    format!("`{name}` is not an index (one of EGDI, OSI, TII, HCI, EPI)")
+                })?;
+            out.push(m);
+        }
+        out.sort();
+        out.dedup();
+        Ok(out)
     }
 }
 
@@ -291,6 +551,48 @@ mod tests {
         for (i, m) in Measure::ALL.into_iter().enumerate() {
             assert_eq!(m as usize, i);
         }
+    }
+
+    #[test]
+    fn the_registry_describes_every_measure_once_in_enum_order() {
+        let keys: std::collections::BTreeSet<&str> = Measure::ALL.iter().map(|m| m.key()).collect();
+        assert_eq!(keys.len(), Measure::ALL.len());
+        for m in Measure::ALL {
+            // The registry row of a measure is the one whose key the enum's position gives.
+            assert_eq!(REGISTRY[m as usize].key, m.key());
+            assert_eq!(m.info().acronym.is_some(), m.is_index(), "{m}");
+        }
+        for m in Measure::DEFAULT_ANALYSED
+            .into_iter()
+            .chain(Measure::SUB_INDICES)
+        {
+            assert!(m.is_index());
+        }
+        assert!(
+            Measure::TII_COMPONENTS
+                .iter()
+                .all(|m| m.info().kind == Kind::TiiComponent)
+        );
+        assert!(
+            Measure::HCI_COMPONENTS
+                .iter()
+                .all(|m| m.info().kind == Kind::HciComponent)
+        );
+        assert!(Measure::STAGES.iter().all(|m| m.info().kind == Kind::Stage));
+    }
+
+    #[test]
+    fn index_lists_parse_in_registry_order() {
+        let names = ["epi", "EGDI", "OSI", "EGDI"].map(String::from);
+        assert_eq!(
+            Measure::parse_indices(&names),
+            Ok(vec![Measure::Egdi, Measure::Osi, Measure::Epi])
+        );
+        let err = Measure::parse_indices(&["internet_users_pct".to_string()]).unwrap_err();
+        assert!(
+            err.contains("`internet_users_pct` is not an index"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -13,9 +13,10 @@ use crate::panel::Panel;
 /// One figure's data: one series per country over the survey years.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FigureSeries {
-    /// Figure number 1-4.
+    /// The figure's number: the measure's position among the analysed ones, from 1 (the paper's
+    /// Figures 1-4 are EGDI, OSI, TII and HCI).
     pub number: u8,
-    /// EGDI, OSI, TII or HCI.
+    /// The analysed index drawn.
     pub measure: Measure,
     /// Benchmarks in order, then the focus country (the last one is emphasised).
     pub countries: Vec<CountryId>,
@@ -25,14 +26,15 @@ pub struct FigureSeries {
     pub values: Vec<Vec<Option<f64>>>,
 }
 
-/// Figures 1-4: EGDI, OSI, TII, HCI of the given countries over every survey.
+/// The figure of one analysed index: its values for the given countries over every survey.
 pub fn figure(
     normalised: &Normalised,
     panel: &Panel,
-    number: u8,
+    measure: Measure,
     countries: &[CountryId],
 ) -> FigureSeries {
-    let measure = Measure::INDICES[usize::from(number - 1)];
+    let position = panel.measures.iter().position(|&m| m == measure);
+    let number = u8::try_from(position.map_or(0, |p| p + 1)).unwrap_or(u8::MAX);
     let values = panel
         .years
         .iter()
@@ -71,11 +73,14 @@ pub struct Transition {
     pub counts: [[usize; 4]; 4],
 }
 
-/// Transition matrices for EGDI, OSI, TII and HCI between every pair of consecutive surveys.
+/// Transition matrices for each analysed index between every pair of consecutive surveys;
+/// a country without a value in either survey is in no cell.
 pub fn transitions(panel: &Panel, rule: &LevelRule) -> Vec<Transition> {
     let col = |l: Level| 3 - usize::from(l.rank());
-    let pairs: Vec<(Measure, usize)> = Measure::INDICES
-        .into_iter()
+    let pairs: Vec<(Measure, usize)> = panel
+        .measures
+        .iter()
+        .copied()
         .flat_map(|m| (1..panel.years.len()).map(move |y| (m, y)))
         .collect();
     // Each matrix is an integer count, so computing them in parallel cannot change a result.
@@ -84,9 +89,11 @@ pub fn transitions(panel: &Panel, rule: &LevelRule) -> Vec<Transition> {
         .map(|&(measure, y)| {
             let mut counts = [[0usize; 4]; 4];
             for c in 0..panel.len() {
-                let a = rule.classify(panel.value(c, y - 1, measure));
-                let b = rule.classify(panel.value(c, y, measure));
-                counts[col(a)][col(b)] += 1;
+                if let (Some(a), Some(b)) =
+                    (panel.value(c, y - 1, measure), panel.value(c, y, measure))
+                {
+                    counts[col(rule.classify(a))][col(rule.classify(b))] += 1;
+                }
             }
             Transition {
                 measure,
@@ -117,7 +124,7 @@ pub struct Gap {
     pub ratio: Option<f64>,
 }
 
-/// Gaps of the focus country to each benchmark and to their mean, for the indices in the last
+/// Gaps of the focus country to each benchmark and to their mean, for the analysed indices in the last
 /// two surveys and for the components in the last two surveys with component data.
 pub fn gaps(
     normalised: &Normalised,
@@ -139,7 +146,7 @@ pub fn gaps(
         )
     };
     let groups: [(&[Measure], Vec<Year>); 3] = [
-        (&Measure::INDICES, index_years),
+        (&panel.measures, index_years),
         (
             &Measure::TII_COMPONENTS,
             component_years(&Measure::TII_COMPONENTS),

@@ -11,7 +11,6 @@ use super::levels::{Level, LevelRule};
 use super::tables::{self, Trend};
 use crate::model::{Measure, Year};
 use crate::normalise::Normalised;
-use crate::normalise::country::CountryId;
 use crate::panel::Panel;
 
 /// The kinds of groups, in output order.
@@ -102,11 +101,15 @@ pub fn groups(
     let mut table1 = Vec::new();
     for (kind, group, members) in memberships(normalised, panel) {
         for (y, &year) in panel.years.iter().enumerate() {
-            for measure in Measure::INDICES {
+            for &measure in &panel.measures {
+                // Countries without a value of an analysed (not required) index are left out.
                 let values: Vec<f64> = members
                     .iter()
-                    .map(|&c| panel.value(c, y, measure))
+                    .filter_map(|&c| panel.value(c, y, measure))
                     .collect();
+                if values.is_empty() {
+                    continue;
+                }
                 let mut counts = [0usize; 4];
                 for v in &values {
                     counts[3 - usize::from(rule.classify(*v).rank())] += 1;
@@ -125,7 +128,7 @@ pub fn groups(
                 });
             }
         }
-        let sub = sub_panel(panel, &members);
+        let sub = panel.subset(&members);
         for row in tables::table1(&sub, rule) {
             table1.push(GroupTable1Row {
                 kind,
@@ -138,20 +141,4 @@ pub fn groups(
         }
     }
     (rows, table1)
-}
-
-/// The panel restricted to `members` (positions), with the values as used (rescaled where
-/// configured).
-fn sub_panel(panel: &Panel, members: &[usize]) -> Panel {
-    let countries: Vec<CountryId> = members.iter().map(|&c| panel.countries[c]).collect();
-    let regions = members.iter().map(|&c| panel.regions[c]).collect();
-    let values: Vec<Vec<[f64; 4]>> = members
-        .iter()
-        .map(|&c| {
-            (0..panel.years.len())
-                .map(|y| Measure::INDICES.map(|m| panel.value(c, y, m)))
-                .collect()
-        })
-        .collect();
-    Panel::from_values(panel.years.clone(), countries, regions, &values)
 }

@@ -56,9 +56,12 @@ pub fn latest(normalised: &Normalised, panel: &Panel, rule: &LevelRule) -> Optio
     }
     let (from, to) = (n - 2, n - 1);
     let mut changes = Vec::new();
-    for measure in Measure::INDICES {
+    for &measure in &panel.measures {
         for (c, &country) in panel.countries.iter().enumerate() {
-            let (a, b) = (panel.value(c, from, measure), panel.value(c, to, measure));
+            let (Some(a), Some(b)) = (panel.value(c, from, measure), panel.value(c, to, measure))
+            else {
+                continue;
+            };
             let (la, lb) = (rule.classify(a), rule.classify(b));
             if la != lb {
                 changes.push(LevelChange {

@@ -61,6 +61,8 @@ pub struct Results {
     pub years: Vec<Year>,
     /// Panel size.
     pub panel_size: usize,
+    /// The analysed indices, in registry order (EGDI first).
+    pub measures: Vec<Measure>,
     /// The level rule used.
     pub levels: LevelRule,
     /// The focus country.
@@ -79,7 +81,7 @@ pub struct Results {
     pub table5: ComponentTable,
     /// Table 6 (HCI components).
     pub table6: ComponentTable,
-    /// Figures 1-4.
+    /// One figure per analysed index, in the order of `measures`.
     pub figures: Vec<FigureSeries>,
     /// Level transition matrices.
     pub transitions: Vec<Transition>,
@@ -121,7 +123,7 @@ enum Job {
     Table4,
     Table5,
     Table6,
-    Figure(u8),
+    Figure(Measure),
     Transitions,
     Gaps,
     Regions,
@@ -132,26 +134,32 @@ enum Job {
     Groups,
 }
 
-const PLAN: [Job; 18] = [
-    Job::Table1,
-    Job::Table2,
-    Job::Table3,
-    Job::Table4,
-    Job::Table5,
-    Job::Table6,
-    Job::Figure(1),
-    Job::Figure(2),
-    Job::Figure(3),
-    Job::Figure(4),
-    Job::Transitions,
-    Job::Gaps,
-    Job::Regions,
-    Job::Findings,
-    Job::Ranks,
-    Job::Latest,
-    Job::Sensitivity,
-    Job::Groups,
-];
+/// The jobs of a run: the tables, one figure per analysed index, then the rest.
+fn plan(measures: &[Measure]) -> Vec<Job> {
+    let tables = [
+        Job::Table1,
+        Job::Table2,
+        Job::Table3,
+        Job::Table4,
+        Job::Table5,
+        Job::Table6,
+    ];
+    let rest = [
+        Job::Transitions,
+        Job::Gaps,
+        Job::Regions,
+        Job::Findings,
+        Job::Ranks,
+        Job::Latest,
+        Job::Sensitivity,
+        Job::Groups,
+    ];
+    tables
+        .into_iter()
+        .chain(measures.iter().map(|&m| Job::Figure(m)))
+        .chain(rest)
+        .collect()
+}
 
 enum Output {
     Table1(Vec<Table1Row>),
@@ -189,8 +197,8 @@ fn run_job(job: Job, normalised: &Normalised, panel: &Panel, settings: &Settings
             &settings.compared(),
             &Measure::HCI_COMPONENTS,
         )),
-        Job::Figure(n) => {
-            Output::Figure(beyond::figure(normalised, panel, n, &settings.compared()))
+        Job::Figure(m) => {
+            Output::Figure(beyond::figure(normalised, panel, m, &settings.compared()))
         }
         Job::Transitions => Output::Transitions(beyond::transitions(panel, rule)),
         Job::Gaps => Output::Gaps(beyond::gaps(
@@ -220,13 +228,14 @@ fn run_job(job: Job, normalised: &Normalised, panel: &Panel, settings: &Settings
 
 /// Computes every table and figure series in parallel.
 pub fn analyse(normalised: &Normalised, panel: &Panel, settings: &Settings) -> Results {
-    let outputs: Vec<Output> = PLAN
+    let outputs: Vec<Output> = plan(&panel.measures)
         .par_iter()
         .map(|&job| run_job(job, normalised, panel, settings))
         .collect();
     let mut results = Results {
         years: panel.years.clone(),
         panel_size: panel.len(),
+        measures: panel.measures.clone(),
         levels: settings.levels,
         focus: settings.focus,
         benchmarks: settings.benchmarks.clone(),

@@ -247,6 +247,7 @@ mod tests {
             year: y(year),
             index: Measure::Osi,
             counts: [very_high, high, 0, 0],
+            missing: 0,
         }
     }
 

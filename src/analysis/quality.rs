@@ -99,12 +99,12 @@ pub fn weighted_checks(panel: &Panel) -> Vec<WeightedCheck> {
         .map(|(y, &year)| {
             let mut ratios: Vec<f64> = (0..panel.len())
                 .filter_map(|c| {
-                    let egdi = panel.raw_value(c, y, Measure::Egdi);
+                    let egdi = panel.raw_value(c, y, Measure::Egdi)?;
                     let sum: f64 = Measure::SUB_INDICES
                         .iter()
                         .map(|&m| panel.raw_value(c, y, m))
-                        .sum();
-                    (egdi > 0.0 && sum.is_finite()).then(|| sum / egdi)
+                        .sum::<Option<f64>>()?;
+                    (egdi > 0.0).then(|| sum / egdi)
                 })
                 .collect();
             ratios.sort_by(f64::total_cmp);
@@ -179,9 +179,10 @@ pub fn findings(
         .map(|(c, &country)| {
             let mut found = Vec::new();
             for (y, &year) in panel.years.iter().enumerate() {
-                for measure in Measure::INDICES {
-                    let v = panel.value(c, y, measure);
-                    if let Some(t) = rule.boundary_of(v) {
+                for &measure in &panel.measures {
+                    if let Some(v) = panel.value(c, y, measure)
+                        && let Some(t) = rule.boundary_of(v)
+                    {
                         found.push(boundary(country, year, measure, v, t, rule.classify(v)));
                     }
                 }

@@ -129,9 +129,11 @@ fn table3_cells(rows: &[Table3Row]) -> Vec<(String, &'static str, usize)> {
 pub fn sensitivity(panel: &Panel, rule: &LevelRule, margin: f64) -> Option<Sensitivity> {
     let last = panel.years.len().checked_sub(1)?;
     let mut near = Vec::new();
-    for measure in Measure::INDICES {
+    for &measure in &panel.measures {
         for (c, &country) in panel.countries.iter().enumerate() {
-            let value = panel.value(c, last, measure);
+            let Some(value) = panel.value(c, last, measure) else {
+                continue;
+            };
             if let Some(&threshold) = rule
                 .thresholds
                 .iter()

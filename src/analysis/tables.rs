@@ -71,10 +71,12 @@ impl Table2Row {
 pub struct Table3Row {
     /// Survey year.
     pub year: Year,
-    /// OSI, TII or HCI.
+    /// An analysed index other than EGDI (OSI, TII, HCI by default).
     pub index: Measure,
     /// Counts: very high, high, medium, low.
     pub counts: [usize; 4],
+    /// Panel countries without a value of this index in this survey (never counted as low).
+    pub missing: usize,
 }
 
 /// A row of Table 4.
@@ -115,8 +117,8 @@ pub(crate) fn order_by_last_egdi(panel: &Panel, mut members: Vec<usize>) -> Vec<
     let last = panel.years.len() - 1;
     members.sort_by(|&a, &b| {
         panel
-            .value(b, last, Measure::Egdi)
-            .total_cmp(&panel.value(a, last, Measure::Egdi))
+            .egdi(b, last)
+            .total_cmp(&panel.egdi(a, last))
             .then_with(|| panel.countries[a].cmp(&panel.countries[b]))
     });
     members.into_iter().map(|i| panel.countries[i]).collect()
@@ -127,7 +129,7 @@ fn egdi_levels(panel: &Panel, rule: &LevelRule) -> Vec<Vec<Level>> {
     (0..panel.len())
         .map(|c| {
             (0..panel.years.len())
-                .map(|y| rule.classify(panel.value(c, y, Measure::Egdi)))
+                .map(|y| rule.classify(panel.egdi(c, y)))
                 .collect()
         })
         .collect()
@@ -214,19 +216,24 @@ fn column(level: Level) -> usize {
     3 - usize::from(level.rank())
 }
 
-/// Table 3: panel countries per level of OSI, TII and HCI in every survey.
+/// Table 3: panel countries per level of each analysed index but EGDI, in every survey.
 pub fn table3(panel: &Panel, rule: &LevelRule) -> Vec<Table3Row> {
     let mut rows = Vec::new();
     for (y, &year) in panel.years.iter().enumerate() {
-        for index in Measure::SUB_INDICES {
+        for index in panel.sub_indices() {
             let mut counts = [0usize; 4];
+            let mut missing = 0;
             for c in 0..panel.len() {
-                counts[column(rule.classify(panel.value(c, y, index)))] += 1;
+                match panel.value(c, y, index) {
+                    Some(v) => counts[column(rule.classify(v))] += 1,
+                    None => missing += 1,
+                }
             }
             rows.push(Table3Row {
                 year,
                 index,
                 counts,
+                missing,
             });
         }
     }

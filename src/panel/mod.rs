@@ -62,9 +62,12 @@ pub struct Panel {
     pub countries: Vec<CountryId>,
     /// Their regions, parallel to `countries`.
     pub regions: Vec<Region>,
-    /// EGDI, OSI, TII, HCI per country and year: index `country * years.len() + year`,
-    /// as given in the input (before any rescaling).
-    values: Vec<[f64; 4]>,
+    /// The analysed measures, in registry order (EGDI always among them).
+    pub measures: Vec<Measure>,
+    /// The analysed measures' values per country and year: index
+    /// `(country * years.len() + year) * measures.len() + measure`, as given in the input (before
+    /// any rescaling); `None` where a measure that is analysed but not required is missing.
+    values: Vec<Option<f64>>,
     /// Surveys whose OSI, TII and HCI are multiplied by 3 on use.
     pub rescaled: Vec<Year>,
     /// Countries of the input left out, in ISO3 order.
@@ -78,30 +81,37 @@ pub struct Panel {
 }
 
 impl Panel {
-    /// Position of an index measure in the value arrays.
-    fn slot(measure: Measure) -> usize {
-        Measure::INDICES
-            .iter()
-            .position(|m| *m == measure)
-            .expect("EGDI, OSI, TII or HCI")
+    fn slot(&self, country: usize, year: usize, measure: Measure) -> Option<usize> {
+        let m = self.measures.iter().position(|&a| a == measure)?;
+        Some((country * self.years.len() + year) * self.measures.len() + m)
     }
 
-    /// The value used for a panel country, year and index (rescaled where configured).
-    pub fn value(&self, country: usize, year: usize, measure: Measure) -> f64 {
-        let v = self.values[country * self.years.len() + year][Self::slot(measure)];
-        self.scale(self.years[year], measure, v)
+    /// The value used for a panel country, year and analysed measure (rescaled where
+    /// configured); `None` for a missing value or a measure that is not analysed.
+    pub fn value(&self, country: usize, year: usize, measure: Measure) -> Option<f64> {
+        self.raw_value(country, year, measure)
+            .map(|v| self.scale(self.years[year], measure, v))
+    }
+
+    /// A panel country's EGDI in a survey: every panel country has one (it is required).
+    pub fn egdi(&self, country: usize, year: usize) -> f64 {
+        self.value(country, year, Measure::Egdi)
+            .expect("the panel requires EGDI")
     }
 
     /// The value as given in the input.
-    pub fn raw_value(&self, country: usize, year: usize, measure: Measure) -> f64 {
-        self.values[country * self.years.len() + year][Self::slot(measure)]
+    pub fn raw_value(&self, country: usize, year: usize, measure: Measure) -> Option<f64> {
+        self.values[self.slot(country, year, measure)?]
+    }
+
+    /// The analysed measures except EGDI: the rows of Table 3.
+    pub fn sub_indices(&self) -> impl Iterator<Item = Measure> + '_ {
+        Measure::table3_indices(&self.measures)
     }
 
     /// Applies the configured rescaling (OSI, TII, HCI x 3 in rescaled surveys) to a value.
     pub fn scale(&self, year: Year, measure: Measure, v: f64) -> f64 {
-        if matches!(measure, Measure::Osi | Measure::Tii | Measure::Hci)
-            && self.rescaled.contains(&year)
-        {
+        if Measure::SUB_INDICES.contains(&measure) && self.rescaled.contains(&year) {
             v * 3.0
         } else {
             v
@@ -109,32 +119,58 @@ impl Panel {
     }
 
     /// A panel from values directly (for tests and benchmarks of the analysis):
-    /// `values[country][year]` = [EGDI, OSI, TII, HCI]; countries must be in id order.
+    /// `values[country][year]` = the values of `measures` (which must include EGDI, in registry
+    /// order); countries must be in id order.
     ///
     /// # Panics
-    /// When the shapes disagree or the countries are not sorted.
+    /// When the shapes disagree, EGDI is missing or the countries are not sorted.
     pub fn from_values(
         years: Vec<Year>,
         countries: Vec<CountryId>,
         regions: Vec<Region>,
-        values: &[Vec<[f64; 4]>],
+        measures: Vec<Measure>,
+        values: &[Vec<Vec<Option<f64>>>],
     ) -> Self {
         assert!(
             countries.windows(2).all(|w| w[0] < w[1]),
             "countries must be sorted and unique"
         );
+        assert!(measures.windows(2).all(|w| w[0] < w[1]) && measures.contains(&Measure::Egdi));
         assert_eq!(countries.len(), values.len());
         assert_eq!(countries.len(), regions.len());
         assert!(values.iter().all(|v| v.len() == years.len()));
+        assert!(values.iter().flatten().all(|v| v.len() == measures.len()));
         Self {
             years,
             countries,
             regions,
-            values: values.iter().flatten().copied().collect(),
+            measures,
+            values: values.iter().flatten().flatten().copied().collect(),
             rescaled: Vec::new(),
             exclusions: Vec::new(),
             fixed: false,
-            required: Measure::INDICES.to_vec(),
+            required: vec![Measure::Egdi],
+            warnings: Vec::new(),
+        }
+    }
+
+    /// The panel restricted to some of its countries (positions in ascending order), with the
+    /// same years, measures and rescaling.
+    pub fn subset(&self, members: &[usize]) -> Self {
+        let stride = self.years.len() * self.measures.len();
+        Self {
+            years: self.years.clone(),
+            countries: members.iter().map(|&c| self.countries[c]).collect(),
+            regions: members.iter().map(|&c| self.regions[c]).collect(),
+            measures: self.measures.clone(),
+            values: members
+                .iter()
+                .flat_map(|&c| self.values[c * stride..(c + 1) * stride].iter().copied())
+                .collect(),
+            rescaled: self.rescaled.clone(),
+            exclusions: Vec::new(),
+            fixed: self.fixed,
+            required: self.required.clone(),
             warnings: Vec::new(),
         }
     }
@@ -155,12 +191,13 @@ impl Panel {
     }
 }
 
-/// The survey years: the configured subset, else every year with an EGDI, OSI, TII or HCI value.
+/// The survey years: the configured subset, else every year with a value of an analysed index.
 pub fn survey_years(normalised: &Normalised, config: &Config) -> Vec<Year> {
     if let Some(subset) = &config.surveys {
         return subset.clone();
     }
-    let mut years: Vec<Year> = Measure::INDICES
+    let mut years: Vec<Year> = config
+        .analysed_measures
         .iter()
         .flat_map(|&m| normalised.facts.years_with(m))
         .collect();
@@ -313,16 +350,11 @@ pub fn build(normalised: &Normalised, config: &Config) -> Result<Panel> {
         });
     }
 
-    let mut values = Vec::with_capacity(countries.len() * years.len());
+    let measures = config.analysed_measures.clone();
+    let mut values = Vec::with_capacity(countries.len() * years.len() * measures.len());
     for &c in &countries {
         for &y in &years {
-            let get = |m| normalised.facts.value(c, y, m).unwrap_or(f64::NAN);
-            values.push([
-                get(Measure::Egdi),
-                get(Measure::Osi),
-                get(Measure::Tii),
-                get(Measure::Hci),
-            ]);
+            values.extend(measures.iter().map(|&m| normalised.facts.value(c, y, m)));
         }
     }
     let regions = countries.iter().map(|&c| normalised.region(c)).collect();
@@ -341,6 +373,7 @@ pub fn build(normalised: &Normalised, config: &Config) -> Result<Panel> {
         years,
         countries,
         regions,
+        measures,
         values,
         rescaled: config.rescale_surveys.clone(),
         exclusions,

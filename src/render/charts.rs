@@ -169,14 +169,13 @@ fn scene(
 
 /// The figure's title (the caption's words; the SVG's `<title>` and `aria-label`).
 fn figure_title(catalogue: &Catalogue, figure: &FigureSeries, names: &[&str]) -> Result<String> {
-    let key = figure.measure.key();
     let first = figure.years.first().map(ToString::to_string);
     let last = figure.years.last().map(ToString::to_string);
     catalogue.fill(
         "figure.title",
         &[
             ("number", &figure.number.to_string()),
-            ("measure", catalogue.get(&format!("measure.{key}"))?),
+            ("measure", figure.measure.short(catalogue.zh())),
             ("countries", &join_names(catalogue, names)?),
             ("first", first.as_deref().unwrap_or_default()),
             ("last", last.as_deref().unwrap_or_default()),
@@ -193,7 +192,6 @@ fn figure_text(
     _names: &[&str],
 ) -> Result<FigureText> {
     use crate::analysis::periods::BreakReason;
-    let key = figure.measure.key();
     let first = figure.years.first().map(ToString::to_string);
     let last = figure.years.last().map(ToString::to_string);
     // A weighted survey breaks the sub-indices only; a declared one every index.
@@ -247,7 +245,7 @@ fn figure_text(
     )?);
     Ok(FigureText {
         title: String::new(),
-        y_title: catalogue.get(&format!("axis.{key}"))?.to_string(),
+        y_title: figure.measure.titled(catalogue.zh()),
         x_title: catalogue.get("axis.year")?.to_string(),
         missing_note: catalogue.get("note.missing")?.to_string(),
         categories: figure.years.iter().map(ToString::to_string).collect(),

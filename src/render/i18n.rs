@@ -77,6 +77,11 @@ impl Catalogue {
         self.lang
     }
 
+    /// Whether the language is Chinese (the index of a name in the measure registry).
+    pub fn zh(&self) -> bool {
+        self.lang == Lang::Zh
+    }
+
     /// A message; a missing key is an error naming it.
     ///
     /// # Errors

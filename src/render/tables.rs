@@ -7,7 +7,7 @@ use super::{Artifact, RenderContext, Renderer};
 use crate::analysis::levels::Level;
 use crate::analysis::tables::ComponentTable;
 use crate::error::{Error, Result};
-use crate::model::Measure;
+
 use crate::normalise::country::{Concordance, CountryId};
 
 /// Writes `tables/*.csv`.
@@ -31,12 +31,12 @@ fn codes(concordance: &Concordance, countries: &[CountryId]) -> String {
 }
 
 struct Csv {
-    path: &'static str,
+    path: String,
     writer: csv::Writer<Vec<u8>>,
 }
 
 impl Csv {
-    fn new(path: &'static str, header: &[&str]) -> Self {
+    fn new(path: &str, header: &[&str]) -> Self {
         let mut writer = csv::WriterBuilder::new()
             .terminator(csv::Terminator::Any(b'\n'))
             .from_writer(Vec::new());
@@ -44,7 +44,10 @@ impl Csv {
             .iter()
             .map(|h| super::spreadsheet_safe(h).into_owned());
         writer.write_record(header).expect("writing to memory");
-        Self { path, writer }
+        Self {
+            path: path.to_string(),
+            writer,
+        }
     }
 
     /// Writes one record; every field passes [`super::spreadsheet_safe`] (fields are UTF-8
@@ -59,11 +62,11 @@ impl Csv {
 
     fn finish(self) -> Result<Artifact> {
         let bytes = self.writer.into_inner().map_err(|e| Error::Render {
-            output: self.path.into(),
+            output: self.path.clone(),
             message: e.to_string(),
         })?;
         Ok(Artifact {
-            path: self.path.into(),
+            path: self.path,
             bytes,
         })
     }
@@ -133,11 +136,20 @@ impl Renderer for TablesCsv {
 
         let mut t3 = Csv::new(
             "tables/table3.csv",
-            &["year", "index", "very_high", "high", "medium", "low"],
+            &[
+                "year",
+                "index",
+                "very_high",
+                "high",
+                "medium",
+                "low",
+                "missing",
+            ],
         );
         for row in &r.table3 {
             let mut f = vec![row.year.to_string(), row.index.key().to_string()];
             f.extend(row.counts.iter().map(ToString::to_string));
+            f.push(row.missing.to_string());
             t3.row(f);
         }
         out.push(t3.finish()?);
@@ -165,17 +177,12 @@ impl Renderer for TablesCsv {
         out.push(component_csv("tables/table5.csv", &r.table5, conc)?);
         out.push(component_csv("tables/table6.csv", &r.table6, conc)?);
 
-        const FIGURES: [&str; 4] = [
-            "tables/figure1.csv",
-            "tables/figure2.csv",
-            "tables/figure3.csv",
-            "tables/figure4.csv",
-        ];
-        for (fig, path) in r.figures.iter().zip(FIGURES) {
+        for fig in &r.figures {
+            let path = format!("tables/figure{}.csv", fig.number);
             let mut header = vec!["year".to_string()];
             header.extend(fig.countries.iter().map(|&c| conc.get(c).iso3.clone()));
             let header: Vec<&str> = header.iter().map(String::as_str).collect();
-            let mut csv = Csv::new(path, &header);
+            let mut csv = Csv::new(&path, &header);
             for (year, values) in fig.years.iter().zip(&fig.values) {
                 let mut f = vec![year.to_string()];
                 f.extend(values.iter().map(|v| optional(*v)));
@@ -185,12 +192,12 @@ impl Renderer for TablesCsv {
         }
 
         let panel = ctx.panel;
-        let mut p = Csv::new(
-            "tables/panel.csv",
-            &[
-                "iso3", "name", "region", "year", "egdi", "osi", "tii", "hci",
-            ],
-        );
+        let mut header: Vec<String> = ["iso3", "name", "region", "year"]
+            .map(String::from)
+            .to_vec();
+        header.extend(panel.measures.iter().map(|m| m.key().to_ascii_lowercase()));
+        let header: Vec<&str> = header.iter().map(String::as_str).collect();
+        let mut p = Csv::new("tables/panel.csv", &header);
         for (c, &country) in panel.countries.iter().enumerate() {
             let info = conc.get(country);
             for (y, year) in panel.years.iter().enumerate() {
@@ -201,9 +208,10 @@ impl Renderer for TablesCsv {
                     year.to_string(),
                 ];
                 f.extend(
-                    Measure::INDICES
+                    panel
+                        .measures
                         .iter()
-                        .map(|&m| number(panel.value(c, y, m))),
+                        .map(|&m| optional(panel.value(c, y, m))),
                 );
                 p.row(f);
             }

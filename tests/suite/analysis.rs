@@ -5,7 +5,7 @@ use std::path::Path;
 
 use egov_report::analysis::levels::{Level, LevelRule, Side};
 use egov_report::analysis::tables;
-use egov_report::model::{Region, Year};
+use egov_report::model::{Measure, Region, Year};
 use egov_report::normalise::country::{Concordance, CountryId};
 use egov_report::panel::Panel;
 use proptest::prelude::*;
@@ -288,7 +288,17 @@ fn build_panel(values: &[Vec<[f64; 4]>], years: usize) -> Panel {
         .map(|i| Year::new(2001 + 2 * i64::try_from(i).unwrap()).unwrap())
         .collect();
     let regions = vec![Region::Asia; ids.len()];
-    Panel::from_values(years, ids, regions, values)
+    let values: Vec<Vec<Vec<Option<f64>>>> = values
+        .iter()
+        .map(|c| c.iter().map(|y| y.map(Some).to_vec()).collect())
+        .collect();
+    Panel::from_values(
+        years,
+        ids,
+        regions,
+        Measure::DEFAULT_ANALYSED.to_vec(),
+        &values,
+    )
 }
 
 proptest! {

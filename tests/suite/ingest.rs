@@ -153,7 +153,7 @@ fn the_2018_survey_gives_the_same_index_facts_from_three_real_exports() {
         let n = normalise(&dir.join(file)).unwrap();
         let mut out = Vec::new();
         for (k, f) in n.facts.iter() {
-            if k.1 == y2018 && Measure::INDICES.contains(&k.2) {
+            if k.1 == y2018 && Measure::DEFAULT_ANALYSED.contains(&k.2) {
                 out.push((n.concordance.get(k.0).iso3.clone(), k.2, f.value));
             }
         }

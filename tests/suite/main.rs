@@ -8,6 +8,8 @@ mod ingest;
 mod real_data;
 // Stage 4: tables against the expected CSVs, reproduction, properties, thread independence.
 mod analysis;
+// Measures as data: `analysed_measures`, `required_measures`, a missing value never low.
+mod measures;
 // Stage 5: workbook, figures, reports, manifest, determinism, atomic output.
 mod outputs;
 mod outputs_report;

@@ -143,7 +143,12 @@ impl<'a> Text<'a> {
 
     /// A measure's name: the acronym for the indices, the full name for components and stages.
     pub(super) fn measure(&self, measure: Measure) -> Result<String> {
-        self.get(&format!("measure.{}", measure.key()))
+        Ok(measure.short(self.cat.zh()).to_string())
+    }
+
+    /// An index's full name with its acronym: `Online Service Index (OSI)`.
+    pub(super) fn measure_titled(&self, measure: Measure) -> String {
+        measure.titled(self.cat.zh())
     }
 
     /// A country's name in the report language.
@@ -267,11 +272,7 @@ pub(super) fn component_value(v: f64) -> String {
 
 /// A value of a measure in the precision its kind is shown with.
 pub(super) fn measure_value(measure: Measure, v: f64) -> String {
-    if Measure::INDICES.contains(&measure) {
-        index_value(v)
-    } else {
-        component_value(v)
-    }
+    measure.format(v)
 }
 
 /// A ratio: 3 decimals.

@@ -162,6 +162,8 @@ pub struct LevelsView {
 /// Section 3.
 #[derive(Debug, Clone, Serialize)]
 pub struct IndicesView {
+    /// The section heading (it names the indices of Table 3).
+    pub heading: String,
     /// Sentences about Table 3.
     pub paragraphs: Vec<String>,
     /// Table 3.

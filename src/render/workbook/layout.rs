@@ -111,7 +111,9 @@ pub(super) struct LineChart {
 #[derive(Debug, Clone)]
 pub(super) struct TableSheet {
     /// A language-independent key (`table1`); also the Excel Table's name.
-    pub(super) key: &'static str,
+    pub(super) key: String,
+    /// The sheet's line in the Contents sheet.
+    pub(super) contents: String,
     /// The sheet name in the report language.
     pub(super) name: String,
     /// The title written in A1.
@@ -385,7 +387,7 @@ pub(super) fn write_table_sheet(
         0,
         last_row,
         last_col,
-        &table(formats, sheet.key, &headers, rows),
+        &table(formats, &sheet.key, &headers, rows),
     )?;
     for (r, row) in rows.iter().enumerate() {
         let r = TABLE_ROW + 1 + row_num(r)?;

@@ -14,8 +14,6 @@ use crate::model::{Measure, Year};
 use crate::normalise::country::CountryId;
 use crate::render::RenderContext;
 
-const FIGURE_KEYS: [&str; 4] = ["figure1", "figure2", "figure3", "figure4"];
-
 /// Builds the data sheets, in workbook order.
 pub(super) fn data_sheets(
     ctx: &RenderContext<'_>,
@@ -32,8 +30,8 @@ pub(super) fn data_sheets(
         b.components("table5", &r.table5)?,
         b.components("table6", &r.table6)?,
     ];
-    for (figure, key) in r.figures.iter().zip(FIGURE_KEYS) {
-        sheets.push(b.figure(key, figure)?);
+    for figure in &r.figures {
+        sheets.push(b.figure(figure)?);
     }
     sheets.extend(super::beyond::sheets(
         ctx,
@@ -77,6 +75,11 @@ impl<'a> Builder<'a> {
             ("last", edge(r.years.last())),
             ("focus", labels.country(ctx, r.focus)),
             ("countries", labels.country_list(ctx, &compared)?),
+            ("indices", labels.measure_list(r.measures.iter().copied())?),
+            (
+                "table3_indices",
+                labels.measure_list(Measure::table3_indices(&r.measures))?,
+            ),
         ];
         Ok(Self {
             ctx,
@@ -88,7 +91,21 @@ impl<'a> Builder<'a> {
 
     fn sheet(
         &self,
-        key: &'static str,
+        key: &str,
+        notes: &[Note],
+        headers: Vec<String>,
+        rows: Vec<Vec<Cell>>,
+    ) -> Result<TableSheet> {
+        self.sheet_of(key.to_string(), key, &[], notes, headers, rows)
+    }
+
+    /// A sheet named, titled and listed by the `sheet.`, `heading.` and `contents.` messages
+    /// of `message`, with `extra` placeholders beside the common ones.
+    fn sheet_of(
+        &self,
+        key: String,
+        message: &str,
+        extra: &[(&str, String)],
         notes: &[Note],
         headers: Vec<String>,
         rows: Vec<Vec<Cell>>,
@@ -97,11 +114,13 @@ impl<'a> Builder<'a> {
             .heading_args
             .iter()
             .map(|(k, v)| (*k, v.as_str()))
+            .chain(extra.iter().map(|(k, v)| (*k, v.as_str())))
             .collect();
         Ok(TableSheet {
             key,
-            name: self.labels.get(&format!("sheet.{key}"))?,
-            title: self.labels.fill(&format!("heading.{key}"), &args)?,
+            name: self.labels.fill(&format!("sheet.{message}"), &args)?,
+            title: self.labels.fill(&format!("heading.{message}"), &args)?,
+            contents: self.labels.fill(&format!("contents.{message}"), &args)?,
             notes: self.notes.line(self.labels, notes)?,
             headers,
             rows,
@@ -193,35 +212,45 @@ impl<'a> Builder<'a> {
         self.sheet("table2", &notes, headers, rows)
     }
 
-    /// One row per survey, the 12 columns OSI, TII, HCI x very high ... low (flat headers).
+    /// One row per survey, the 12 columns OSI, TII, HCI x very high ... low (flat headers),
+    /// and a missing column per index when an analysed (not required) index has gaps.
     fn table3(&self) -> Result<TableSheet> {
         let r = self.ctx.results;
+        let indices: Vec<Measure> = Measure::table3_indices(&r.measures).collect();
+        let missing = r.table3.iter().any(|row| row.missing > 0);
         let rows = r
             .years
             .iter()
             .map(|&y| {
                 let mut cells = vec![year(y)];
-                for index in Measure::SUB_INDICES {
-                    let counts = r
+                for &index in &indices {
+                    let row = r
                         .table3
                         .iter()
-                        .find(|row| row.year == y && row.index == index)
-                        .map_or([0; 4], |row| row.counts);
+                        .find(|row| row.year == y && row.index == index);
+                    let counts = row.map_or([0; 4], |row| row.counts);
                     cells.extend(counts.iter().map(|&n| count(n)));
+                    if missing {
+                        cells.push(count(row.map_or(0, |row| row.missing)));
+                    }
                 }
                 cells
             })
             .collect();
         let mut headers = self.labels.columns(&["year"])?;
-        for index in Measure::SUB_INDICES {
-            for level in crate::analysis::levels::Level::DESCENDING {
-                headers.push(self.labels.fill(
-                    "index_level",
-                    &[
-                        ("index", index.key()),
-                        ("level", &self.labels.level(level)?),
-                    ],
-                )?);
+        for &index in &indices {
+            let mut labels = crate::analysis::levels::Level::DESCENDING
+                .iter()
+                .map(|&level| self.labels.level(level))
+                .collect::<Result<Vec<_>>>()?;
+            if missing {
+                labels.push(self.labels.get("column.no_value")?);
+            }
+            for label in labels {
+                headers.push(
+                    self.labels
+                        .fill("index_level", &[("index", index.key()), ("level", &label)])?,
+                );
             }
         }
         let notes = [
@@ -283,7 +312,7 @@ impl<'a> Builder<'a> {
         self.sheet(key, &[Note::Components, Note::Missing], headers, rows)
     }
 
-    fn figure(&self, key: &'static str, figure: &FigureSeries) -> Result<TableSheet> {
+    fn figure(&self, figure: &FigureSeries) -> Result<TableSheet> {
         let rows = figure
             .years
             .iter()
@@ -300,7 +329,17 @@ impl<'a> Builder<'a> {
             notes.push(Note::Weighted);
         }
         notes.push(Note::Declared);
-        let mut sheet = self.sheet(key, &notes, headers, rows)?;
+        let mut sheet = self.sheet_of(
+            format!("figure{}", figure.number),
+            "figure",
+            &[
+                ("number", figure.number.to_string()),
+                ("measure", figure.measure.key().to_string()),
+            ],
+            &notes,
+            headers,
+            rows,
+        )?;
         let edge = |y: Option<&Year>| y.map(ToString::to_string).unwrap_or_default();
         let focus = figure
             .countries
@@ -341,16 +380,16 @@ impl<'a> Builder<'a> {
                     year(survey),
                 ];
                 cells.extend(
-                    Measure::INDICES
+                    panel
+                        .measures
                         .iter()
-                        .map(|&m| Cell::Index(panel.value(c, y, m))),
+                        .map(|&m| Cell::or_missing(panel.value(c, y, m), Cell::Index)),
                 );
                 rows.push(cells);
             }
         }
-        let headers = self.labels.columns(&[
-            "iso3", "name", "region", "year", "egdi", "osi", "tii", "hci",
-        ])?;
+        let mut headers = self.labels.columns(&["iso3", "name", "region", "year"])?;
+        headers.extend(panel.measures.iter().map(|m| m.key().to_string()));
         self.sheet("panel", &[Note::Panel, Note::Weighted], headers, rows)
     }
 

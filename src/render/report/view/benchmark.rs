@@ -59,16 +59,33 @@ impl Builder<'_> {
             .iter()
             .map(|&c| tx.country_in_text(c))
             .collect();
+        let indices = self
+            .r
+            .figures
+            .iter()
+            .map(|f| tx.measure(f.measure))
+            .collect::<Result<Vec<_>>>()?;
+        let numbers: Vec<u8> = self.r.figures.iter().map(|f| f.number).collect();
+        let figures = match numbers.as_slice() {
+            [] => String::new(),
+            [one] => tx.fill("benchmark.figures_one", &[("first", one)])?,
+            [first, .., last] => tx.fill(
+                "benchmark.figures_range",
+                &[("first", first), ("last", last)],
+            )?,
+        };
         let mut paragraphs = vec![tx.fill(
             "benchmark.intro",
             &[
                 ("country", &tx.country_in_text(self.r.focus)),
                 ("benchmarks", &tx.list(&benchmarks)?),
+                ("indices", &tx.list(&indices)?),
+                ("figures", &figures),
             ],
         )?];
         paragraphs.extend(largest_gap);
         let mut parts = Vec::new();
-        for figure in &self.r.figures {
+        for (i, figure) in self.r.figures.iter().enumerate() {
             let measure = figure.measure;
             let mut part_paragraphs = self.index_sentences(figure)?;
             let table = match measure {
@@ -92,7 +109,10 @@ impl Builder<'_> {
             };
             parts.push(BenchmarkPart {
                 id: format!("benchmark-{}", measure.key().to_lowercase()),
-                heading: tx.get(&format!("benchmark.heading.{}", measure.key()))?,
+                heading: tx.fill(
+                    "benchmark.heading",
+                    &[("number", &(i + 1)), ("measure", &tx.measure(measure)?)],
+                )?,
                 figure: self.figure(figure)?,
                 paragraphs: part_paragraphs,
                 table,

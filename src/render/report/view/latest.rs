@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::Builder;
 use crate::error::Result;
-use crate::model::{Measure, Year};
+use crate::model::Year;
 use crate::normalise::country::CountryId;
 
 /// What the latest survey changed, in words.
@@ -37,7 +37,7 @@ impl Builder<'_> {
         let tx = &self.tx;
         let (from, to) = (l.from_year, l.to_year);
         let mut paragraphs = Vec::new();
-        for measure in Measure::INDICES {
+        for &measure in &self.r.measures {
             let moves = l.changes.iter().filter(|c| c.measure == measure);
             let up = moves.clone().filter(|c| c.to_level > c.from_level).count();
             let down = moves.filter(|c| c.to_level < c.from_level).count();

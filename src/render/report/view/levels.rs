@@ -99,11 +99,7 @@ impl Builder<'_> {
             return tx.fill("levels.focus_absent", &[("country", &country)]);
         };
         let levels: Vec<Level> = (0..self.r.years.len())
-            .map(|y| {
-                self.r
-                    .levels
-                    .classify(self.ctx.panel.value(position, y, Measure::Egdi))
-            })
+            .map(|y| self.r.levels.classify(self.ctx.panel.egdi(position, y)))
             .collect();
         let history: Vec<String> = runs(&levels)
             .into_iter()
@@ -258,24 +254,39 @@ impl Builder<'_> {
 
     pub(super) fn indices(&self) -> Result<IndicesView> {
         let tx = &self.tx;
+        let indices: Vec<Measure> = Measure::table3_indices(&self.r.measures).collect();
+        let names = indices
+            .iter()
+            .map(|&m| tx.measure(m))
+            .collect::<Result<Vec<_>>>()?;
         let title = tx.fill(
             "table3.title",
             &[
+                ("indices", &tx.list(&names)?),
                 ("n", &self.r.panel_size),
                 ("years", &tx.years(self.first(), self.last())?),
             ],
         )?;
+        // The missing column appears only when an analysed (not required) index has gaps.
+        let missing = self.r.table3.iter().any(|row| row.missing > 0);
         let mut t = TableBuilder::new("table3", self.caption("table", 3, &title)?, 1)
             .col(tx.get("table3.year")?, false);
-        for index in Measure::SUB_INDICES {
-            let name = tx.get(&format!("index_name.{}", index.key()))?;
-            let labels = self.grouped(&tx.measure(index)?, self.level_labels()?)?;
+        for &index in &indices {
+            let name = tx.measure_titled(index);
+            let mut labels = self.level_labels()?;
+            if missing {
+                labels.push(tx.get("table3.missing")?);
+            }
+            let labels = self.grouped(&tx.measure(index)?, labels)?;
             t = t.group(name, labels);
         }
         for year in &self.r.years {
             let mut cells = vec![year.to_string()];
             for row in self.r.table3.iter().filter(|row| row.year == *year) {
                 cells.extend(row.counts.iter().map(ToString::to_string));
+                if missing {
+                    cells.push(row.missing.to_string());
+                }
             }
             t.row(cells);
         }
@@ -288,7 +299,7 @@ impl Builder<'_> {
                 .map_or(0, |row| row.counts[0] + row.counts[1])
         };
         let mut paragraphs = Vec::new();
-        for index in Measure::SUB_INDICES {
+        for &index in &indices {
             paragraphs.push(tx.fill(
                 "indices.high",
                 &[
@@ -314,6 +325,7 @@ impl Builder<'_> {
             }
         }
         Ok(IndicesView {
+            heading: tx.fill("section.indices", &[("indices", &tx.list(&names)?)])?,
             paragraphs,
             table3: t.finish(),
             transitions: self.transitions()?,
@@ -368,7 +380,7 @@ impl Builder<'_> {
             }
             t = t.col(label, true);
         }
-        for measure in Measure::INDICES {
+        for &measure in &self.r.measures {
             let mut kept = vec![tx.measure(measure)?, tx.get("transitions.kept")?];
             let mut rose = vec![tx.measure(measure)?, tx.get("transitions.rose")?];
             let mut fell = vec![tx.measure(measure)?, tx.get("transitions.fell")?];
