@@ -74,6 +74,7 @@ fn stages(c: &mut Criterion) {
         b.iter(|| egov_report::analysis::analyse(&normalised, &panel, &settings))
     });
     let results = egov_report::analysis::analyse(&normalised, &panel, &settings);
+    let tables = egov_report::render::tidy::tables(&results, &panel, &normalised.concordance);
     let ctx = RenderContext {
         config: &config,
         ingested: &ingested,
@@ -81,6 +82,7 @@ fn stages(c: &mut Criterion) {
         panel: &panel,
         results: &results,
         diagnostics: &[],
+        tables: &tables,
     };
     for renderer in egov_report::renderers() {
         g.bench_function(format!("render_{}", renderer.name()), |b| {

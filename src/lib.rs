@@ -184,6 +184,11 @@ pub fn renderers() -> Vec<&'static dyn Renderer> {
 /// # Errors
 /// [`Error::Render`] from a renderer.
 pub fn render_outputs(config: &Config, prepared: &mut Prepared) -> Result<Vec<Artifact>> {
+    let tables = render::tidy::tables(
+        &prepared.results,
+        &prepared.panel,
+        &prepared.normalised.concordance,
+    );
     let ctx = RenderContext {
         config,
         ingested: &prepared.ingested,
@@ -191,6 +196,7 @@ pub fn render_outputs(config: &Config, prepared: &mut Prepared) -> Result<Vec<Ar
         panel: &prepared.panel,
         results: &prepared.results,
         diagnostics: &prepared.diagnostics,
+        tables: &tables,
     };
     let start = Instant::now();
     let rendered = render::render_all(&renderers(), &ctx)?;

@@ -12,6 +12,7 @@ mod markdown;
 pub mod output;
 pub mod report;
 pub mod tables;
+pub mod tidy;
 pub mod workbook;
 
 use std::path::Path;
@@ -58,6 +59,21 @@ pub struct RenderContext<'a> {
     pub results: &'a Results,
     /// Warnings of all stages, sorted.
     pub diagnostics: &'a [Diagnostic],
+    /// The output tables ([`tidy::tables`]), built once for every renderer.
+    pub tables: &'a [tidy::Table],
+}
+
+impl RenderContext<'_> {
+    /// The output table named `name` (`table4`, `figure1`, ...).
+    ///
+    /// # Panics
+    /// When no table has that name (every schema's table is built, so a programming error).
+    pub fn table(&self, name: &str) -> &tidy::Table {
+        self.tables
+            .iter()
+            .find(|t| t.name == name)
+            .unwrap_or_else(|| panic!("no output table `{name}`"))
+    }
 }
 
 /// One output file.

@@ -7,7 +7,6 @@
 //! that do not apply `[z]`. The creation date comes from `SOURCE_DATE_EPOCH`, so the bytes are
 //! the same on every run. Nothing is computed here: `sheets` only lays out the results.
 
-mod beyond;
 mod layout;
 mod sheets;
 
@@ -116,10 +115,6 @@ impl Labels {
     /// A measure as a table cell: the indices by their acronym, the rest by name.
     pub(super) fn measure_short(&self, measure: Measure) -> Result<String> {
         Ok(measure.short(self.catalogue.zh()).to_string())
-    }
-
-    pub(super) fn finding(&self, kind: FindingKind) -> Result<String> {
-        self.get(&format!("finding.{}", kind.key()))
     }
 
     /// A country's name in the report language.

@@ -293,3 +293,41 @@ fn adding_epi_adds_its_rows_figure_sheet_and_gaps_and_changes_nothing_else() {
     );
     assert!(md.contains("figures/figure5.svg"));
 }
+
+#[test]
+fn every_csv_and_tidy_sheet_follows_its_one_schema() {
+    use egov_report::render::tidy::{SCHEMAS, Shown, Then};
+    let reference = crate::common::root().join("examples/paper-tables.json");
+    let (_guard, out) =
+        crate::common::run_paper_panel(&["--reference", reference.to_str().unwrap()]);
+    let mut written: BTreeSet<String> = std::fs::read_dir(out.join("tables"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    for schema in &SCHEMAS {
+        let fixed: Vec<&str> = schema
+            .columns
+            .iter()
+            .filter(|c| c.shown == Shown::Both)
+            .map(|c| c.key)
+            .collect();
+        // The figures' schema serves figure1.csv, figure2.csv, ...
+        let files: Vec<String> = if schema.key == "figure" {
+            (1..=4).map(|n| format!("figure{n}.csv")).collect()
+        } else {
+            vec![format!("{}.csv", schema.key)]
+        };
+        for file in files {
+            assert!(written.remove(&file), "{file} not written");
+            let header = &csv_rows(&out.join("tables").join(&file))[0];
+            assert_eq!(header[..fixed.len()], fixed[..], "{file}");
+            let extra = header.len() - fixed.len();
+            match schema.then {
+                Then::Nothing => assert_eq!(extra, 0, "{file}"),
+                Then::Countries(_) => assert_eq!(extra, 5, "{file}"),
+                Then::Measures => assert_eq!(header[fixed.len()..], ["egdi", "osi", "tii", "hci"]),
+            }
+        }
+    }
+    assert!(written.is_empty(), "CSVs without a schema: {written:?}");
+}

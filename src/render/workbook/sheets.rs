@@ -13,6 +13,7 @@ use crate::error::Result;
 use crate::model::{Measure, Year};
 use crate::normalise::country::CountryId;
 use crate::render::RenderContext;
+use crate::render::tidy::{Extra, Kind, Table, Value};
 
 /// Builds the data sheets, in workbook order.
 pub(super) fn data_sheets(
@@ -33,16 +34,12 @@ pub(super) fn data_sheets(
     for figure in &r.figures {
         sheets.push(b.figure(figure)?);
     }
-    sheets.extend(super::beyond::sheets(
-        ctx,
-        labels,
-        &|key, notes, headers, rows| b.sheet(key, notes, headers, rows),
-    )?);
+    sheets.extend(b.beyond()?);
     sheets.push(b.panel()?);
     sheets.push(b.countries()?);
     sheets.push(b.quality()?);
-    if let Some(differences) = &r.reproduction {
-        sheets.push(b.reproduction(differences)?);
+    if r.reproduction.is_some() {
+        sheets.push(b.reproduction()?);
     }
     Ok(sheets)
 }
@@ -126,6 +123,63 @@ impl<'a> Builder<'a> {
             rows,
             chart: None,
         })
+    }
+
+    /// A sheet of one output table: the schema's columns (names beside codes), each value shown
+    /// by its kind in the report language.
+    fn tidy(&self, table: &Table, notes: &[Note]) -> Result<TableSheet> {
+        let conc = &self.ctx.normalised.concordance;
+        let layout = table.layout();
+        let cell = |value: &Value, kind: Kind| -> Result<Cell> {
+            Ok(match value {
+                Value::Int(n) => Cell::Int(*n),
+                Value::Number(v) => match kind {
+                    Kind::Index => Cell::Index(*v),
+                    Kind::Component => Cell::Component(*v),
+                    _ => Cell::Number(*v),
+                },
+                Value::Missing => Cell::Missing,
+                Value::NotApplicable => Cell::NotApplicable,
+                Value::Text(t) => Cell::Text(t.clone()),
+                Value::Country(c) if kind == Kind::Name => Cell::Text(self.country(*c)),
+                Value::Country(c) => Cell::Text(conc.get(*c).iso3.clone()),
+                Value::Countries(list) => self.country_cell(list)?,
+                Value::Level(l) => Cell::Text(self.labels.level(*l)?),
+                Value::Measure(m) => Cell::Text(self.labels.measure_short(*m)?),
+                Value::Stage(n) => {
+                    let stage = Measure::STAGES[usize::from(n.clamp(&1, &4) - 1)];
+                    Cell::Text(self.labels.measure(stage)?)
+                }
+                Value::Region(r) => Cell::Text(self.labels.region(*r)?),
+                Value::Word { message, args, .. } => {
+                    let args: Vec<(&str, &str)> =
+                        args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                    Cell::Text(self.labels.fill(message, &args)?)
+                }
+            })
+        };
+        let rows = table
+            .rows
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .zip(&layout)
+                    .map(|(value, (kind, _))| cell(value, *kind))
+                    .collect::<Result<Vec<_>>>()
+            })
+            .collect::<Result<_>>()?;
+        let mut headers = table
+            .schema
+            .columns
+            .iter()
+            .map(|c| self.labels.get(&format!("column.{}", c.label)))
+            .collect::<Result<Vec<_>>>()?;
+        match &table.extra {
+            Extra::Nothing => {}
+            Extra::Countries(list) => headers.extend(list.iter().map(|&c| self.country(c))),
+            Extra::Measures(list) => headers.extend(list.iter().map(|m| m.key().to_string())),
+        }
+        self.sheet(table.schema.key, notes, headers, rows)
     }
 
     fn country(&self, id: CountryId) -> String {
@@ -264,30 +318,8 @@ impl<'a> Builder<'a> {
     }
 
     fn table4(&self) -> Result<TableSheet> {
-        let rows = self
-            .ctx
-            .results
-            .table4
-            .iter()
-            .map(|row| {
-                let stage = Measure::STAGES[usize::from(row.stage.clamp(1, 4) - 1)];
-                let mut cells = vec![year(row.year), Cell::Text(self.labels.measure(stage)?)];
-                cells.extend(row.counts.iter().map(|&n| count(n)));
-                cells.push(count(row.missing));
-                Ok(cells)
-            })
-            .collect::<Result<_>>()?;
-        let headers = self.labels.columns(&[
-            "year",
-            "stage",
-            "very_high",
-            "high",
-            "medium",
-            "low",
-            "missing",
-        ])?;
         let notes = [Note::Levels, Note::Stages, Note::Panel, Note::Boundary];
-        self.sheet("table4", &notes, headers, rows)
+        self.tidy(self.ctx.table("table4"), &notes)
     }
 
     /// Table 5 or 6.
@@ -388,7 +420,11 @@ impl<'a> Builder<'a> {
                 rows.push(cells);
             }
         }
-        let mut headers = self.labels.columns(&["iso3", "name", "region", "year"])?;
+        let mut headers = crate::render::tidy::schema("panel")
+            .columns
+            .iter()
+            .map(|c| self.labels.get(&format!("column.{}", c.label)))
+            .collect::<Result<Vec<_>>>()?;
         headers.extend(panel.measures.iter().map(|m| m.key().to_string()));
         self.sheet("panel", &[Note::Panel, Note::Weighted], headers, rows)
     }
@@ -440,63 +476,28 @@ impl<'a> Builder<'a> {
     }
 
     fn quality(&self) -> Result<TableSheet> {
-        let conc = &self.ctx.normalised.concordance;
-        let details = crate::render::report::finding_texts(self.ctx, &self.labels.catalogue)?;
-        let rows = self
-            .ctx
-            .results
-            .findings
-            .iter()
-            .zip(details)
-            .map(|(f, detail)| {
-                Ok(vec![
-                    Cell::Text(self.labels.finding(f.kind)?),
-                    Cell::or_not_applicable(f.country.map(|c| conc.get(c).iso3.clone())),
-                    Cell::or_not_applicable(f.country.map(|c| self.country(c))),
-                    f.year.map_or(Cell::NotApplicable, year),
-                    Cell::or_not_applicable(
-                        f.measure
-                            .map(|m| self.labels.measure_short(m))
-                            .transpose()?,
-                    ),
-                    f.value.map_or(Cell::NotApplicable, Cell::Number),
-                    Cell::or_not_applicable(f.level.map(|l| self.labels.level(l)).transpose()?),
-                    Cell::Text(detail),
-                ])
-            })
-            .collect::<Result<_>>()?;
-        let headers = self.labels.columns(&[
-            "kind", "iso3", "name", "year", "measure", "value", "level", "detail",
-        ])?;
         let notes = [Note::NotApplicable, Note::Weighted, Note::Boundary];
-        self.sheet("quality", &notes, headers, rows)
+        let mut sheet = self.tidy(self.ctx.table("quality"), &notes)?;
+        // The detail is a sentence in the report language, not the CSV's English.
+        let details = crate::render::report::finding_texts(self.ctx, &self.labels.catalogue)?;
+        let column = sheet.rows.first().map_or(0, |r| r.len() - 1);
+        for (row, detail) in sheet.rows.iter_mut().zip(details) {
+            row[column] = Cell::Text(detail);
+        }
+        Ok(sheet)
     }
 
-    fn reproduction(
-        &self,
-        differences: &[crate::analysis::reproduction::Difference],
-    ) -> Result<TableSheet> {
-        let rows = differences
-            .iter()
-            .map(|d| {
-                // Published and computed values are numbers where they are numbers.
-                let value = |t: &str| match t.parse::<f64>() {
-                    Ok(v) if v.is_finite() => Cell::Number(v),
-                    _ if t.is_empty() => Cell::Empty,
-                    _ => Cell::Text(t.to_string()),
-                };
-                vec![
-                    Cell::Text(d.table.clone()),
-                    Cell::Text(d.row.clone()),
-                    Cell::Text(d.column.clone()),
-                    value(&d.published),
-                    value(&d.computed),
-                ]
-            })
-            .collect();
-        let headers = self
-            .labels
-            .columns(&["table", "row", "column", "published", "computed"])?;
-        self.sheet("reproduction", &[Note::Reproduction], headers, rows)
+    fn reproduction(&self) -> Result<TableSheet> {
+        self.tidy(self.ctx.table("reproduction"), &[Note::Reproduction])
+    }
+
+    /// The sheets of the tables beyond the paper, in the order the Contents lists them.
+    fn beyond(&self) -> Result<Vec<TableSheet>> {
+        Ok(vec![
+            self.tidy(self.ctx.table("latest"), &[Note::Levels])?,
+            self.tidy(self.ctx.table("ranks"), &[Note::NotApplicable])?,
+            self.tidy(self.ctx.table("groups"), &[Note::Levels])?,
+            self.tidy(self.ctx.table("sensitivity"), &[Note::Levels])?,
+        ])
     }
 }
