@@ -693,6 +693,11 @@ mod tests {
         let out = tempfile::tempdir().unwrap();
         let config = crate::config::Config::with_defaults(input, out.path().join("output"));
         let prepared = crate::prepare(&config, &crate::no_progress).unwrap();
+        let tables = crate::render::tidy::tables(
+            &prepared.results,
+            &prepared.panel,
+            &prepared.normalised.concordance,
+        );
         let ctx = RenderContext {
             config: &config,
             ingested: &prepared.ingested,
@@ -700,6 +705,7 @@ mod tests {
             panel: &prepared.panel,
             results: &prepared.results,
             diagnostics: &prepared.diagnostics,
+            tables: &tables,
         };
         let (in_memory, in_memory_xml) = read_back(&build(&ctx, false).unwrap());
         let (streamed, streamed_xml) = read_back(&build(&ctx, true).unwrap());
