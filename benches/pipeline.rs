@@ -59,22 +59,20 @@ fn stages(c: &mut Criterion) {
     });
     let normalised = egov_report::normalise::normalise(&ingested, concordance).unwrap();
     g.bench_function("panel", |b| {
-        b.iter(|| egov_report::panel::build(&normalised, &config).unwrap())
+        b.iter(|| egov_report::panel::build(&normalised, &config, None).unwrap())
     });
-    let panel = egov_report::panel::build(&normalised, &config).unwrap();
-    let settings = egov_report::analysis::settings(
-        &normalised,
-        config.levels,
-        &config.focus,
-        &config.benchmarks,
-        None,
-    )
-    .unwrap();
+    let panel = egov_report::panel::build(&normalised, &config, None).unwrap();
+    let named = normalised
+        .concordance
+        .resolve_named(&config.focus, &config.benchmarks, None)
+        .unwrap();
+    let settings = egov_report::analysis::settings(config.levels, &named);
     g.bench_function("analysis", |b| {
         b.iter(|| egov_report::analysis::analyse(&normalised, &panel, &settings))
     });
     let results = egov_report::analysis::analyse(&normalised, &panel, &settings);
     let tables = egov_report::render::tidy::tables(&results, &panel, &normalised.concordance);
+    let catalogue = egov_report::render::i18n::Catalogue::load(config.lang, None).unwrap();
     let ctx = RenderContext {
         config: &config,
         ingested: &ingested,
@@ -83,6 +81,16 @@ fn stages(c: &mut Criterion) {
         results: &results,
         diagnostics: &[],
         tables: &tables,
+        catalogue: &catalogue,
+        figures: &[],
+    };
+    g.bench_function("render_figure_layout", |b| {
+        b.iter(|| egov_report::render::charts::draw_all(&ctx).unwrap())
+    });
+    let figures = egov_report::render::charts::draw_all(&ctx).unwrap();
+    let ctx = RenderContext {
+        figures: &figures,
+        ..ctx
     };
     for renderer in egov_report::renderers() {
         g.bench_function(format!("render_{}", renderer.name()), |b| {
@@ -116,14 +124,12 @@ fn synthetic(entities: usize) -> (tempfile::TempDir, Config) {
 fn analysis_threads(c: &mut Criterion) {
     let (_tmp, config) = synthetic(10_000);
     let prepared = egov_report::prepare(&config, &no_progress).unwrap();
-    let settings = egov_report::analysis::settings(
-        &prepared.normalised,
-        config.levels,
-        &config.focus,
-        &config.benchmarks,
-        None,
-    )
-    .unwrap();
+    let named = prepared
+        .normalised
+        .concordance
+        .resolve_named(&config.focus, &config.benchmarks, None)
+        .unwrap();
+    let settings = egov_report::analysis::settings(config.levels, &named);
     let mut g = c.benchmark_group("analysis_threads_10000x30");
     g.sample_size(20);
     for threads in [1, 2] {

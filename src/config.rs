@@ -2,17 +2,17 @@
 //!
 //! Consumes the parsed command line (as plain [`Overrides`], never clap types) and the optional
 //! TOML file; produces [`Config`], the only settings object stages see. Unknown keys and bad
-//! values are errors naming the key. The date written into outputs is fixed here, from
+//! values are errors naming the key. It reads nothing of the stages: measures and the level
+//! rule are model types. The date written into outputs is fixed here, from
 //! `SOURCE_DATE_EPOCH` or a constant, so that two runs give identical bytes.
 
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::levels::LevelRule;
 use crate::error::{Error, Result};
+use crate::model::levels::{DEFAULT_MARGIN, LevelRule};
 use crate::model::{Measure, Year};
-use crate::normalise::columns::HeaderSynonyms;
 
 /// The name of the configuration file looked for in the current folder.
 pub const CONFIG_FILE: &str = "egov-report.toml";
@@ -163,9 +163,6 @@ pub struct Config {
     pub source_date_epoch: i64,
     /// Header names mapped to the SPEC's keys by the `[columns]` table, as written.
     pub columns: std::collections::BTreeMap<String, String>,
-    /// The same mapping, resolved for the normalise stage.
-    #[serde(skip)]
-    pub header_synonyms: HeaderSynonyms,
     /// The margin around a level threshold of the robustness checks.
     pub sensitivity_margin: f64,
 }
@@ -190,13 +187,10 @@ impl Config {
             }
         };
         let file = file.unwrap_or_default();
-        let origin = path
-            .clone()
-            .unwrap_or_else(|| PathBuf::from("command line"));
-        let bad = |key: &str, message: String| Error::Config {
-            path: origin.clone(),
-            message: format!("`{key}`: {message}"),
-        };
+        let origin = Origin(
+            path.clone()
+                .unwrap_or_else(|| PathBuf::from("command line")),
+        );
         // Paths in the file are relative to the file's folder.
         let base = path
             .as_ref()
@@ -204,166 +198,38 @@ impl Config {
             .map_or_else(|| cwd.to_path_buf(), Path::to_path_buf);
         let rel = |p: PathBuf| if p.is_absolute() { p } else { base.join(p) };
 
-        let years = |key: &str, list: Option<Vec<i64>>| -> Result<Option<Vec<Year>>> {
-            list.map(|l| {
-                let mut out: Vec<Year> = l
-                    .into_iter()
-                    .map(|y| {
-                        Year::new(y).ok_or_else(|| {
-                            bad(key, format!("{y} is not a survey year (2001-2099)"))
-                        })
-                    })
-                    .collect::<Result<_>>()?;
-                out.sort();
-                out.dedup();
-                Ok(out)
-            })
-            .transpose()
-        };
-        let surveys = years("surveys", file.surveys)?;
+        let surveys = origin.years("surveys", file.surveys.clone())?;
         if surveys.as_ref().is_some_and(|s| s.len() < 2) {
-            return Err(bad(
-                "surveys",
-                "at least two survey years are needed".into(),
-            ));
+            return Err(origin.bad("surveys", "at least two survey years are needed".into()));
         }
-        let rescale_surveys = years("rescale_surveys", file.rescale_surveys)?.unwrap_or_default();
-        let analysed_measures = match file.analysed_measures {
-            None => Measure::DEFAULT_ANALYSED.to_vec(),
-            Some(list) => {
-                let out = Measure::parse_indices(&list).map_err(|m| bad("analysed_measures", m))?;
-                if !out.contains(&Measure::Egdi) {
-                    return Err(bad(
-                        "analysed_measures",
-                        "must include EGDI (Tables 1 and 2 follow the EGDI levels)".into(),
-                    ));
-                }
-                out
-            }
-        };
-        let required_measures = match file.required_measures {
-            None => Measure::DEFAULT_ANALYSED.to_vec(),
-            Some(list) => {
-                let mut out = Vec::new();
-                for name in list {
-                    let m =
-                        crate::normalise::columns::recognise_measure(&name).ok_or_else(|| {
-                            bad("required_measures", format!("`{name}` is not a measure"))
-                        })?;
-                    out.push(m);
-                }
-                if !out.contains(&Measure::Egdi) {
-                    return Err(bad(
-                        "required_measures",
-                        "must include EGDI (the panel rule needs EGDI > 0)".into(),
-                    ));
-                }
-                out
-            }
-        };
-        let declining_indicators = match file.declining_indicators {
-            None => vec![Measure::FixedTelephonePer100],
-            Some(list) => list
-                .iter()
-                .map(|name| {
-                    crate::normalise::columns::recognise_measure(name).ok_or_else(|| {
-                        bad("declining_indicators", format!("`{name}` is not a measure"))
-                    })
-                })
-                .collect::<Result<_>>()?,
-        };
-        let mut not_comparable = file.not_comparable.unwrap_or_default();
+        let rescale_surveys = origin
+            .years("rescale_surveys", file.rescale_surveys.clone())?
+            .unwrap_or_default();
+        let measures = origin.measures(&file)?;
+        let mut not_comparable = file.not_comparable.clone().unwrap_or_default();
         not_comparable.sort_by_key(|n| n.year);
         let levels = file.levels.unwrap_or_default();
-        levels.validate().map_err(|m| bad("levels.thresholds", m))?;
+        levels
+            .validate()
+            .map_err(|m| origin.bad("levels.thresholds", m))?;
         let representatives = file.representatives.unwrap_or(15);
         if representatives == 0 {
-            return Err(bad("representatives", "must be at least 1".into()));
+            return Err(origin.bad("representatives", "must be at least 1".into()));
         }
-        let code = |key: &str, c: String| -> Result<String> {
-            let c = c.trim().to_ascii_uppercase();
-            if c.is_empty() || !c.chars().all(|ch| ch.is_ascii_alphanumeric()) {
-                return Err(bad(key, format!("`{c}` is not a country code")));
-            }
-            Ok(c)
-        };
-        let focus = code(
-            "focus",
-            cli.focus
-                .clone()
-                .or(file.focus)
-                .unwrap_or_else(|| "CHN".into()),
-        )?;
-        let benchmarks: Vec<String> = cli
-            .benchmarks
-            .clone()
-            .or(file.benchmarks)
-            .unwrap_or_else(|| ["USA", "AUS", "GBR", "CAN"].map(String::from).to_vec())
-            .into_iter()
-            .map(|c| code("benchmarks", c))
-            .collect::<Result<_>>()?;
-        if benchmarks.is_empty() {
-            return Err(bad(
-                "benchmarks",
-                "at least one benchmark country is needed".into(),
-            ));
-        }
-        if let Some(twice) = benchmarks
-            .iter()
-            .enumerate()
-            .find(|(i, b)| benchmarks[..*i].contains(b))
-            .map(|(_, b)| b)
-        {
-            return Err(bad("benchmarks", format!("{twice} is listed twice")));
-        }
-        if benchmarks.contains(&focus) {
-            return Err(bad(
-                "benchmarks",
-                format!("the focus country {focus} cannot also be a benchmark"),
-            ));
-        }
-        let panel_countries = file
-            .panel_countries
-            .map(|l| {
-                l.into_iter()
-                    .map(|c| code("panel_countries", c))
-                    .collect::<Result<Vec<_>>>()
-            })
-            .transpose()?;
+        let (focus, benchmarks, panel_countries) = origin.countries(cli, &file)?;
         if file.title.as_ref().is_some_and(|t| t.trim().is_empty()) {
-            return Err(bad(
+            return Err(origin.bad(
                 "title",
                 "must not be empty (leave it out for the default)".into(),
             ));
         }
-        // An empty value counts as unset, as in other tools that read the variable.
-        let source_date_epoch = match source_date_epoch.filter(|s| !s.trim().is_empty()) {
-            None => DEFAULT_SOURCE_DATE_EPOCH,
-            Some(s) => s
-                .trim()
-                .parse::<i64>()
-                .ok()
-                .filter(|v| (0..=253_402_300_799).contains(v))
-                .ok_or_else(|| Error::Config {
-                    path: PathBuf::from("environment"),
-                    message: format!(
-                        "`SOURCE_DATE_EPOCH`: `{s}` is not a number of seconds since 1970"
-                    ),
-                })?,
-        };
-        let sensitivity_margin = file
-            .sensitivity_margin
-            .unwrap_or(crate::analysis::sensitivity::DEFAULT_MARGIN);
+        let sensitivity_margin = file.sensitivity_margin.unwrap_or(DEFAULT_MARGIN);
         if !(sensitivity_margin > 0.0 && sensitivity_margin < 0.25) {
-            return Err(bad(
+            return Err(origin.bad(
                 "sensitivity_margin",
                 format!("{sensitivity_margin} is not a margin between 0 and 0.25 (exclusive)"),
             ));
         }
-        let columns = file.columns.unwrap_or_default();
-        let header_synonyms =
-            HeaderSynonyms::new(columns.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-                .map_err(|m| bad("columns", m))?;
         Ok(Config {
             config_file: path,
             input: cli
@@ -381,8 +247,8 @@ impl Config {
             focus,
             benchmarks,
             surveys,
-            required_measures,
-            analysed_measures,
+            required_measures: measures.required,
+            analysed_measures: measures.analysed,
             panel_countries,
             representatives,
             rescale_surveys,
@@ -391,10 +257,9 @@ impl Config {
             reference: cli.reference.clone().or_else(|| file.reference.map(&rel)),
             templates: cli.templates.clone().or_else(|| file.templates.map(&rel)),
             not_comparable,
-            declining_indicators,
-            source_date_epoch,
-            columns,
-            header_synonyms,
+            declining_indicators: measures.declining,
+            source_date_epoch: parse_source_date_epoch(source_date_epoch)?,
+            columns: file.columns.unwrap_or_default(),
             sensitivity_margin,
         })
     }
@@ -413,6 +278,174 @@ impl Config {
             None,
         )
         .expect("the defaults are valid")
+    }
+}
+
+/// Where settings come from (the file, or the command line), for errors naming the key.
+struct Origin(PathBuf);
+
+/// The measure settings.
+struct Measures {
+    required: Vec<Measure>,
+    analysed: Vec<Measure>,
+    declining: Vec<Measure>,
+}
+
+impl Origin {
+    fn bad(&self, key: &str, message: String) -> Error {
+        Error::Config {
+            path: self.0.clone(),
+            message: format!("`{key}`: {message}"),
+        }
+    }
+
+    /// A list of survey years, sorted and without repeats.
+    fn years(&self, key: &str, list: Option<Vec<i64>>) -> Result<Option<Vec<Year>>> {
+        list.map(|l| {
+            let mut out: Vec<Year> = l
+                .into_iter()
+                .map(|y| {
+                    Year::new(y).ok_or_else(|| {
+                        self.bad(key, format!("{y} is not a survey year (2001-2099)"))
+                    })
+                })
+                .collect::<Result<_>>()?;
+            out.sort();
+            out.dedup();
+            Ok(out)
+        })
+        .transpose()
+    }
+
+    /// A list of measure names.
+    fn measure_list(&self, key: &str, names: &[String]) -> Result<Vec<Measure>> {
+        names
+            .iter()
+            .map(|name| {
+                Measure::parse(name)
+                    .ok_or_else(|| self.bad(key, format!("`{name}` is not a measure")))
+            })
+            .collect()
+    }
+
+    /// The analysed, required and declining measures; EGDI analysed and required always.
+    fn measures(&self, file: &FileConfig) -> Result<Measures> {
+        let analysed = match &file.analysed_measures {
+            None => Measure::DEFAULT_ANALYSED.to_vec(),
+            Some(list) => {
+                let out =
+                    Measure::parse_indices(list).map_err(|m| self.bad("analysed_measures", m))?;
+                if !out.contains(&Measure::Egdi) {
+                    return Err(self.bad(
+                        "analysed_measures",
+                        "must include EGDI (Tables 1 and 2 follow the EGDI levels)".into(),
+                    ));
+                }
+                out
+            }
+        };
+        let required = match &file.required_measures {
+            None => Measure::DEFAULT_ANALYSED.to_vec(),
+            Some(list) => {
+                let out = self.measure_list("required_measures", list)?;
+                if !out.contains(&Measure::Egdi) {
+                    return Err(self.bad(
+                        "required_measures",
+                        "must include EGDI (the panel rule needs EGDI > 0)".into(),
+                    ));
+                }
+                out
+            }
+        };
+        let declining = match &file.declining_indicators {
+            None => vec![Measure::FixedTelephonePer100],
+            Some(list) => self.measure_list("declining_indicators", list)?,
+        };
+        Ok(Measures {
+            required,
+            analysed,
+            declining,
+        })
+    }
+
+    /// The focus, benchmark and fixed-panel country codes, upper-cased and checked.
+    #[allow(clippy::type_complexity)]
+    fn countries(
+        &self,
+        cli: &Overrides,
+        file: &FileConfig,
+    ) -> Result<(String, Vec<String>, Option<Vec<String>>)> {
+        let code = |key: &str, c: String| -> Result<String> {
+            let c = c.trim().to_ascii_uppercase();
+            if c.is_empty() || !c.chars().all(|ch| ch.is_ascii_alphanumeric()) {
+                return Err(self.bad(key, format!("`{c}` is not a country code")));
+            }
+            Ok(c)
+        };
+        let focus = code(
+            "focus",
+            cli.focus
+                .clone()
+                .or_else(|| file.focus.clone())
+                .unwrap_or_else(|| "CHN".into()),
+        )?;
+        let benchmarks: Vec<String> = cli
+            .benchmarks
+            .clone()
+            .or_else(|| file.benchmarks.clone())
+            .unwrap_or_else(|| ["USA", "AUS", "GBR", "CAN"].map(String::from).to_vec())
+            .into_iter()
+            .map(|c| code("benchmarks", c))
+            .collect::<Result<_>>()?;
+        if benchmarks.is_empty() {
+            return Err(self.bad(
+                "benchmarks",
+                "at least one benchmark country is needed".into(),
+            ));
+        }
+        if let Some(twice) = benchmarks
+            .iter()
+            .enumerate()
+            .find(|(i, b)| benchmarks[..*i].contains(b))
+            .map(|(_, b)| b)
+        {
+            return Err(self.bad("benchmarks", format!("{twice} is listed twice")));
+        }
+        if benchmarks.contains(&focus) {
+            return Err(self.bad(
+                "benchmarks",
+                format!("the focus country {focus} cannot also be a benchmark"),
+            ));
+        }
+        let panel_countries = file
+            .panel_countries
+            .clone()
+            .map(|l| {
+                l.into_iter()
+                    .map(|c| code("panel_countries", c))
+                    .collect::<Result<Vec<_>>>()
+            })
+            .transpose()?;
+        Ok((focus, benchmarks, panel_countries))
+    }
+}
+
+/// The outputs' creation date: `SOURCE_DATE_EPOCH` (an empty value counts as unset, as in
+/// other tools that read the variable), else [`DEFAULT_SOURCE_DATE_EPOCH`].
+fn parse_source_date_epoch(value: Option<&str>) -> Result<i64> {
+    match value.filter(|s| !s.trim().is_empty()) {
+        None => Ok(DEFAULT_SOURCE_DATE_EPOCH),
+        Some(s) => s
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|v| (0..=253_402_300_799).contains(v))
+            .ok_or_else(|| Error::Config {
+                path: PathBuf::from("environment"),
+                message: format!(
+                    "`SOURCE_DATE_EPOCH`: `{s}` is not a number of seconds since 1970"
+                ),
+            }),
     }
 }
 

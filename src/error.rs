@@ -625,32 +625,107 @@ pub enum Severity {
     Warning,
 }
 
+/// Where a diagnostic points: file, sheet, row and column, each when known. Locations sort as a
+/// person reads them: by file, sheet, then row number (row 9 before row 10), then column.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct Location {
+    /// The file (or folder entry), relative to the input folder.
+    pub file: Option<String>,
+    /// The sheet of a workbook.
+    pub sheet: Option<String>,
+    /// The 1-based row.
+    pub row: Option<u32>,
+    /// The 0-based column and its header.
+    pub column: Option<(u32, String)>,
+}
+
+impl Location {
+    /// Nowhere in particular (the run as a whole).
+    pub fn none() -> Self {
+        Self::default()
+    }
+
+    /// A file (or folder entry) as a whole.
+    pub fn file(name: impl Into<String>) -> Self {
+        Self {
+            file: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+
+impl From<&crate::source::TableRef> for Location {
+    fn from(t: &crate::source::TableRef) -> Self {
+        Self {
+            file: Some(t.file.clone()),
+            sheet: t.sheet.clone(),
+            ..Self::default()
+        }
+    }
+}
+
+impl From<&std::sync::Arc<crate::source::TableRef>> for Location {
+    fn from(t: &std::sync::Arc<crate::source::TableRef>) -> Self {
+        Self::from(&**t)
+    }
+}
+
+impl From<&crate::source::SourceRef> for Location {
+    fn from(s: &crate::source::SourceRef) -> Self {
+        Self {
+            row: Some(s.row),
+            column: s.column.as_ref().map(|(c, h)| (*c, h.to_string())),
+            ..Self::from(&*s.table)
+        }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Some(file) = &self.file else {
+            return Ok(());
+        };
+        match &self.sheet {
+            Some(sheet) => write!(f, "sheet `{}` of `{}`", echo(sheet), escape(file))?,
+            None => write!(f, "`{}`", escape(file))?,
+        }
+        if let Some(row) = self.row {
+            write!(f, ", row {row}")?;
+        }
+        if let Some((column, header)) = &self.column {
+            let letter = crate::source::column_letter(*column);
+            write!(f, ", column {letter} (`{}`)", echo(header))?;
+        }
+        Ok(())
+    }
+}
+
 /// A warning or note that travels beside a stage's output instead of being logged.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 pub struct Diagnostic {
     /// How serious.
     pub severity: Severity,
-    /// Where (file, sheet, row, column), as text.
-    pub location: String,
+    /// Where; the renderers format it.
+    pub location: Location,
     /// What.
     pub message: String,
 }
 
 impl Diagnostic {
     /// A warning at a location.
-    pub fn warning(location: impl fmt::Display, message: impl Into<String>) -> Self {
+    pub fn warning(location: impl Into<Location>, message: impl Into<String>) -> Self {
         Self {
             severity: Severity::Warning,
-            location: location.to_string(),
+            location: location.into(),
             message: message.into(),
         }
     }
 
     /// A note at a location.
-    pub fn note(location: impl fmt::Display, message: impl Into<String>) -> Self {
+    pub fn note(location: impl Into<Location>, message: impl Into<String>) -> Self {
         Self {
             severity: Severity::Note,
-            location: location.to_string(),
+            location: location.into(),
             message: message.into(),
         }
     }
@@ -662,7 +737,7 @@ impl fmt::Display for Diagnostic {
             Severity::Note => "note",
             Severity::Warning => "warning",
         };
-        if self.location.is_empty() {
+        if self.location.file.is_none() {
             write!(f, "{label}: {}", self.message)
         } else {
             write!(f, "{label}: {}: {}", self.location, self.message)

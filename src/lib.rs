@@ -36,7 +36,7 @@ use crate::config::Config;
 use crate::error::{Diagnostic, Error, Result};
 use crate::ingest::Ingested;
 use crate::normalise::Normalised;
-use crate::normalise::country::Concordance;
+use crate::normalise::country::{Concordance, Named};
 use crate::panel::Panel;
 use crate::render::drift::Change;
 use crate::render::manifest::Timing;
@@ -85,44 +85,133 @@ fn timed<T>(
     out
 }
 
-/// Runs stages 1-4: ingest, normalise, panel, analysis (and the reproduction check).
-///
-/// # Errors
-/// Any input, configuration or reference error (see [`Error`]).
-pub fn prepare(config: &Config, progress: Progress<'_>) -> Result<Prepared> {
-    let mut timings = Vec::new();
-    if let Some(dir) = &config.templates {
-        render::report::check_overrides(dir)?;
-    }
-    let concordance = match &config.entities {
+/// Stages 1-3: what `run` and `validate` both read.
+pub struct Loaded {
+    /// Stage 1 output (the raw cells are freed once normalised).
+    pub ingested: Ingested,
+    /// Stage 2 output.
+    pub normalised: Normalised,
+    /// Stage 3 output.
+    pub panel: Panel,
+    /// The countries the configuration names, resolved once.
+    pub named: Named,
+    /// Every warning of the three stages, sorted.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Time per stage so far.
+    pub timings: Vec<Timing>,
+}
+
+/// The concordance of a run: the embedded one, with the configured extra entities.
+fn concordance(config: &Config) -> Result<Concordance> {
+    match &config.entities {
         Some(path) => {
             let extra = ingest::read_entities(path)?;
             Concordance::with_extra(&extra).map_err(|m| Error::Config {
                 path: path.clone(),
                 message: m,
-            })?
+            })
         }
-        None => Concordance::embedded(),
+        None => Ok(Concordance::embedded()),
+    }
+}
+
+/// Runs stages 1-3: ingest, normalise, panel (the one loader of `run` and `validate`).
+///
+/// # Errors
+/// Any input or configuration error (see [`Error`]).
+pub fn load(config: &Config, progress: Progress<'_>) -> Result<Loaded> {
+    let mut timings = Vec::new();
+    let concordance = concordance(config)?;
+    let origin = || {
+        config
+            .config_file
+            .clone()
+            .unwrap_or_else(|| "command line".into())
     };
+    let named = concordance
+        .resolve_named(
+            &config.focus,
+            &config.benchmarks,
+            config.panel_countries.as_deref(),
+        )
+        .map_err(|messages| {
+            Error::from_list(
+                messages
+                    .into_iter()
+                    .map(|message| Error::Config {
+                        path: origin(),
+                        message,
+                    })
+                    .collect(),
+            )
+        })?;
+    let synonyms = normalise::columns::HeaderSynonyms::new(
+        config.columns.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+    )
+    .map_err(|m| Error::Config {
+        path: origin(),
+        message: format!("`columns`: {m}"),
+    })?;
     let mut ingested = timed(&mut timings, progress, "ingest", || {
         ingest::read_inputs(&config.input)
     })?;
     let normalised = timed(&mut timings, progress, "normalise", || {
-        normalise::normalise_with(&ingested, Arc::new(concordance), &config.header_synonyms)
+        normalise::normalise_with(&ingested, Arc::new(concordance), &synonyms)
     })?;
     // The raw cells are not needed past this point; freeing them now lets the renderers reuse
     // the memory (on 20,000 x 30 entities the raw tables are a quarter of the peak).
     ingested.tables = Vec::new();
     let panel = timed(&mut timings, progress, "panel", || {
-        panel::build(&normalised, config)
+        panel::build(&normalised, config, named.panel.as_deref())
     })?;
-    let mut settings = analysis::settings(
-        &normalised,
-        config.levels,
-        &config.focus,
-        &config.benchmarks,
-        config.config_file.as_deref(),
-    )?;
+    let mut diagnostics: Vec<Diagnostic> = ingested
+        .diagnostics
+        .iter()
+        .chain(&normalised.diagnostics)
+        .chain(&panel.warnings)
+        .cloned()
+        .collect();
+    if !panel
+        .years
+        .iter()
+        .any(|&y| normalised.has_row(named.focus, y))
+    {
+        diagnostics.push(Diagnostic::warning(
+            error::Location::none(),
+            format!(
+                "the focus country {} is not in the input: the report has no focus rows",
+                config.focus
+            ),
+        ));
+    }
+    diagnostics.sort();
+    Ok(Loaded {
+        ingested,
+        normalised,
+        panel,
+        named,
+        diagnostics,
+        timings,
+    })
+}
+
+/// Runs stages 1-4: ingest, normalise, panel, analysis (and the reproduction check).
+///
+/// # Errors
+/// Any input, configuration or reference error (see [`Error`]).
+pub fn prepare(config: &Config, progress: Progress<'_>) -> Result<Prepared> {
+    if let Some(dir) = &config.templates {
+        render::report::check_overrides(dir)?;
+    }
+    let Loaded {
+        ingested,
+        normalised,
+        panel,
+        named,
+        diagnostics,
+        mut timings,
+    } = load(config, progress)?;
+    let mut settings = analysis::settings(config.levels, &named);
     settings.not_comparable = config
         .not_comparable
         .iter()
@@ -140,25 +229,6 @@ pub fn prepare(config: &Config, progress: Progress<'_>) -> Result<Prepared> {
         results.reproduction = Some(comparison.differences.clone());
         results.comparison = Some(comparison);
     }
-    let mut diagnostics: Vec<Diagnostic> = ingested
-        .diagnostics
-        .iter()
-        .chain(&normalised.diagnostics)
-        .chain(&panel.warnings)
-        .cloned()
-        .collect();
-    if let Some(focus) = normalised.concordance.by_code(&config.focus)
-        && !panel.years.iter().any(|&y| normalised.has_row(focus, y))
-    {
-        diagnostics.push(Diagnostic::warning(
-            "",
-            format!(
-                "the focus country {} is not in the input: the report has no focus rows",
-                config.focus
-            ),
-        ));
-    }
-    diagnostics.sort();
     Ok(Prepared {
         ingested,
         normalised,
@@ -189,6 +259,7 @@ pub fn render_outputs(config: &Config, prepared: &mut Prepared) -> Result<Vec<Ar
         &prepared.panel,
         &prepared.normalised.concordance,
     );
+    let catalogue = render::i18n::Catalogue::load(config.lang, config.templates.as_deref())?;
     let ctx = RenderContext {
         config,
         ingested: &prepared.ingested,
@@ -197,11 +268,23 @@ pub fn render_outputs(config: &Config, prepared: &mut Prepared) -> Result<Vec<Ar
         results: &prepared.results,
         diagnostics: &prepared.diagnostics,
         tables: &tables,
+        catalogue: &catalogue,
+        figures: &[],
     };
     let start = Instant::now();
+    let figures = render::charts::draw_all(&ctx)?;
+    let ctx = RenderContext {
+        figures: &figures,
+        ..ctx
+    };
+    let layout = start.elapsed();
     let rendered = render::render_all(&renderers(), &ctx)?;
     let mut artifacts = Vec::new();
     let mut timings = prepared.timings.clone();
+    timings.push(Timing {
+        stage: "render:figure_layout".into(),
+        ms: layout.as_secs_f64() * 1000.0,
+    });
     for (name, elapsed, files) in rendered {
         timings.push(Timing {
             stage: format!("render:{name}"),

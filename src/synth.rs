@@ -111,32 +111,121 @@ fn write_files(spec: &SynthSpec, out: &Path) -> Result<Vec<PathBuf>> {
     let input = out.join("input");
     std::fs::create_dir_all(&input).map_err(|e| Error::io("create folder", &input, e))?;
     let conc = Concordance::embedded();
+    let entities = entities(&conc, spec.entities);
+    let years: Vec<u16> = (0..spec.surveys)
+        .map(|i| 2001 + 2 * u16::try_from(i).unwrap_or(0))
+        .collect();
+    let mut rng = fastrand::Rng::with_seed(spec.seed);
+    // The random draws come in a fixed order (indices, components, stages), so that a seed
+    // always gives the same files.
+    let values = sub_indices(&mut rng, entities.len(), years.len());
+    let mut written = Vec::new();
+    for (y, year) in years.iter().enumerate() {
+        let rows = survey_rows(&entities, &values, y, *year);
+        let name = format!("EGOV_DATA_{year}");
+        written.push(write_table(
+            &input,
+            &name,
+            spec.xlsx,
+            &SURVEY_HEADER,
+            &rows,
+        )?);
+    }
+    let (tii_rows, hci_rows) = component_rows(&mut rng, &entities, &years[years.len() - 2..]);
+    written.push(write_table(
+        &input,
+        "EGOV_TII_COMPONENTS",
+        spec.xlsx,
+        &TII_HEADER,
+        &tii_rows,
+    )?);
+    written.push(write_table(
+        &input,
+        "EGOV_HCI_COMPONENTS",
+        spec.xlsx,
+        &HCI_HEADER,
+        &hci_rows,
+    )?);
+    let stage_rows = stage_rows(&mut rng, &entities, &years[..years.len().min(3)]);
+    written.push(write_table(
+        &input,
+        "EGOV_OSI_STAGES",
+        spec.xlsx,
+        &STAGE_HEADER,
+        &stage_rows,
+    )?);
+    written.extend(config_files(
+        out,
+        &entities[conc.len().min(entities.len())..],
+    )?);
+    Ok(written)
+}
+
+const SURVEY_HEADER: [&str; 8] = [
+    "Survey Year",
+    "Country Name",
+    "E-Government Rank",
+    "E-Government Index",
+    "E-Participation Index",
+    "Online Service Index",
+    "Human Capital Index",
+    "Telecommunication Infrastructure Index",
+];
+const TII_HEADER: [&str; 7] = [
+    "Survey Year",
+    "Country Name",
+    "internet_users_pct",
+    "fixed_telephone_per100",
+    "mobile_cellular_per100",
+    "fixed_broadband_per100",
+    "wireless_broadband_per100",
+];
+const HCI_HEADER: [&str; 6] = [
+    "Survey Year",
+    "Country Name",
+    "adult_literacy_pct",
+    "gross_enrolment_pct",
+    "expected_years_schooling",
+    "mean_years_schooling",
+];
+const STAGE_HEADER: [&str; 6] = [
+    "Survey Year",
+    "Country Name",
+    "stage1_pct",
+    "stage2_pct",
+    "stage3_pct",
+    "stage4_pct",
+];
+
+/// The first `n` countries of the concordance, then synthetic entities `X000193` ...
+fn entities(conc: &Concordance, n: usize) -> Vec<Entity> {
     let mut entities: Vec<Entity> = conc
         .iter()
-        .take(spec.entities)
+        .take(n)
         .map(|(_, c)| Entity {
             code: c.iso3.clone(),
             name: c.name_en.clone(),
             region: c.region,
         })
         .collect();
-    for i in entities.len()..spec.entities {
+    for i in entities.len()..n {
         entities.push(Entity {
             code: format!("X{i:06}"),
             name: format!("Synthetic entity {i:06}"),
             region: Region::ALL[i % Region::ALL.len()],
         });
     }
-    let years: Vec<u16> = (0..spec.surveys)
-        .map(|i| 2001 + 2 * u16::try_from(i).unwrap_or(0))
-        .collect();
-    let mut rng = fastrand::Rng::with_seed(spec.seed);
-    // Each entity's sub-indices start low and drift upwards, like the real surveys.
-    let mut values: Vec<Vec<[f64; 3]>> = Vec::with_capacity(entities.len());
-    for _ in &entities {
+    entities
+}
+
+/// OSI, TII, HCI per entity and survey: each starts low and drifts upwards, like the real
+/// surveys; four decimals.
+fn sub_indices(rng: &mut fastrand::Rng, entities: usize, surveys: usize) -> Vec<Vec<[f64; 3]>> {
+    let mut values = Vec::with_capacity(entities);
+    for _ in 0..entities {
         let mut v = [rng.f64() * 0.6, rng.f64() * 0.5, 0.3 + rng.f64() * 0.6];
-        let mut series = Vec::with_capacity(years.len());
-        for _ in &years {
+        let mut series = Vec::with_capacity(surveys);
+        for _ in 0..surveys {
             for x in &mut v {
                 *x = (*x + (rng.f64() - 0.3) * 0.08).clamp(0.0, 1.0);
             }
@@ -144,76 +233,55 @@ fn write_files(spec: &SynthSpec, out: &Path) -> Result<Vec<PathBuf>> {
         }
         values.push(series);
     }
+    values
+}
 
-    let mut written = Vec::new();
-    let header = [
-        "Survey Year",
-        "Country Name",
-        "E-Government Rank",
-        "E-Government Index",
-        "E-Participation Index",
-        "Online Service Index",
-        "Human Capital Index",
-        "Telecommunication Infrastructure Index",
-    ];
-    for (y, year) in years.iter().enumerate() {
-        let egdi: Vec<f64> = values
-            .iter()
-            .map(|v| ((v[y][0] + v[y][1] + v[y][2]) / 3.0 * 10_000.0).round() / 10_000.0)
-            .collect();
-        let mut order: Vec<usize> = (0..entities.len()).collect();
-        order.sort_by(|&a, &b| egdi[b].total_cmp(&egdi[a]).then(a.cmp(&b)));
-        let mut rank = vec![0usize; entities.len()];
-        for (r, &i) in order.iter().enumerate() {
-            rank[i] = r + 1;
-        }
-        let rows: Vec<Vec<Cell>> = entities
-            .iter()
-            .enumerate()
-            .map(|(i, e)| {
-                let [osi, tii, hci] = values[i][y];
-                vec![
-                    Cell::Int(i64::from(*year)),
-                    Cell::Text(e.name.clone()),
-                    Cell::Int(i64::try_from(rank[i]).unwrap_or(0)),
-                    Cell::Num(egdi[i]),
-                    Cell::Num(((osi * 0.9) * 10_000.0).round() / 10_000.0),
-                    Cell::Num(osi),
-                    Cell::Num(hci),
-                    Cell::Num(tii),
-                ]
-            })
-            .collect();
-        written.push(write_table(
-            &input,
-            &format!("EGOV_DATA_{year}"),
-            spec.xlsx,
-            &header,
-            &rows,
-        )?);
+/// One survey's rows: EGDI the mean of the sub-indices, the rank by EGDI, EPI from OSI.
+fn survey_rows(
+    entities: &[Entity],
+    values: &[Vec<[f64; 3]>],
+    y: usize,
+    year: u16,
+) -> Vec<Vec<Cell>> {
+    let egdi: Vec<f64> = values
+        .iter()
+        .map(|v| ((v[y][0] + v[y][1] + v[y][2]) / 3.0 * 10_000.0).round() / 10_000.0)
+        .collect();
+    let mut order: Vec<usize> = (0..entities.len()).collect();
+    order.sort_by(|&a, &b| egdi[b].total_cmp(&egdi[a]).then(a.cmp(&b)));
+    let mut rank = vec![0usize; entities.len()];
+    for (r, &i) in order.iter().enumerate() {
+        rank[i] = r + 1;
     }
-    let last_two = &years[years.len() - 2..];
-    let tii_header = [
-        "Survey Year",
-        "Country Name",
-        "internet_users_pct",
-        "fixed_telephone_per100",
-        "mobile_cellular_per100",
-        "fixed_broadband_per100",
-        "wireless_broadband_per100",
-    ];
-    let hci_header = [
-        "Survey Year",
-        "Country Name",
-        "adult_literacy_pct",
-        "gross_enrolment_pct",
-        "expected_years_schooling",
-        "mean_years_schooling",
-    ];
+    entities
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let [osi, tii, hci] = values[i][y];
+            vec![
+                Cell::Int(i64::from(year)),
+                Cell::Text(e.name.clone()),
+                Cell::Int(i64::try_from(rank[i]).unwrap_or(0)),
+                Cell::Num(egdi[i]),
+                Cell::Num(((osi * 0.9) * 10_000.0).round() / 10_000.0),
+                Cell::Num(osi),
+                Cell::Num(hci),
+                Cell::Num(tii),
+            ]
+        })
+        .collect()
+}
+
+/// TII and HCI component rows for the given surveys (two decimals).
+fn component_rows(
+    rng: &mut fastrand::Rng,
+    entities: &[Entity],
+    years: &[u16],
+) -> (Vec<Vec<Cell>>, Vec<Vec<Cell>>) {
     let mut tii_rows = Vec::new();
     let mut hci_rows = Vec::new();
-    for year in last_two {
-        for e in &entities {
+    for year in years {
+        for e in entities {
             let mut r = |max: f64| Cell::Num((rng.f64() * max * 100.0).round() / 100.0);
             tii_rows.push(vec![
                 Cell::Int(i64::from(*year)),
@@ -234,33 +302,16 @@ fn write_files(spec: &SynthSpec, out: &Path) -> Result<Vec<PathBuf>> {
             ]);
         }
     }
-    written.push(write_table(
-        &input,
-        "EGOV_TII_COMPONENTS",
-        spec.xlsx,
-        &tii_header,
-        &tii_rows,
-    )?);
-    written.push(write_table(
-        &input,
-        "EGOV_HCI_COMPONENTS",
-        spec.xlsx,
-        &hci_header,
-        &hci_rows,
-    )?);
-    let stage_header = [
-        "Survey Year",
-        "Country Name",
-        "stage1_pct",
-        "stage2_pct",
-        "stage3_pct",
-        "stage4_pct",
-    ];
-    let mut stage_rows = Vec::new();
-    for year in years.iter().take(3) {
-        for e in &entities {
+    (tii_rows, hci_rows)
+}
+
+/// OSI stage completion rows for the given surveys (percentages, two decimals).
+fn stage_rows(rng: &mut fastrand::Rng, entities: &[Entity], years: &[u16]) -> Vec<Vec<Cell>> {
+    let mut rows = Vec::new();
+    for year in years {
+        for e in entities {
             let mut r = || Cell::Num((rng.f64() * 10_000.0).round() / 100.0);
-            stage_rows.push(vec![
+            rows.push(vec![
                 Cell::Int(i64::from(*year)),
                 Cell::Text(e.name.clone()),
                 r(),
@@ -270,15 +321,12 @@ fn write_files(spec: &SynthSpec, out: &Path) -> Result<Vec<PathBuf>> {
             ]);
         }
     }
-    written.push(write_table(
-        &input,
-        "EGOV_OSI_STAGES",
-        spec.xlsx,
-        &stage_header,
-        &stage_rows,
-    )?);
+    rows
+}
 
-    let extra: Vec<&Entity> = entities.iter().skip(conc.len()).collect();
+/// `egov-report.toml`, and `entities.csv` for the synthetic entities beyond the concordance.
+fn config_files(out: &Path, extra: &[Entity]) -> Result<Vec<PathBuf>> {
+    let mut written = Vec::new();
     let mut config =
         String::from("# Synthetic input written by `egov-report synth`.\ninput = \"input\"\n");
     if !extra.is_empty() {

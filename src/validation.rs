@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use crate::Loaded;
 use crate::config::Config;
 use crate::error::Result;
 use crate::ingest::FileKind;
@@ -87,36 +88,28 @@ struct Json {
 /// # Errors
 /// Any input error, as `run` would report it.
 pub fn validate(config: &Config) -> Result<ValidationReport> {
-    let mut timings = Vec::new();
-    let progress = crate::no_progress;
-    let ingested = crate::timed(&mut timings, &progress, "ingest", || {
-        crate::ingest::read_inputs(&config.input)
-    })?;
-    let concordance = match &config.entities {
-        Some(path) => {
-            let extra = crate::ingest::read_entities(path)?;
-            crate::normalise::country::Concordance::with_extra(&extra).map_err(|m| {
-                crate::error::Error::Config {
-                    path: path.clone(),
-                    message: m,
-                }
-            })?
-        }
-        None => crate::normalise::country::Concordance::embedded(),
-    };
-    let normalised = crate::timed(&mut timings, &progress, "normalise", || {
-        crate::normalise::normalise_with(
-            &ingested,
-            std::sync::Arc::new(concordance),
-            &config.header_synonyms,
-        )
-    })?;
-    let panel = crate::timed(&mut timings, &progress, "panel", || {
-        crate::panel::build(&normalised, config)
-    })?;
-    let conc = &normalised.concordance;
+    let loaded = crate::load(config, &crate::no_progress)?;
+    let json = summary(&loaded);
+    let text = text(config, &loaded, &json);
+    Ok(ValidationReport {
+        text,
+        json: serde_json::to_value(&json).unwrap_or_default(),
+        timings: loaded.timings,
+    })
+}
 
-    let tables: Vec<TableLine> = normalised
+/// What the three stages found, as the JSON gives it.
+fn summary(loaded: &Loaded) -> Json {
+    let Loaded {
+        ingested,
+        normalised,
+        panel,
+        diagnostics,
+        ..
+    } = loaded;
+    let conc = &normalised.concordance;
+    let named = |c| format!("{} {}", conc.get(c).iso3, conc.get(c).name_en);
+    let tables = normalised
         .tables
         .iter()
         .map(|t| TableLine {
@@ -136,7 +129,7 @@ pub fn validate(config: &Config) -> Result<ValidationReport> {
             *surveys.entry(year.get()).or_default() += 1;
         }
     }
-    let panel_by_region: BTreeMap<String, usize> = Region::ALL
+    let panel_by_region = Region::ALL
         .iter()
         .map(|r| {
             (
@@ -145,52 +138,44 @@ pub fn validate(config: &Config) -> Result<ValidationReport> {
             )
         })
         .collect();
-    let exclusions: Vec<(String, String)> = panel
+    let exclusions = panel
         .exclusions
         .iter()
         .map(|e| {
             let gaps: Vec<String> = e.gaps.iter().map(crate::panel::Gap::describe).collect();
-            (
-                format!(
-                    "{} {}",
-                    conc.get(e.country).iso3,
-                    conc.get(e.country).name_en
-                ),
-                gaps.join("; "),
-            )
+            (named(e.country), gaps.join("; "))
         })
         .collect();
-    let aliases: Vec<(String, String)> = normalised
+    let aliases = normalised
         .aliases
         .iter()
-        .map(|a| {
-            (
-                a.written.clone(),
-                format!(
-                    "{} {}",
-                    conc.get(a.country).iso3,
-                    conc.get(a.country).name_en
-                ),
-            )
-        })
+        .map(|a| (a.written.clone(), named(a.country)))
         .collect();
-    let mut warnings: Vec<String> = ingested
-        .diagnostics
-        .iter()
-        .chain(&normalised.diagnostics)
-        .chain(&panel.warnings)
-        .map(ToString::to_string)
-        .collect();
-    warnings.sort();
+    Json {
+        schema_version: crate::JSON_SCHEMA_VERSION,
+        files: ingested.files.len(),
+        tables,
+        surveys,
+        panel_size: panel.len(),
+        panel_by_region,
+        exclusions,
+        aliases,
+        region_notes: normalised.region_notes.len(),
+        warnings: diagnostics.iter().map(ToString::to_string).collect(),
+    }
+}
 
+/// The summary as text for a terminal.
+fn text(config: &Config, loaded: &Loaded, json: &Json) -> String {
+    let conc = &loaded.normalised.concordance;
     let mut text = String::new();
     let _ = writeln!(
         text,
         "read {} from `{}`",
-        count(ingested.files.len(), "file", "files"),
+        count(loaded.ingested.files.len(), "file", "files"),
         config.input.display()
     );
-    for f in &ingested.files {
+    for f in &loaded.ingested.files {
         let _ = writeln!(
             text,
             "  {} ({}, {})",
@@ -204,57 +189,34 @@ pub fn validate(config: &Config) -> Result<ValidationReport> {
         );
     }
     let _ = writeln!(text, "tables:");
-    for t in &tables {
-        let place = match &t.sheet {
-            Some(s) => format!("{} [{s}]", t.file),
-            None => t.file.clone(),
-        };
-        let years: Vec<String> = t.years.iter().map(ToString::to_string).collect();
-        let _ = writeln!(
-            text,
-            "  {place}: {}, header row {}, year from {}, years {}, {}, measures {}",
-            shape_word(t.shape),
-            t.header_row.map_or_else(|| "-".into(), |r| r.to_string()),
-            t.year_from
-                .as_deref()
-                .map_or("-".into(), |y| y.replace('_', " ")),
-            if years.is_empty() {
-                "-".into()
-            } else {
-                years.join(",")
-            },
-            count(t.countries, "country", "countries"),
-            if t.measures.is_empty() {
-                "-".into()
-            } else {
-                t.measures.join(",")
-            }
-        );
+    for t in &json.tables {
+        let _ = writeln!(text, "  {}", table_line(t));
     }
     let _ = writeln!(text, "surveys (countries with a row):");
-    for (y, n) in &surveys {
+    for (y, n) in &json.surveys {
         let _ = writeln!(text, "  {y}: {n}");
     }
-    let regions: Vec<String> = panel_by_region
+    let regions: Vec<String> = json
+        .panel_by_region
         .iter()
         .map(|(r, n)| format!("{r} {n}"))
         .collect();
     let _ = writeln!(
         text,
         "panel: {} ({})",
-        count(panel.len(), "country", "countries"),
+        count(json.panel_size, "country", "countries"),
         regions.join(", ")
     );
-    let _ = writeln!(text, "left out: {}", exclusions.len());
-    for (c, why) in &exclusions {
+    let _ = writeln!(text, "left out: {}", json.exclusions.len());
+    for (c, why) in &json.exclusions {
         let _ = writeln!(text, "  {c}: {why}");
     }
-    let _ = writeln!(text, "aliases used: {}", aliases.len());
-    for (w, c) in &aliases {
+    let _ = writeln!(text, "aliases used: {}", json.aliases.len());
+    for (w, c) in &json.aliases {
         let _ = writeln!(text, "  `{w}` -> {c}");
     }
-    let _ = writeln!(text, "region notes: {}", normalised.region_notes.len());
-    for n in &normalised.region_notes {
+    let _ = writeln!(text, "region notes: {}", json.region_notes);
+    for n in &loaded.normalised.region_notes {
         let _ = writeln!(
             text,
             "  {} {}: `{}` at {}; {} is used",
@@ -265,24 +227,29 @@ pub fn validate(config: &Config) -> Result<ValidationReport> {
             n.used
         );
     }
-    for w in &warnings {
+    for w in &json.warnings {
         let _ = writeln!(text, "{w}");
     }
-    let json = Json {
-        schema_version: crate::JSON_SCHEMA_VERSION,
-        files: ingested.files.len(),
-        tables,
-        surveys,
-        panel_size: panel.len(),
-        panel_by_region,
-        exclusions,
-        aliases,
-        region_notes: normalised.region_notes.len(),
-        warnings,
+    text
+}
+
+/// One table's line: `file [sheet]: wide, header row 1, year from column, years ..., ...`.
+fn table_line(t: &TableLine) -> String {
+    let place = match &t.sheet {
+        Some(s) => format!("{} [{s}]", t.file),
+        None => t.file.clone(),
     };
-    Ok(ValidationReport {
-        text,
-        json: serde_json::to_value(&json).unwrap_or_default(),
-        timings,
-    })
+    let years: Vec<String> = t.years.iter().map(ToString::to_string).collect();
+    let or_dash = |list: String| if list.is_empty() { "-".into() } else { list };
+    format!(
+        "{place}: {}, header row {}, year from {}, years {}, {}, measures {}",
+        shape_word(t.shape),
+        t.header_row.map_or_else(|| "-".into(), |r| r.to_string()),
+        t.year_from
+            .as_deref()
+            .map_or("-".into(), |y| y.replace('_', " ")),
+        or_dash(years.join(",")),
+        count(t.countries, "country", "countries"),
+        or_dash(t.measures.join(",")),
+    )
 }

@@ -8,7 +8,8 @@
 pub mod beyond;
 pub mod groups;
 pub mod latest;
-pub mod levels;
+/// The level rule lives in the model (the configuration reads it too).
+pub use crate::model::levels;
 pub mod periods;
 pub mod quality;
 pub mod ranks;
@@ -24,10 +25,9 @@ use self::levels::LevelRule;
 use self::quality::{Finding, WeightedCheck};
 use self::reproduction::Difference;
 use self::tables::{ComponentTable, Table1Row, Table2Row, Table3Row, Table4Row};
-use crate::error::{Error, Result};
 use crate::model::{Measure, Year};
 use crate::normalise::Normalised;
-use crate::normalise::country::CountryId;
+use crate::normalise::country::{CountryId, Named};
 use crate::panel::Panel;
 
 /// What the analysis needs to know beyond the data.
@@ -309,35 +309,13 @@ pub fn analyse(normalised: &Normalised, panel: &Panel, settings: &Settings) -> R
     results
 }
 
-/// Resolves the focus and benchmark codes against the concordance.
-///
-/// # Errors
-/// [`Error::Config`] naming the key of an unknown code.
-pub fn settings(
-    normalised: &Normalised,
-    levels: LevelRule,
-    focus: &str,
-    benchmarks: &[String],
-    config_file: Option<&std::path::Path>,
-) -> Result<Settings> {
-    let lookup = |key: &str, code: &str| {
-        normalised
-            .concordance
-            .by_code(code)
-            .ok_or_else(|| Error::Config {
-                path: config_file
-                    .map_or_else(|| "command line".into(), std::path::Path::to_path_buf),
-                message: format!("`{key}`: `{code}` is not a known country code"),
-            })
-    };
-    Ok(Settings {
+/// The analysis settings of the named countries, with the default comparability and margin.
+pub fn settings(levels: LevelRule, named: &Named) -> Settings {
+    Settings {
         levels,
-        focus: lookup("focus", focus)?,
-        benchmarks: benchmarks
-            .iter()
-            .map(|b| lookup("benchmarks", b))
-            .collect::<Result<_>>()?,
+        focus: named.focus,
+        benchmarks: named.benchmarks.clone(),
         not_comparable: Vec::new(),
         margin: sensitivity::DEFAULT_MARGIN,
-    })
+    }
 }

@@ -288,7 +288,46 @@ pub fn compare_all(
         panel_size: results.panel_size,
     };
     let reference_panel = json.pointer("/panel/countries").and_then(Value::as_u64);
+    compare_panel(&mut ck, &json, results)?;
+    compare_table1(&mut ck, &json, results)?;
+    compare_table2(&mut ck, &json, results)?;
+    compare_level_counts(
+        &mut ck,
+        &json,
+        "table3",
+        &|y, index| {
+            results
+                .table3
+                .iter()
+                .find(|r| r.year == y && r.index.key() == index)
+                .map(|r| r.counts)
+        },
+        &|year, index| format!("{year} {index}"),
+    )?;
+    compare_level_counts(
+        &mut ck,
+        &json,
+        "table4",
+        &|y, stage| {
+            results
+                .table4
+                .iter()
+                .find(|r| r.year == y && r.stage.to_string() == stage)
+                .map(|r| r.counts)
+        },
+        &|year, stage| format!("{year} stage {stage}"),
+    )?;
+    compare_components(&mut ck, &json, normalised)?;
+    Ok(Comparison {
+        differences: ck.out,
+        details: ck.details,
+        tallies: ck.tallies,
+        reference_panel,
+    })
+}
 
+/// The panel size and its composition by region.
+fn compare_panel<'a>(ck: &mut Checker<'a>, json: &Value, results: &Results) -> Result<()> {
     if let Some(panel) = json.get("panel") {
         if let Some(n) = panel.get("countries") {
             ck.count("panel", "panel", "countries", n, results.panel_size)?;
@@ -307,6 +346,11 @@ pub fn compare_all(
         }
     }
 
+    Ok(())
+}
+
+/// Table 1: counts and representative countries per row, and rows only computed.
+fn compare_table1<'a>(ck: &mut Checker<'a>, json: &Value, results: &Results) -> Result<()> {
     if let Some(rows) = json.pointer("/table1/rows").and_then(Value::as_array) {
         let mut matched = vec![false; results.table1.len()];
         for row in rows {
@@ -353,6 +397,11 @@ pub fn compare_all(
         }
     }
 
+    Ok(())
+}
+
+/// Table 2: counts and countries per path, and paths only computed.
+fn compare_table2<'a>(ck: &mut Checker<'a>, json: &Value, results: &Results) -> Result<()> {
     if let Some(rows) = json.pointer("/table2/rows").and_then(Value::as_array) {
         let mut matched = vec![false; results.table2.len()];
         for row in rows {
@@ -392,57 +441,45 @@ pub fn compare_all(
         }
     }
 
-    const COLUMNS: [&str; 4] = ["very_high", "high", "medium", "low"];
-    if let Some(years) = json.pointer("/table3/rows").and_then(Value::as_object) {
-        for (year, indices) in years {
-            let y =
-                year_of(year).ok_or_else(|| ck.bad(&format!("table3: `{year}` is not a year")))?;
-            for (index, counts) in indices.as_object().into_iter().flatten() {
-                let label = format!("{year} {index}");
-                let computed = results
-                    .table3
-                    .iter()
-                    .find(|r| r.year == y && r.index.key() == index)
-                    .map(|r| r.counts);
-                ck.row_sum = published_sum(counts);
-                for (i, n) in counts.as_array().into_iter().flatten().enumerate().take(4) {
-                    ck.count(
-                        "table3",
-                        &label,
-                        COLUMNS[i],
-                        n,
-                        computed.map_or(0, |c| c[i]),
-                    )?;
-                }
-            }
-        }
-    }
-    if let Some(years) = json.pointer("/table4/rows").and_then(Value::as_object) {
-        for (year, stages) in years {
-            let y =
-                year_of(year).ok_or_else(|| ck.bad(&format!("table4: `{year}` is not a year")))?;
-            for (stage, counts) in stages.as_object().into_iter().flatten() {
-                let label = format!("{year} stage {stage}");
-                let computed = results
-                    .table4
-                    .iter()
-                    .find(|r| r.year == y && r.stage.to_string() == *stage)
-                    .map(|r| r.counts);
-                ck.row_sum = published_sum(counts);
-                for (i, n) in counts.as_array().into_iter().flatten().enumerate().take(4) {
-                    ck.count(
-                        "table4",
-                        &label,
-                        COLUMNS[i],
-                        n,
-                        computed.map_or(0, |c| c[i]),
-                    )?;
-                }
-            }
-        }
-    }
+    Ok(())
+}
 
+/// The published level counts of Table 3 or 4 (`/<table>/rows/<year>/<index or stage>`).
+fn compare_level_counts(
+    ck: &mut Checker<'_>,
+    json: &Value,
+    table: &str,
+    computed: &dyn Fn(Year, &str) -> Option<[usize; 4]>,
+    label: &dyn Fn(&str, &str) -> String,
+) -> Result<()> {
+    const COLUMNS: [&str; 4] = ["very_high", "high", "medium", "low"];
+    let Some(years) = json
+        .pointer(&format!("/{table}/rows"))
+        .and_then(Value::as_object)
+    else {
+        return Ok(());
+    };
+    for (year, rows) in years {
+        let y = year_of(year).ok_or_else(|| ck.bad(&format!("{table}: `{year}` is not a year")))?;
+        for (key, counts) in rows.as_object().into_iter().flatten() {
+            let label = label(year, key);
+            let computed = computed(y, key);
+            ck.row_sum = published_sum(counts);
+            for (i, n) in counts.as_array().into_iter().flatten().enumerate().take(4) {
+                ck.count(table, &label, COLUMNS[i], n, computed.map_or(0, |c| c[i]))?;
+            }
+        }
+    }
     ck.row_sum = None;
+    Ok(())
+}
+
+/// Tables 5 and 6: every published component value against the facts.
+fn compare_components<'a>(
+    ck: &mut Checker<'a>,
+    json: &Value,
+    normalised: &'a Normalised,
+) -> Result<()> {
     for table in ["table5", "table6"] {
         let Some(t) = json.get(table) else { continue };
         let countries: Vec<CountryId> = t
@@ -490,12 +527,7 @@ pub fn compare_all(
             }
         }
     }
-    Ok(Comparison {
-        differences: ck.out,
-        details: ck.details,
-        tallies: ck.tallies,
-        reference_panel,
-    })
+    Ok(())
 }
 
 /// The total of a published row of counts (Tables 3 and 4), when every entry is a count.

@@ -15,7 +15,7 @@ use crate::normalise::country::CountryId;
 use crate::panel::Panel;
 
 /// The default margin around a threshold (on the 0-1 scale).
-pub const DEFAULT_MARGIN: f64 = 0.01;
+pub use crate::model::levels::DEFAULT_MARGIN;
 
 /// A panel country whose value in the last survey lies within the margin of a threshold.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use super::FileKind;
-use crate::error::{Diagnostic, Error, Result};
+use crate::error::{Diagnostic, Error, Location, Result};
 
 /// The most bytes of data files (CSV and workbooks) a run reads, all inputs together.
 pub(super) const MAX_DATA_BYTES: u64 = 1 << 30;
@@ -117,7 +117,7 @@ fn collect(root: &Path, dir: &Path, out: &mut Collected) -> Result<()> {
         // size, and reading it reports why it cannot be opened.
         match std::fs::metadata(&path) {
             Ok(meta) if meta.is_dir() => out.diagnostics.push(Diagnostic::warning(
-                format!("`{name}`"),
+                Location::file(name.clone()),
                 "a symbolic link to a folder: skipped",
             )),
             Ok(meta) => look_at(name, path, &meta, out),
@@ -147,7 +147,7 @@ fn look_at(name: String, path: PathBuf, meta: &std::fs::Metadata, out: &mut Coll
     let what = special_kind(meta);
     if kind == FileKind::Skipped {
         out.diagnostics.push(Diagnostic::warning(
-            format!("`{name}`"),
+            Location::file(name.clone()),
             format!("{what}, not a regular file: skipped"),
         ));
     } else {

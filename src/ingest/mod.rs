@@ -17,7 +17,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::error::{Diagnostic, Error, Result};
+use crate::error::{Diagnostic, Error, Location, Result};
 use crate::source::TableRef;
 
 /// One cell as read, before any interpretation.
@@ -246,7 +246,7 @@ fn read_other(entry: &listing::Entry) -> Result<FileRead> {
     }
     if entry.bytes > MAX_HASHED_BYTES {
         diagnostics.push(Diagnostic::warning(
-            format!("`{}`", entry.name),
+            Location::file(entry.name.clone()),
             format!("not data and larger than {MAX_HASHED_BYTES} bytes: listed, not read"),
         ));
     } else {
@@ -267,7 +267,7 @@ fn read_other(entry: &listing::Entry) -> Result<FileRead> {
     }
     if is_readme {
         diagnostics.push(Diagnostic::warning(
-            format!("`{}`", entry.name),
+            Location::file(entry.name.clone()),
             format!("larger than {MAX_README_BYTES} bytes: left out of the report"),
         ));
     }

@@ -69,6 +69,17 @@ pub enum MatchKind {
     Alias,
 }
 
+/// The countries a configuration names, as ids.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Named {
+    /// The focus country.
+    pub focus: CountryId,
+    /// The benchmarks, in the configured order.
+    pub benchmarks: Vec<CountryId>,
+    /// A fixed panel, in id order.
+    pub panel: Option<Vec<CountryId>>,
+}
+
 /// The countries known to a run, with their lookup keys.
 #[derive(Debug, Clone)]
 pub struct Concordance {
@@ -175,6 +186,45 @@ impl Concordance {
                 });
         }
         self.lookup(code)
+    }
+
+    /// Resolves the countries a configuration names, once for the whole run: codes in, ids
+    /// out; each unknown code is a message naming its key.
+    ///
+    /// # Errors
+    /// One message per unknown code (`` `focus`: `XYZ` is not a known country code ``).
+    pub fn resolve_named(
+        &self,
+        focus: &str,
+        benchmarks: &[String],
+        panel: Option<&[String]>,
+    ) -> Result<Named, Vec<String>> {
+        let mut unknown = Vec::new();
+        let mut lookup = |key: &str, code: &str| {
+            let id = self.by_code(code);
+            if id.is_none() {
+                unknown.push(format!("`{key}`: `{code}` is not a known country code"));
+            }
+            id
+        };
+        let focus = lookup("focus", focus);
+        let benchmarks: Vec<Option<CountryId>> =
+            benchmarks.iter().map(|b| lookup("benchmarks", b)).collect();
+        let panel: Option<Vec<Option<CountryId>>> =
+            panel.map(|list| list.iter().map(|c| lookup("panel_countries", c)).collect());
+        match focus {
+            Some(focus) if unknown.is_empty() => Ok(Named {
+                focus,
+                benchmarks: benchmarks.into_iter().flatten().collect(),
+                panel: panel.map(|list| {
+                    let mut ids: Vec<CountryId> = list.into_iter().flatten().collect();
+                    ids.sort();
+                    ids.dedup();
+                    ids
+                }),
+            }),
+            _ => Err(unknown),
+        }
     }
 
     /// Finds a country by its exact code (`CHN`), case-insensitively.

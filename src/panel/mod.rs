@@ -8,7 +8,7 @@
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::error::{Diagnostic, Error, Result};
+use crate::error::{Diagnostic, Error, Location, Result};
 use crate::model::{Measure, Region, Year};
 use crate::normalise::Normalised;
 use crate::normalise::country::CountryId;
@@ -206,14 +206,18 @@ pub fn survey_years(normalised: &Normalised, config: &Config) -> Vec<Year> {
     years
 }
 
-/// Builds the panel.
+/// Builds the panel: every complete country, or exactly the `fixed` ones (the configured
+/// `panel_countries`, resolved to ids by the loader).
 ///
 /// # Errors
 /// [`Error::NoSurveyData`] when no table holds an index; [`Error::PanelEmpty`] when no country
-/// is complete; with a fixed panel,
-/// [`Error::Config`] for a code that is no known country and [`Error::PanelCountryIncomplete`]
-/// for each gap of a listed country.
-pub fn build(normalised: &Normalised, config: &Config) -> Result<Panel> {
+/// is complete; with a fixed panel, [`Error::PanelCountryIncomplete`] for each gap of a listed
+/// country.
+pub fn build(
+    normalised: &Normalised,
+    config: &Config,
+    fixed: Option<&[CountryId]>,
+) -> Result<Panel> {
     let years = survey_years(normalised, config);
     if years.is_empty() {
         return Err(Error::NoSurveyData(normalised.input.clone()));
@@ -233,32 +237,8 @@ pub fn build(normalised: &Normalised, config: &Config) -> Result<Panel> {
             message: format!("`rescale_surveys`: {absent} is not a survey of this run"),
         });
     }
-    let concordance = &normalised.concordance;
     let required = &config.required_measures;
-
-    let gaps_of = |country: CountryId| -> Vec<Gap> {
-        years
-            .iter()
-            .filter_map(|&year| {
-                let missing: Vec<Measure> = required
-                    .iter()
-                    .copied()
-                    .filter(|&m| normalised.facts.value(country, year, m).is_none())
-                    .collect();
-                let egdi_zero = normalised
-                    .facts
-                    .value(country, year, Measure::Egdi)
-                    .is_some_and(|v| v <= 0.0);
-                let absent = !normalised.has_row(country, year);
-                (absent || egdi_zero || !missing.is_empty()).then(|| Gap {
-                    year,
-                    absent,
-                    missing: if absent { Vec::new() } else { missing },
-                    egdi_zero,
-                })
-            })
-            .collect()
-    };
+    let gaps_of = |country: CountryId| gaps(normalised, &years, required, country);
 
     // Candidates: every country with a row in some survey year.
     let mut candidates: Vec<CountryId> = normalised
@@ -269,74 +249,22 @@ pub fn build(normalised: &Normalised, config: &Config) -> Result<Panel> {
         .collect();
     candidates.dedup();
 
-    let mut countries = Vec::new();
-    let mut exclusions = Vec::new();
-    let fixed = config.panel_countries.is_some();
-    if let Some(list) = &config.panel_countries {
-        let mut errors = Vec::new();
-        let mut wanted = Vec::new();
-        for code in list {
-            match concordance.by_code(code) {
-                Some(id) => wanted.push(id),
-                None => errors.push(Error::Config {
-                    path: config.config_file.clone().unwrap_or_default(),
-                    message: format!("`panel_countries`: `{code}` is not a known country code"),
-                }),
-            }
-        }
-        wanted.sort();
-        wanted.dedup();
-        for &country in &wanted {
-            for gap in gaps_of(country) {
-                let measures: Vec<Measure> = if gap.absent {
-                    required.clone()
-                } else {
-                    gap.missing.clone()
-                };
-                for m in &measures {
-                    errors.push(Error::PanelCountryIncomplete {
-                        country: concordance.get(country).iso3.clone(),
-                        year: gap.year.to_string(),
-                        measure: m.key().to_string(),
-                        detail: if gap.absent {
-                            ": no row in that survey".into()
-                        } else {
-                            String::new()
-                        },
-                    });
-                }
-                if gap.egdi_zero {
-                    errors.push(Error::PanelCountryIncomplete {
-                        country: concordance.get(country).iso3.clone(),
-                        year: gap.year.to_string(),
-                        measure: "EGDI".into(),
-                        detail: ": EGDI is 0".into(),
-                    });
-                }
-            }
-        }
-        if !errors.is_empty() {
-            return Err(Error::from_list(errors));
-        }
-        countries = wanted;
-        for &c in &candidates {
-            if countries.binary_search(&c).is_err() {
-                exclusions.push(Exclusion {
-                    country: c,
-                    gaps: gaps_of(c),
-                });
-            }
-        }
-    } else {
-        for &c in &candidates {
-            let gaps = gaps_of(c);
-            if gaps.is_empty() {
-                countries.push(c);
-            } else {
-                exclusions.push(Exclusion { country: c, gaps });
-            }
-        }
-    }
+    let countries = match fixed {
+        Some(list) => fixed_countries(normalised, config, list, &gaps_of)?,
+        None => candidates
+            .iter()
+            .copied()
+            .filter(|&c| gaps_of(c).is_empty())
+            .collect(),
+    };
+    let exclusions: Vec<Exclusion> = candidates
+        .iter()
+        .filter(|c| countries.binary_search(c).is_err())
+        .map(|&c| Exclusion {
+            country: c,
+            gaps: gaps_of(c),
+        })
+        .collect();
     if countries.is_empty() {
         let list: Vec<String> = years.iter().map(ToString::to_string).collect();
         let names: Vec<String> = required.iter().map(ToString::to_string).collect();
@@ -358,7 +286,7 @@ pub fn build(normalised: &Normalised, config: &Config) -> Result<Panel> {
         }
     }
     let regions = countries.iter().map(|&c| normalised.region(c)).collect();
-    let warnings = if fixed {
+    let warnings = if fixed.is_some() {
         Vec::new()
     } else {
         // The countries in the panel have no gap; the others' gaps are their exclusions.
@@ -377,10 +305,90 @@ pub fn build(normalised: &Normalised, config: &Config) -> Result<Panel> {
         values,
         rescaled: config.rescale_surveys.clone(),
         exclusions,
-        fixed,
+        fixed: fixed.is_some(),
         required: required.clone(),
         warnings,
     })
+}
+
+/// The survey years in which a country is not usable for the panel, and why.
+fn gaps(
+    normalised: &Normalised,
+    years: &[Year],
+    required: &[Measure],
+    country: CountryId,
+) -> Vec<Gap> {
+    years
+        .iter()
+        .filter_map(|&year| {
+            let missing: Vec<Measure> = required
+                .iter()
+                .copied()
+                .filter(|&m| normalised.facts.value(country, year, m).is_none())
+                .collect();
+            let egdi_zero = normalised
+                .facts
+                .value(country, year, Measure::Egdi)
+                .is_some_and(|v| v <= 0.0);
+            let absent = !normalised.has_row(country, year);
+            (absent || egdi_zero || !missing.is_empty()).then(|| Gap {
+                year,
+                absent,
+                missing: if absent { Vec::new() } else { missing },
+                egdi_zero,
+            })
+        })
+        .collect()
+}
+
+/// The countries of a panel fixed by configuration, in id order.
+///
+/// # Errors
+/// [`Error::PanelCountryIncomplete`] for each gap of a listed country (all of them, in one
+/// error list).
+fn fixed_countries(
+    normalised: &Normalised,
+    config: &Config,
+    wanted: &[CountryId],
+    gaps_of: &dyn Fn(CountryId) -> Vec<Gap>,
+) -> Result<Vec<CountryId>> {
+    let concordance = &normalised.concordance;
+    let mut errors = Vec::new();
+    for &country in wanted {
+        let iso3 = &concordance.get(country).iso3;
+        for gap in gaps_of(country) {
+            let measures = if gap.absent {
+                &config.required_measures
+            } else {
+                &gap.missing
+            };
+            for m in measures {
+                errors.push(Error::PanelCountryIncomplete {
+                    country: iso3.clone(),
+                    year: gap.year.to_string(),
+                    measure: m.key().to_string(),
+                    detail: if gap.absent {
+                        ": no row in that survey".into()
+                    } else {
+                        String::new()
+                    },
+                });
+            }
+            if gap.egdi_zero {
+                errors.push(Error::PanelCountryIncomplete {
+                    country: iso3.clone(),
+                    year: gap.year.to_string(),
+                    measure: "EGDI".into(),
+                    detail: ": EGDI is 0".into(),
+                });
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(wanted.to_vec())
+    } else {
+        Err(Error::from_list(errors))
+    }
 }
 
 /// A survey shrinks the panel too much when the panel without it is larger by more than half of
@@ -425,12 +433,13 @@ fn survey_warnings(
         if !few && !shrinks {
             continue;
         }
-        let files: Vec<String> = normalised
+        let tables: Vec<&crate::source::TableRef> = normalised
             .tables
             .iter()
             .filter(|t| t.years.contains(&year))
-            .map(|t| format!("{}", t.table))
+            .map(|t| &t.table)
             .collect();
+        let files: Vec<String> = tables.iter().map(ToString::to_string).collect();
         let mut message = format!("survey {year} ({}) ", files.join(", "));
         if few {
             message.push_str(&format!(
@@ -444,7 +453,9 @@ fn survey_warnings(
             countries(with_all)
         ));
         out.push(Diagnostic::warning(
-            files.first().map_or("input", String::as_str),
+            tables
+                .first()
+                .map_or_else(|| Location::file("input"), |t| Location::from(*t)),
             message,
         ));
     }

@@ -25,21 +25,40 @@ pub use draw::{PNG_ENCODING, PngEncoding, encode_rgb};
 /// The charts renderer: `figures/figure1..4.svg` and `.png`.
 pub struct Charts;
 
-/// One figure as SVG text (also inlined by the HTML report).
+/// One figure laid out once: its scene (drawn to PNG by the charts renderer) and its SVG text
+/// (written by the charts renderer and inlined by the HTML report).
+pub struct Drawn {
+    /// The figure's number.
+    pub number: u8,
+    /// The SVG, with its `<title>` and `aria-label`.
+    pub svg: String,
+    scene: Scene,
+}
+
+/// Lays out every figure of the results, in parallel, and draws its SVG.
 ///
 /// # Errors
 /// [`crate::error::Error::Render`] naming the figure.
-pub fn figure_svg(
-    ctx: &RenderContext<'_>,
-    catalogue: &Catalogue,
-    figure: &FigureSeries,
-) -> Result<String> {
-    let output = format!("figures/figure{}.svg", figure.number);
-    let scene = scene(ctx, catalogue, figure, &output)?;
-    let title = title_of(ctx, catalogue, figure)?;
-    draw::svg(&scene)
-        .map(|svg| accessible_svg(&svg, &title))
-        .map_err(|message| Error::Render { output, message })
+pub fn draw_all(ctx: &RenderContext<'_>) -> Result<Vec<Drawn>> {
+    // The font registry is global: fill it before the figures are drawn in parallel.
+    register_font("figures")?;
+    ctx.results
+        .figures
+        .par_iter()
+        .map(|figure| {
+            let output = format!("figures/figure{}.svg", figure.number);
+            let scene = scene(ctx, ctx.catalogue, figure, &output)?;
+            let title = title_of(ctx, ctx.catalogue, figure)?;
+            let svg = draw::svg(&scene)
+                .map(|svg| accessible_svg(&svg, &title))
+                .map_err(|message| Error::Render { output, message })?;
+            Ok(Drawn {
+                number: figure.number,
+                svg,
+                scene,
+            })
+        })
+        .collect()
 }
 
 fn title_of(
@@ -62,50 +81,35 @@ impl Renderer for Charts {
         "charts"
     }
 
+    /// The SVG drawn by [`draw_all`], and the PNG of the same scene.
     fn render(&self, ctx: &RenderContext<'_>) -> Result<Vec<Artifact>> {
-        let catalogue = Catalogue::load(ctx.config.lang, ctx.config.templates.as_deref())?;
-        // The font registry is global: fill it before the figures are drawn in parallel.
-        register_font("figures")?;
-        let figures: Vec<Result<Vec<Artifact>>> = ctx
-            .results
+        let pngs: Vec<Result<Vec<Artifact>>> = ctx
             .figures
             .par_iter()
-            .map(|figure| render_figure(ctx, &catalogue, figure))
+            .map(|drawn| {
+                let png_path = format!("figures/figure{}.png", drawn.number);
+                let png = draw::png(&drawn.scene).map_err(|message| Error::Render {
+                    output: png_path.clone(),
+                    message,
+                })?;
+                Ok(vec![
+                    Artifact::text(
+                        format!("figures/figure{}.svg", drawn.number),
+                        drawn.svg.clone(),
+                    ),
+                    Artifact {
+                        path: png_path,
+                        bytes: png,
+                    },
+                ])
+            })
             .collect();
         let mut artifacts = Vec::new();
-        for figure in figures {
+        for figure in pngs {
             artifacts.extend(figure?);
         }
         Ok(artifacts)
     }
-}
-
-fn render_figure(
-    ctx: &RenderContext<'_>,
-    catalogue: &Catalogue,
-    figure: &FigureSeries,
-) -> Result<Vec<Artifact>> {
-    let svg_path = format!("figures/figure{}.svg", figure.number);
-    let png_path = format!("figures/figure{}.png", figure.number);
-    let scene = scene(ctx, catalogue, figure, &svg_path)?;
-    let title = title_of(ctx, catalogue, figure)?;
-    let svg = draw::svg(&scene)
-        .map(|svg| accessible_svg(&svg, &title))
-        .map_err(|message| Error::Render {
-            output: svg_path.clone(),
-            message,
-        })?;
-    let png = draw::png(&scene).map_err(|message| Error::Render {
-        output: png_path.clone(),
-        message,
-    })?;
-    Ok(vec![
-        Artifact::text(svg_path, svg),
-        Artifact {
-            path: png_path,
-            bytes: png,
-        },
-    ])
 }
 
 fn register_font(output: &str) -> Result<()> {
@@ -183,6 +187,23 @@ fn figure_title(catalogue: &Catalogue, figure: &FigureSeries, names: &[&str]) ->
     )
 }
 
+/// The surveys a figure of `measure` draws hollow, as not comparable with the others: a
+/// weighted survey breaks the sub-indices only, a declared one every index. Shared by the
+/// figures and the workbook's native charts.
+pub(crate) fn breaks_of(
+    results: &crate::analysis::Results,
+    measure: crate::model::Measure,
+) -> Vec<&crate::analysis::periods::SurveyBreak> {
+    use crate::analysis::periods::BreakReason;
+    results
+        .breaks
+        .iter()
+        .filter(|b| {
+            measure != crate::model::Measure::Egdi || matches!(b.reason, BreakReason::Declared(_))
+        })
+        .collect()
+}
+
 /// Axis titles, year labels and positions, hollow surveys and the notes of a figure. The
 /// title is left to the caption, so that it is not said twice.
 fn figure_text(
@@ -194,16 +215,7 @@ fn figure_text(
     use crate::analysis::periods::BreakReason;
     let first = figure.years.first().map(ToString::to_string);
     let last = figure.years.last().map(ToString::to_string);
-    // A weighted survey breaks the sub-indices only; a declared one every index.
-    let breaks: Vec<&crate::analysis::periods::SurveyBreak> = ctx
-        .results
-        .breaks
-        .iter()
-        .filter(|b| {
-            figure.measure != crate::model::Measure::Egdi
-                || matches!(b.reason, BreakReason::Declared(_))
-        })
-        .collect();
+    let breaks = breaks_of(ctx.results, figure.measure);
     let hollow: Vec<bool> = figure
         .years
         .iter()

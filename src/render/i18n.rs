@@ -96,16 +96,14 @@ impl Catalogue {
             })
     }
 
-    /// A message with `{name}` placeholders filled.
+    /// A message with `{name}` placeholders filled in one pass: a possessive `{name}'s` of a value
+    /// ending in `s` is written `s'`, and a value starting with `the ` that opens a sentence is
+    /// capitalised.
     ///
     /// # Errors
     /// [`Error::Render`] when the key is not in the catalogue.
     pub fn fill(&self, key: &str, args: &[(&str, &str)]) -> Result<String> {
-        let mut text = self.get(key)?.to_string();
-        for (name, value) in args {
-            text = text.replace(&format!("{{{name}}}"), value);
-        }
-        Ok(text)
+        Ok(fill_pattern(self.get(key)?, args))
     }
 
     /// Every message, for templates (`t.table1.title` style lookups use the flattened keys).
@@ -140,6 +138,51 @@ impl Catalogue {
             Lang::Zh => &country.name_zh,
         }
     }
+}
+
+/// Fills the `{name}` placeholders of `pattern` in one pass (a value is never filled again),
+/// with the English grammar a name needs where it lands:
+///
+/// - a possessive `{name}'s` of a value ending in `s` is written `s'` (`the United States'`,
+///   `the Bahamas'`);
+/// - a value starting with `the ` that opens a sentence (at the start of the message or after
+///   `. `) is capitalised (`The United Kingdom rose ...`).
+///
+/// Placeholders without a value, and braces that are not a placeholder, are kept as written.
+pub(crate) fn fill_pattern(pattern: &str, args: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    let mut rest = pattern;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after.find('}').and_then(|close| {
+            let name = &after[..close];
+            let (_, value) = args.iter().find(|(n, _)| *n == name)?;
+            Some((close, *value))
+        });
+        let Some((close, value)) = value else {
+            out.push('{');
+            rest = after;
+            continue;
+        };
+        let opens_sentence = out.is_empty() || out.ends_with(". ");
+        match value.strip_prefix("the ") {
+            Some(tail) if opens_sentence => {
+                out.push_str("The ");
+                out.push_str(tail);
+            }
+            _ => out.push_str(value),
+        }
+        rest = &after[close + 1..];
+        if value.ends_with('s')
+            && let Some(tail) = rest.strip_prefix("'s")
+        {
+            out.push('\'');
+            rest = tail;
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Short English display names, embedded per country: (ISO3, name, takes `the`).
@@ -197,6 +240,58 @@ mod tests {
         assert!(!en_keys.is_empty());
     }
 
+    /// The `{name}` placeholders of a message.
+    fn placeholders(text: &str) -> std::collections::BTreeSet<&str> {
+        text.split('{')
+            .skip(1)
+            .filter_map(|part| part.split_once('}').map(|(name, _)| name))
+            .filter(|name| name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+            .collect()
+    }
+
+    #[test]
+    fn every_message_has_the_same_placeholders_in_both_languages() {
+        // Placeholders that hold English text from the input or the reference file, which
+        // the Chinese messages leave out on purpose.
+        const EN_ONLY: [(&str, &str); 2] = [
+            ("report.source.column", "header"),
+            ("report.reproduction.explain.note", "note"),
+        ];
+        let en = Catalogue::load(Lang::En, None).unwrap();
+        let zh = Catalogue::load(Lang::Zh, None).unwrap();
+        let mut wrong = Vec::new();
+        for (key, en_text) in en.messages() {
+            let zh_text = zh.get(key).unwrap();
+            let mut want = placeholders(en_text);
+            want.retain(|p| !EN_ONLY.contains(&(key.as_str(), p)));
+            if want != placeholders(zh_text) {
+                wrong.push(format!("{key}: en {en_text:?}, zh {zh_text:?}"));
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+        assert!(placeholders("{a}, {b} and {not one}").len() == 2);
+    }
+
+    #[test]
+    fn chinese_running_text_uses_full_width_punctuation_and_no_ascii_comparisons() {
+        let zh = Catalogue::load(Lang::Zh, None).unwrap();
+        let han = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
+        let mut wrong = Vec::new();
+        for (key, text) in zh.messages() {
+            if text.contains("<=") || text.contains(">=") {
+                wrong.push(format!("{key}: ASCII comparison in {text:?}"));
+            }
+            let chars: Vec<char> = text.chars().collect();
+            for w in chars.windows(2) {
+                let ascii = |c: char| matches!(c, ',' | ';' | ':' | '!' | '?' | '(' | ')');
+                if (han(w[0]) && ascii(w[1])) || (ascii(w[0]) && han(w[1])) {
+                    wrong.push(format!("{key}: `{}{}` in {text:?}", w[0], w[1]));
+                }
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+
     #[test]
     fn placeholders_are_filled_and_missing_keys_are_errors() {
         let en = Catalogue::load(Lang::En, None).unwrap();
@@ -230,6 +325,56 @@ mod tests {
             let code = line.split(',').next().unwrap();
             assert!(conc.by_code(code).is_some(), "{code}");
         }
+    }
+
+    #[test]
+    fn every_display_name_takes_its_possessive_and_capital_in_a_sentence() {
+        let conc = crate::normalise::country::Concordance::embedded();
+        let en = Catalogue::load(Lang::En, None).unwrap();
+        let mut checked_s = 0;
+        for (_, country) in conc.iter() {
+            let name = en.country_in_text(country);
+            let args = [("country", name.as_str())];
+            let opening = fill_pattern("{country}'s EGDI rose.", &args);
+            let inside = fill_pattern("In 2018, {country}'s EGDI. {country} fell.", &args);
+            let bare = name.strip_prefix("the ").unwrap_or(&name);
+            let possessive = if name.ends_with('s') {
+                checked_s += 1;
+                format!("{bare}' EGDI")
+            } else {
+                format!("{bare}'s EGDI")
+            };
+            assert!(opening.contains(&possessive), "{opening}");
+            assert!(!opening.contains("s's "), "{opening}");
+            assert!(opening.starts_with(|c: char| c.is_uppercase()), "{opening}");
+            if name.starts_with("the ") {
+                assert!(opening.starts_with(&format!("The {bare}'")), "{opening}");
+                assert!(
+                    inside.starts_with(&format!("In 2018, the {bare}'")),
+                    "{inside}"
+                );
+                assert!(inside.ends_with(&format!(". The {bare} fell.")), "{inside}");
+            } else {
+                assert!(inside.contains(&format!(". {name} fell.")), "{inside}");
+            }
+        }
+        // The names that end in `s` include the United States, the Bahamas and Belarus.
+        assert!(checked_s > 10, "{checked_s}");
+        let usa = conc.get(conc.by_code("USA").unwrap());
+        assert_eq!(
+            fill_pattern("{c}'s lead", &[("c", &en.country_in_text(usa))]),
+            "The United States' lead"
+        );
+    }
+
+    #[test]
+    fn a_fill_leaves_unknown_braces_and_never_fills_a_value_again() {
+        assert_eq!(
+            fill_pattern("{a} {b} {x y} {", &[("a", "{b}"), ("b", "2")]),
+            "{b} 2 {x y} {"
+        );
+        // A number or a name not ending in `s` keeps its `'s`.
+        assert_eq!(fill_pattern("{n}'s", &[("n", "China")]), "China's");
     }
 
     #[test]

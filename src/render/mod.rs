@@ -61,6 +61,10 @@ pub struct RenderContext<'a> {
     pub diagnostics: &'a [Diagnostic],
     /// The output tables ([`tidy::tables`]), built once for every renderer.
     pub tables: &'a [tidy::Table],
+    /// The message catalogue of the report language, loaded once per run.
+    pub catalogue: &'a i18n::Catalogue,
+    /// The figures, laid out once ([`charts::draw_all`]); empty until they are.
+    pub figures: &'a [charts::Drawn],
 }
 
 impl RenderContext<'_> {

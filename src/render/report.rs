@@ -9,7 +9,9 @@
 mod text;
 
 pub(crate) use text::gap_reason;
-pub(crate) use view::finding_texts;
+pub(crate) use view::{
+    ReproductionWords, finding_texts, reproduction_words, row_words, transition_pivot,
+};
 pub mod view;
 
 use std::path::Path;
@@ -18,7 +20,6 @@ use minijinja::syntax::SyntaxConfig;
 use minijinja::value::Serde;
 use minijinja::{Environment, ErrorKind, UndefinedBehavior, Value};
 
-use super::i18n::Catalogue;
 use super::{Artifact, RenderContext, Renderer};
 use crate::error::{Error, Result};
 
@@ -115,8 +116,7 @@ impl Renderer for Report {
 
     fn render(&self, ctx: &RenderContext<'_>) -> Result<Vec<Artifact>> {
         let templates = ctx.config.templates.as_deref();
-        let catalogue = Catalogue::load(ctx.config.lang, templates)?;
-        let view = view::build(ctx, &catalogue)?;
+        let view = view::build(ctx, ctx.catalogue)?;
         let env = environment(templates);
         let value = Value::from(Serde(&view));
         OUTPUTS

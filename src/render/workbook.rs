@@ -54,15 +54,15 @@ fn render_error(message: impl ToString) -> Error {
 }
 
 /// The workbook's labels: the `workbook.*` messages of the catalogue, plus the names of things.
-pub(super) struct Labels {
-    catalogue: Catalogue,
+pub(super) struct Labels<'a> {
+    catalogue: &'a Catalogue,
 }
 
-impl Labels {
-    fn load(ctx: &RenderContext<'_>) -> Result<Self> {
-        Ok(Self {
-            catalogue: Catalogue::load(ctx.config.lang, ctx.config.templates.as_deref())?,
-        })
+impl<'a> Labels<'a> {
+    fn new(ctx: &RenderContext<'a>) -> Self {
+        Self {
+            catalogue: ctx.catalogue,
+        }
     }
 
     /// The message `workbook.<key>`.
@@ -90,6 +90,20 @@ impl Labels {
 
     pub(super) fn region(&self, region: Region) -> Result<String> {
         self.get(&format!("region.{}", region.name()))
+    }
+
+    /// A country group's name: a region in the workbook's words, another group by its
+    /// catalogue name (`group.<name>`), else as the data names it.
+    pub(super) fn group_name(&self, kind: &str, group: &str) -> Result<String> {
+        if kind == "region"
+            && let Some(region) = Region::parse(group)
+        {
+            return self.region(region);
+        }
+        Ok(self
+            .catalogue
+            .get(&format!("workbook.group.{group}"))
+            .map_or_else(|_| group.to_string(), str::to_string))
     }
 
     /// A measure's full name (`EGDI (E-Government Development Index)`).
@@ -167,11 +181,12 @@ pub(super) enum Note {
     Components,
     Figures,
     Boundary,
+    Transitions,
     Reproduction,
 }
 
 impl Note {
-    const ALL: [Note; 12] = [
+    const ALL: [Note; 13] = [
         Note::Missing,
         Note::NotApplicable,
         Note::Levels,
@@ -183,6 +198,7 @@ impl Note {
         Note::Components,
         Note::Figures,
         Note::Boundary,
+        Note::Transitions,
         Note::Reproduction,
     ];
 }
@@ -233,11 +249,14 @@ impl Notes {
                         .iter()
                         .filter_map(|b| match &b.reason {
                             crate::analysis::periods::BreakReason::Declared(why) => {
-                                Some(format!("{} ({why})", b.year))
+                                Some(labels.fill(
+                                    "note.declared_item",
+                                    &[("year", &b.year.to_string()), ("reason", why)],
+                                ))
                             }
                             crate::analysis::periods::BreakReason::Weighted => None,
                         })
-                        .collect();
+                        .collect::<Result<_>>()?;
                     if declared.is_empty() {
                         continue;
                     }
@@ -253,8 +272,18 @@ impl Notes {
                     continue;
                 }
                 Note::Boundary => labels.get("note.boundary")?,
+                Note::Transitions => labels.get("note.transitions")?,
                 Note::Reproduction if r.reproduction.is_none() => continue,
-                Note::Reproduction => labels.get("note.reproduction")?,
+                Note::Reproduction => {
+                    // The panel against the reference's and the cells matched per table.
+                    let words = crate::render::report::reproduction_words(ctx, labels.catalogue)?;
+                    let mut text = labels.get("note.reproduction")?;
+                    for paragraph in words.iter().flat_map(|w| w.paragraphs.iter().skip(1)) {
+                        text.push_str(&labels.get("sentence_separator")?);
+                        text.push_str(paragraph);
+                    }
+                    text
+                }
             };
             notes.push((note, text));
         }
@@ -277,7 +306,8 @@ impl Notes {
         if markers.is_empty() {
             labels.get("sheet_info.no_notes")
         } else {
-            labels.fill("sheet_info.notes", &[("notes", &markers.join(", "))])
+            let separator = labels.get("note_separator")?;
+            labels.fill("sheet_info.notes", &[("notes", &markers.join(&separator))])
         }
     }
 
@@ -303,6 +333,7 @@ impl Notes {
             headers: labels.columns(&["note_number", "note_text"])?,
             rows,
             chart: None,
+            description: None,
         })
     }
 }
@@ -314,14 +345,15 @@ fn level_ranges(labels: &Labels, rule: &LevelRule) -> Result<Vec<String>> {
     let on_upper = |i: usize| sides[i] == Side::Upper;
     let from = |i: usize| if on_upper(i) { "≤" } else { "<" };
     let to = |i: usize| if on_upper(i) { "<" } else { "≤" };
+    let v = labels.get("value_symbol")?;
     Level::DESCENDING
         .iter()
         .map(|&level| {
             let r = usize::from(level.rank());
             let range = match r {
-                0 => format!("v {} {}", to(0), t[0]),
-                3 => format!("v {} {}", if on_upper(2) { "≥" } else { ">" }, t[2]),
-                _ => format!("{} {} v {} {}", t[r - 1], from(r - 1), to(r), t[r]),
+                0 => format!("{v} {} {}", to(0), t[0]),
+                3 => format!("{v} {} {}", if on_upper(2) { "≥" } else { ">" }, t[2]),
+                _ => format!("{} {} {v} {} {}", t[r - 1], from(r - 1), to(r), t[r]),
             };
             labels.fill(
                 "cover.level_line",
@@ -475,6 +507,7 @@ fn readme_sheet(ctx: &RenderContext<'_>, labels: &Labels) -> Result<Option<Table
         headers: labels.columns(&["readme_line"])?,
         rows,
         chart: None,
+        description: None,
     }))
 }
 
@@ -522,6 +555,7 @@ fn contents_sheet(labels: &Labels, names: &[(String, String)]) -> Result<TableSh
         headers: labels.columns(&["sheet", "description"])?,
         rows,
         chart: None,
+        description: None,
     })
 }
 
@@ -550,7 +584,7 @@ fn properties(ctx: &RenderContext<'_>, labels: &Labels) -> Result<DocProperties>
 /// Builds the workbook in memory; with `stream`, the sheets without a chart are streamed (see
 /// [`new_worksheets`]).
 fn build(ctx: &RenderContext<'_>, stream: bool) -> Result<Vec<u8>> {
-    let labels = Labels::load(ctx)?;
+    let labels = Labels::new(ctx);
     let notes = Notes::new(ctx, &labels)?;
     let mut data = sheets::data_sheets(ctx, &labels, &notes)?;
     data.extend(readme_sheet(ctx, &labels)?);
@@ -649,7 +683,7 @@ mod tests {
                 .map(|(_, v)| v)
                 .collect();
             // One name per sheet kind; the figure sheets share one, numbered.
-            assert_eq!(names.len(), 19, "{lang:?}");
+            assert_eq!(names.len(), 20, "{lang:?}");
             for name in &names {
                 assert!(name.chars().count() <= 31, "{name}");
                 assert!(
@@ -698,6 +732,7 @@ mod tests {
             &prepared.panel,
             &prepared.normalised.concordance,
         );
+        let catalogue = Catalogue::load(config.lang, None).unwrap();
         let ctx = RenderContext {
             config: &config,
             ingested: &prepared.ingested,
@@ -706,6 +741,9 @@ mod tests {
             results: &prepared.results,
             diagnostics: &prepared.diagnostics,
             tables: &tables,
+            catalogue: &catalogue,
+            // The workbook draws its charts from the data, not from the figures' scenes.
+            figures: &[],
         };
         let (in_memory, in_memory_xml) = read_back(&build(&ctx, false).unwrap());
         let (streamed, streamed_xml) = read_back(&build(&ctx, true).unwrap());
@@ -729,8 +767,9 @@ mod tests {
 
     #[test]
     fn level_ranges_follow_the_boundary_sides() {
+        let catalogue = Catalogue::load(Lang::En, None).unwrap();
         let labels = Labels {
-            catalogue: Catalogue::load(Lang::En, None).unwrap(),
+            catalogue: &catalogue,
         };
         let ranges = level_ranges(&labels, &LevelRule::default()).unwrap();
         assert_eq!(

@@ -22,7 +22,7 @@ fn config(input: &Path) -> Config {
 #[test]
 fn the_paper_panel_input_gives_the_papers_150_country_panel_by_region() {
     let n = normalise(&paper_panel_input()).unwrap();
-    let panel = egov_report::panel::build(&n, &config(&paper_panel_input())).unwrap();
+    let panel = egov_report::panel::build(&n, &config(&paper_panel_input()), None).unwrap();
     assert_eq!(panel.len(), 150);
     let count = |r| panel.regions.iter().filter(|x| **x == r).count();
     assert_eq!(
@@ -45,7 +45,7 @@ fn the_paper_panel_input_gives_the_papers_150_country_panel_by_region() {
 #[test]
 fn every_exclusion_of_the_paper_panel_input_is_explained() {
     let n = normalise(&paper_panel_input()).unwrap();
-    let panel = egov_report::panel::build(&n, &config(&paper_panel_input())).unwrap();
+    let panel = egov_report::panel::build(&n, &config(&paper_panel_input()), None).unwrap();
     assert_eq!(panel.exclusions.len(), 193 - 150);
     let why: BTreeMap<String, String> = panel
         .exclusions

@@ -62,7 +62,7 @@ fn english_report_tells_the_numbers_of_table1_and_the_reproduction_differences()
     let years: BTreeSet<&str> = panel.iter().map(|r| r[3].as_str()).collect();
     let (first, last) = (years.first().unwrap(), years.last().unwrap());
     let headline = format!(
-        "{kept} countries kept their level, {rose} rose and {fell} fell between {first} and {last}."
+        "Of the 150 countries, {kept} kept their level, {rose} rose and {fell} fell between {first} and {last}."
     );
     assert!(md.contains(&headline), "report.md lacks `{headline}`");
     assert!(html.contains(&headline), "report.html lacks `{headline}`");

@@ -3,6 +3,7 @@
 //! rendered text or cell, no English in the Chinese report, the reproduction section only with
 //! a reference, and the workbook as LibreOffice prints it.
 
+use std::io::Read;
 use std::path::Path;
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
@@ -224,8 +225,15 @@ fn markdown_syntax(text: &str) -> Option<&'static str> {
 
 #[test]
 fn no_markdown_syntax_reaches_html_text_or_workbook_cells() {
-    for lang in ["en", "zh"] {
-        let (_guard, out) = run_paper_panel(&["--lang", lang, "--reference", &reference()]);
+    // The paper panel in both languages, and the bundled data (its findings name places in
+    // the input, which the paper panel's do not).
+    let paper = crate::common::paper_panel_input();
+    let inputs = [(&paper, "en"), (&paper, "zh"), (&bundled_input(), "en")];
+    for (input, lang) in inputs {
+        let (_guard, out, _) = run_on(
+            input,
+            &["--quiet", "--lang", lang, "--reference", &reference()],
+        );
         let html = read(&out.join("report.html"));
         for node in html_text_nodes(&html) {
             if let Some(kind) = markdown_syntax(&node) {
@@ -233,7 +241,9 @@ fn no_markdown_syntax_reaches_html_text_or_workbook_cells() {
             }
         }
         // The README is rendered, its raw Markdown gone.
-        assert!(html.contains("<strong>This is NOT official UN data.</strong>"));
+        if input == &paper {
+            assert!(html.contains("<strong>This is NOT official UN data.</strong>"));
+        }
         let mut workbook: Xlsx<_> = open_workbook(out.join("workbook.xlsx")).unwrap();
         for name in workbook.sheet_names() {
             let range = workbook.worksheet_range(&name).unwrap();
@@ -266,7 +276,7 @@ fn the_reproduction_section_is_left_out_without_a_reference() {
 }
 
 /// Latin-letter words of a Chinese text that are not allowed there: everything but the index
-/// abbreviations, codes and column letters (1-3 capitals), file and sheet names (with `.` or
+/// abbreviations, codes and column letters (1-3 capitals, `ISO3`), file and sheet names (with `.` or
 /// `_`), hexadecimal digests and the program's name.
 fn latin_words(text: &str) -> Vec<String> {
     const ALLOWED: [&str; 6] = ["EGDI", "OSI", "TII", "HCI", "EPI", "egov-report"];
@@ -285,6 +295,12 @@ fn latin_words(text: &str) -> Vec<String> {
         let allowed = !has_letter
             || ALLOWED.contains(&w.as_str())
             || (w.len() <= 3 && w.chars().all(|c| c.is_ascii_uppercase()))
+            // Standards named by a code (`ISO3`, `M49`).
+            || (w.len() <= 4
+                && w.trim_end_matches(|c: char| c.is_ascii_digit()).len() < w.len()
+                && w.trim_end_matches(|c: char| c.is_ascii_digit())
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase()))
             || w.contains('.')
             || w.contains('_')
             || w.chars().all(|c| c.is_ascii_hexdigit());
@@ -295,10 +311,9 @@ fn latin_words(text: &str) -> Vec<String> {
     out
 }
 
-#[test]
-fn the_chinese_report_has_no_english_words() {
-    let (_guard, out) = run_paper_panel(&["--lang", "zh", "--reference", &reference()]);
-    let md = read(&out.join("report.md"));
+/// What a Chinese report must not show: Latin-letter words outside codes, file names and the
+/// index abbreviations, ASCII `<=`/`>=`, and year lists joined with `, ` instead of `、`.
+fn english_in_chinese(md: &str) -> Vec<String> {
     // The quoted README is the input's own text, and the alias table's first column is how
     // the input spells a name: both are quoted, not written by the report.
     let end = md.find("## 附录二").expect("the README appendix");
@@ -318,7 +333,53 @@ fn the_chinese_report_has_no_english_words() {
         for w in latin_words(line) {
             bad.push(format!("{w} in `{line}`"));
         }
+        if line.contains("<=") || line.contains(">=") {
+            bad.push(format!("ASCII comparison in `{line}`"));
+        }
+        let bytes = line.as_bytes();
+        let year_list = (0..bytes.len().saturating_sub(6)).any(|i| {
+            bytes[i].is_ascii_digit()
+                && bytes[i + 1] == b','
+                && bytes[i + 2] == b' '
+                && bytes[i + 3].is_ascii_digit()
+        });
+        if year_list {
+            bad.push(format!("a list joined with `, ` in `{line}`"));
+        }
     }
+    bad
+}
+
+#[test]
+fn the_chinese_report_has_no_english_words() {
+    let (_guard, out) = run_paper_panel(&["--lang", "zh", "--reference", &reference()]);
+    let bad = english_in_chinese(&read(&out.join("report.md")));
+    assert!(
+        bad.is_empty(),
+        "English left in the Chinese report:\n{}",
+        bad.join("\n")
+    );
+    // The check finds what it looks for.
+    let planted = "## 标题\n\nrow 3, column B；2010, 2012；v <= 1\n\n## 附录二\n";
+    assert_eq!(
+        english_in_chinese(planted).len(),
+        5,
+        "{:?}",
+        english_in_chinese(planted)
+    );
+}
+
+#[test]
+fn the_chinese_report_of_the_real_data_has_no_english_words() {
+    // The bundled data has findings the paper panel lacks (values above their range, zero
+    // sub-indices), whose places in the input are written in Chinese too.
+    let (_guard, out, _) = run_on(&bundled_input(), &["--quiet", "--lang", "zh"]);
+    let md = read(&out.join("report.md"));
+    assert!(
+        md.contains("EGOV_DATA_2003.csv第34行G列"),
+        "a place in the input, in Chinese"
+    );
+    let bad = english_in_chinese(&md);
     assert!(
         bad.is_empty(),
         "English left in the Chinese report:\n{}",
@@ -551,6 +612,13 @@ fn a_survey_declared_not_comparable_is_marked_everywhere_with_its_reason() {
     // Every figure, EGDI included, draws 2016 hollow.
     let svg = read(&out.join("figures/figure1.svg"));
     assert_eq!(svg.lines().filter(|l| l.contains("#FFFFFE")).count(), 5);
+    // So do the workbook's charts: 2016 in all four, 2010 too in the sub-index charts.
+    for n in 1..=4 {
+        for (name, hollow) in hollow_years(&chart_xml(&out, n)) {
+            let want: &[&str] = if n == 1 { &["2016"] } else { &["2010", "2016"] };
+            assert_eq!(hollow, want, "chart {n}, {name}");
+        }
+    }
     // The periodisation leaves 2016 out: the OSI majority is first seen in 2018.
     let periods = section(&md, "### 4.2 Stages of global e-government");
     assert!(periods.contains("from about 2017"), "{periods}");
@@ -560,5 +628,197 @@ fn a_survey_declared_not_comparable_is_marked_everywhere_with_its_reason() {
         notes
             .used_cells()
             .any(|(_, _, c)| matches!(c, Data::String(s) if s.contains("2016 (a method change)")))
+    );
+}
+
+#[test]
+fn a_focus_country_with_an_article_takes_its_capital_and_possessive() {
+    let (_guard, out) = run_paper_panel(&["--focus", "USA", "--benchmarks", "GBR,AUS,CAN,CHN"]);
+    let md = read(&out.join("report.md"));
+    assert!(
+        md.contains("\nThe United States' EGDI level was very high in 2003 and in 2018"),
+        "{}",
+        section(&md, "### 2.1")
+    );
+    assert!(md.contains("In 2018, the United States' EGDI was 0.9260"));
+    assert!(!md.contains("States's") && !md.contains("\nthe United"));
+}
+
+/// `xl/charts/chartN.xml` of a workbook.
+fn chart_xml(out: &Path, n: u8) -> String {
+    let file = std::fs::File::open(out.join("workbook.xlsx")).unwrap();
+    let mut zip = zip::ZipArchive::new(file).unwrap();
+    let mut xml = String::new();
+    zip.by_name(&format!("xl/charts/chart{n}.xml"))
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    xml
+}
+
+/// Per series of a chart: its name and the survey years of its hollow points (a point whose
+/// marker has no fill), read from the x values the chart caches.
+fn hollow_years(xml: &str) -> Vec<(String, Vec<String>)> {
+    let between = |s: &str, open: &str, close: &str| -> String {
+        let a = s.find(open).map_or(s.len(), |i| i + open.len());
+        let b = s[a..].find(close).map_or(s.len(), |i| a + i);
+        s[a..b].to_string()
+    };
+    xml.split("<c:ser>")
+        .skip(1)
+        .map(|ser| {
+            let name = between(ser, "<c:v>", "</c:v>");
+            let years: Vec<String> = between(ser, "<c:xVal>", "</c:xVal>")
+                .split("<c:v>")
+                .skip(1)
+                .map(|v| v[..v.find('<').unwrap()].to_string())
+                .collect();
+            let hollow = ser
+                .split("<c:dPt>")
+                .skip(1)
+                .filter(|p| between(p, "<c:marker>", "</c:marker>").contains("<a:noFill/>"))
+                .map(|p| {
+                    let idx: usize = between(p, "<c:idx val=\"", "\"").parse().unwrap();
+                    years[idx].clone()
+                })
+                .collect();
+            (name, hollow)
+        })
+        .collect()
+}
+
+#[test]
+fn the_native_charts_draw_the_weighted_survey_hollow() {
+    let (_guard, out) = run_paper_panel(&[]);
+    for n in 1..=4 {
+        let series = hollow_years(&chart_xml(&out, n));
+        assert_eq!(series.len(), 5, "chart {n}: one series per country");
+        for (name, hollow) in &series {
+            // EGDI is comparable in 2010; its sub-indices are weighted contributions there.
+            let want: &[&str] = if n == 1 { &[] } else { &["2010"] };
+            assert_eq!(hollow, want, "chart {n}, {name}");
+        }
+        // Every other point has a filled marker of its series' colour.
+        let xml = chart_xml(&out, n);
+        assert_eq!(
+            xml.matches("<c:symbol val=\"circle\"/>").count(),
+            5,
+            "chart {n}"
+        );
+    }
+    let mut workbook: Xlsx<_> = open_workbook(out.join("workbook.xlsx")).unwrap();
+    let notes = workbook.worksheet_range("Notes").unwrap();
+    assert!(
+        notes
+            .used_cells()
+            .any(|(_, _, c)| matches!(c, Data::String(s) if s.contains("with hollow markers"))),
+        "the Notes say what a hollow marker means"
+    );
+}
+
+#[test]
+fn the_workbook_pivots_the_transitions_and_marks_the_weighted_survey() {
+    let (_guard, out) = run_paper_panel(&[]);
+    let mut workbook: Xlsx<_> = open_workbook(out.join("workbook.xlsx")).unwrap();
+    let range = workbook.worksheet_range("Transitions").unwrap();
+    let rows: Vec<&[Data]> = range.rows().collect();
+    let header = rows
+        .iter()
+        .position(|r| r[0] == Data::String("Index".into()))
+        .expect("the header row");
+    let headers: Vec<String> = rows[header].iter().map(ToString::to_string).collect();
+    assert_eq!(
+        headers[..4],
+        ["Index", "Level change", "2003–2004", "2004–2005"]
+    );
+    assert!(headers.contains(&"2008–2010†".to_string()) && headers.contains(&"2010–2012†".into()));
+    assert!(headers.contains(&"2005–2008".to_string()), "{headers:?}");
+    let body = &rows[header + 1..];
+    assert_eq!(
+        (body.len(), headers.len()),
+        (12, 10),
+        "4 indices x kept/rose/fell, 8 intervals"
+    );
+    // Every count is a number and equals a recount of the transition matrices of the CSV.
+    let csv = csv_records(&out.join("tables/transitions.csv"));
+    let level = |l: &str| {
+        ["very_high", "high", "medium", "low"]
+            .iter()
+            .position(|k| *k == l)
+    };
+    for row in body {
+        let index = row[0].to_string();
+        let change = row[1].to_string();
+        for (c, header) in headers.iter().enumerate().skip(2) {
+            let interval = header.trim_end_matches('†');
+            let (from, to) = interval.split_once('–').unwrap();
+            let mut want = 0.0;
+            for r in csv
+                .iter()
+                .filter(|r| r[0] == index && r[1] == from && r[2] == to)
+            {
+                let i = level(&r[3]).unwrap();
+                for j in 0..4 {
+                    let n: f64 = r[4 + j].parse().unwrap();
+                    let counted = match change.as_str() {
+                        "Kept" => i == j,
+                        "Rose" => j < i,
+                        _ => j > i,
+                    };
+                    if counted {
+                        want += n;
+                    }
+                }
+            }
+            assert_eq!(row[c], Data::Float(want), "{index} {change} {interval}");
+        }
+    }
+    let notes = workbook.worksheet_range("Notes").unwrap();
+    assert!(notes.used_cells().any(
+        |(_, _, c)| matches!(c, Data::String(s) if s.starts_with("Each column is the interval"))
+    ));
+}
+
+#[test]
+fn the_chinese_workbook_of_the_real_data_has_no_english_words() {
+    // With the paper's reference, so that the Reproduction sheet is there too.
+    let (_guard, out, _) = run_on(
+        &bundled_input(),
+        &["--quiet", "--lang", "zh", "--reference", &reference()],
+    );
+    let mut workbook: Xlsx<_> = open_workbook(out.join("workbook.xlsx")).unwrap();
+    let mut bad = Vec::new();
+    for name in workbook.sheet_names() {
+        // The README sheet quotes the input's own text.
+        if name == "输入说明" {
+            continue;
+        }
+        let range = workbook.worksheet_range(&name).unwrap();
+        for (r, c, cell) in range.used_cells() {
+            let Data::String(s) = cell else { continue };
+            // An alias finding quotes how the input spells a name (“Czech Republic”).
+            let text = match s.split_once('“').zip(s.split_once('”')) {
+                Some(((before, _), (_, after))) if s.contains("识别为") => {
+                    format!("{before}{after}")
+                }
+                // The digest's name and the missing / not-applicable symbols.
+                _ => s
+                    .replace("SHA-256", "")
+                    .replace("[x]", "")
+                    .replace("[z]", ""),
+            };
+            for w in latin_words(&text) {
+                bad.push(format!(
+                    "`{name}` row {} column {}: {w} in `{s}`",
+                    r + 1,
+                    c + 1
+                ));
+            }
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "English left in the Chinese workbook:\n{}",
+        bad[..bad.len().min(20)].join("\n")
     );
 }

@@ -8,7 +8,7 @@ use calamine::{Data, Reader, Xlsx, open_workbook};
 
 use crate::common::{paper_panel_input, run_bin, run_paper_panel, scratch, stderr};
 
-const EN_SHEETS: [&str; 21] = [
+const EN_SHEETS: [&str; 22] = [
     "Cover",
     "Contents",
     "Notes",
@@ -22,6 +22,7 @@ const EN_SHEETS: [&str; 21] = [
     "Figure 2",
     "Figure 3",
     "Figure 4",
+    "Transitions",
     "Latest changes",
     "Ranks",
     "Groups",
@@ -274,23 +275,83 @@ fn a_table_without_data_says_so_in_its_description_and_has_no_row() {
 }
 
 #[test]
-fn reproduction_sheet_lists_every_difference_only_with_a_reference() {
+fn reproduction_sheet_explains_every_difference_and_counts_the_cells_compared() {
     let reference = crate::common::root().join("examples/paper-tables.json");
     let (_guard, out) = run_paper_panel(&["--reference", reference.to_str().unwrap()]);
     let names = open(&out).sheet_names();
     assert_eq!(names[names.len() - 2], "Reproduction");
     assert_eq!(names.len(), EN_SHEETS.len() + 1);
     let rows = sheet_rows(&out, "Reproduction");
+    let header = rows.iter().position(|r| text(&r[0]) == "Table").unwrap();
+    assert_eq!(
+        rows[header].iter().map(text).collect::<Vec<_>>(),
+        [
+            "Table",
+            "Row",
+            "Column",
+            "Published",
+            "Computed",
+            "Explanation"
+        ]
+    );
     let sheet = table_body(&rows, "Table");
     let csv = csv_body(&out.join("tables/reproduction.csv"));
-    assert_eq!(sheet, csv);
-    // A published count of 32 and a computed 33 are stored as numbers.
-    let header = rows.iter().position(|r| text(&r[0]) == "Table").unwrap();
-    let numbers = rows[header + 1..]
-        .iter()
-        .filter(|r| matches!((&r[3], &r[4]), (Data::Float(_), Data::Float(_))))
-        .count();
-    assert!(numbers >= 1, "{rows:?}");
+    assert_eq!(sheet.len(), csv.len(), "one row per difference");
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    for ((cells, csv_row), row) in sheet.iter().zip(&csv).zip(&rows[header + 1..]) {
+        // The table in words; the published and computed counts as numbers, equal to the CSV's.
+        assert_eq!(cells[0], format!("Table {}", &csv_row[0]["table".len()..]));
+        for (cell, value) in [(&row[3], &csv_row[3]), (&row[4], &csv_row[4])] {
+            match value.parse::<f64>() {
+                Ok(v) => assert_eq!(cell, &Data::Float(v), "{csv_row:?}"),
+                Err(_) => assert!(matches!(cell, Data::String(_)), "{csv_row:?}"),
+            }
+        }
+        // The same sentence as the report's, naming the published value.
+        let explanation = &cells[5];
+        assert!(explanation.ends_with('.'), "{explanation}");
+        assert!(explanation.contains(&csv_row[3]), "{explanation}");
+        assert!(md.contains(explanation.as_str()), "{explanation}");
+    }
+    assert!(
+        rows[header + 1..]
+            .iter()
+            .any(|r| matches!((&r[3], &r[4]), (Data::Float(_), Data::Float(_))))
+    );
+    // The description says how many published cells were compared and how many matched.
+    let summary = text(&rows[1][0]);
+    // The sums of the report's per-table counts (`Table 1 90 of 91`).
+    let tallies = md
+        .lines()
+        .find_map(|l| l.strip_prefix("Cells reproduced per table: "))
+        .expect("the per-table counts");
+    let (mut compared, mut matched) = (0, 0);
+    for part in tallies
+        .trim_end_matches('.')
+        .split(", ")
+        .flat_map(|p| p.split(" and "))
+    {
+        let words: Vec<&str> = part.split(' ').collect();
+        let n = words.len();
+        matched += words[n - 3].parse::<usize>().unwrap();
+        compared += words[n - 1].parse::<usize>().unwrap();
+    }
+    assert_eq!((compared, matched), (359, 357), "{tallies}");
+    assert_eq!(
+        summary,
+        format!(
+            "Of the {compared} published cells of paper-tables.json compared, {matched} are \
+             reproduced; {} differ.",
+            compared - matched
+        )
+    );
+    assert_eq!(compared - matched, csv.len());
+    assert!(md.contains(&summary), "the report says the same");
+    // The Notes give the counts per table.
+    let notes = sheet_rows(&out, "Notes");
+    assert!(notes.iter().flatten().any(|c| text(c).contains(
+        "Cells reproduced per table: Panel 6 of 6, Table 1 90 of 91, Table 2 16 of 16, Table 3 107 of 108"
+    )));
 }
 
 #[test]

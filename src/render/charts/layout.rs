@@ -286,84 +286,152 @@ struct ValueAxis {
     ticks: Vec<(f64, String)>,
 }
 
+/// The geometry of one figure: its columns (ticks, plot, end values, legend), its bands and
+/// the x position of each category.
+struct Frame {
+    width: f64,
+    plot_left: f64,
+    plot_right: f64,
+    plot_top: f64,
+    plot_bottom: f64,
+    legend_left: f64,
+    axis: ValueAxis,
+    /// Legend names, wrapped, one entry per series.
+    legend_lines: Vec<Vec<String>>,
+    label_line: f64,
+    tick_line: f64,
+    value_line: f64,
+    value_step: f64,
+    /// The x of each category's tick.
+    xs: Vec<i32>,
+    /// Whether the categories are drawn to scale (survey years proportional).
+    scaled: bool,
+}
+
+impl Frame {
+    /// Measures the columns and lays out the bands above the plot (title, value-axis title),
+    /// whose labels it returns.
+    fn new(text: &FigureText, series: &[Series], m: &Metrics) -> (Self, Vec<Label>) {
+        let (low, high) = value_range(series);
+        let legend_lines: Vec<Vec<String>> = series
+            .iter()
+            .map(|s| wrap(&s.name, LABEL_SIZE, LEGEND_TEXT_MAX, m))
+            .collect();
+        let legend_text_width = legend_lines
+            .iter()
+            .flatten()
+            .map(|l| m.width(l, LABEL_SIZE))
+            .fold(0.0, f64::max);
+        let label_line = m.line_height(LABEL_SIZE);
+        let legend_height: f64 = legend_lines
+            .iter()
+            .map(|lines| lines.len() as f64 * line_step(label_line) + LEGEND_ENTRY_GAP)
+            .sum();
+        let legend_width = SWATCH + SWATCH_GAP + legend_text_width;
+
+        // End-value column: one label per line that has a value, spaced by their height.
+        let value_line = m.line_height(VALUE_SIZE);
+        let value_step = value_line.ceil() + 2.0;
+        let end_labels = series.iter().filter(|s| s.end_label.is_some()).count();
+        let value_width = series
+            .iter()
+            .filter_map(|s| s.end_label.as_ref())
+            .map(|(_, t)| m.width(t, VALUE_SIZE))
+            .fold(0.0, f64::max);
+
+        let plot_height = PLOT_MIN_HEIGHT
+            .max(legend_height.ceil())
+            .max(end_labels as f64 * value_step);
+        let tick_line = m.line_height(TICK_SIZE);
+        let axis = value_axis(low, high, plot_height, tick_line + GAP);
+        let tick_width = axis
+            .ticks
+            .iter()
+            .map(|(_, t)| m.width(t, TICK_SIZE))
+            .fold(0.0, f64::max);
+
+        // Columns, left to right: ticks, plot, leaders and end values, legend.
+        let plot_left = (MARGIN + tick_width + 2.0 * GAP + f64::from(TICK_MARK)).ceil();
+        let right_part = LEADER + value_width + COLUMN_GAP + legend_width + MARGIN;
+        let width = BASE_WIDTH
+            .max(plot_left + PLOT_MIN_WIDTH + right_part)
+            .ceil();
+        let legend_left = (width - MARGIN - legend_width).floor();
+        let plot_right = (legend_left - COLUMN_GAP - value_width - LEADER).floor();
+
+        let (labels, top) = header(text, width, m);
+        // The top tick label reaches half its height above the plot.
+        let plot_top = (top + tick_line / 2.0 + 2.0 * GAP).ceil();
+        let (xs, scaled) = category_xs(text, plot_left, plot_right);
+        let frame = Self {
+            width,
+            plot_left,
+            plot_right,
+            plot_top,
+            plot_bottom: plot_top + plot_height,
+            legend_left,
+            axis,
+            legend_lines,
+            label_line,
+            tick_line,
+            value_line,
+            value_step,
+            xs,
+            scaled,
+        };
+        (frame, labels)
+    }
+
+    fn to_y(&self, v: f64) -> f64 {
+        let height = self.plot_bottom - self.plot_top;
+        self.plot_bottom - (v - self.axis.low) / (self.axis.high - self.axis.low) * height
+    }
+}
+
 /// Lays a figure out. Lines are drawn in series order with the emphasised ones last.
 pub(crate) fn lay_out(text: &FigureText, series: &[Series], m: &Metrics) -> Scene {
-    let n_categories = text.categories.len();
-    let (low, high) = value_range(series);
+    let (frame, mut labels) = Frame::new(text, series, m);
+    let mut marks = Vec::new();
+    value_axis_marks(&frame, m, &mut marks, &mut labels);
+    let top = categories(text, &frame, m, &mut marks, &mut labels);
+    let height = notes(text, series, &frame, m, top, &mut labels);
+    series_marks(text, series, &frame, &mut marks);
+    end_values(series, &frame, m, &mut marks, &mut labels);
+    legend(series, &frame, m, &mut marks, &mut labels);
+    let scene = Scene {
+        width: to_u32(frame.width),
+        height: to_u32(height),
+        marks,
+        labels,
+    };
+    debug_assert!(scene.overlapping_labels(m).is_empty());
+    scene
+}
 
-    // Legend column: names wrapped to a fixed width, one entry per series.
-    let legend_lines: Vec<Vec<String>> = series
-        .iter()
-        .map(|s| wrap(&s.name, LABEL_SIZE, LEGEND_TEXT_MAX, m))
-        .collect();
-    let legend_text_width = legend_lines
-        .iter()
-        .flatten()
-        .map(|l| m.width(l, LABEL_SIZE))
-        .fold(0.0, f64::max);
-    let label_line = m.line_height(LABEL_SIZE);
-    let legend_height: f64 = legend_lines
-        .iter()
-        .map(|lines| lines.len() as f64 * line_step(label_line) + LEGEND_ENTRY_GAP)
-        .sum();
-    let legend_width = SWATCH + SWATCH_GAP + legend_text_width;
-
-    // End-value column: one label per line that has a value, spaced by their height.
-    let value_line = m.line_height(VALUE_SIZE);
-    let value_step = value_line.ceil() + 2.0;
-    let end_labels = series.iter().filter(|s| s.end_label.is_some()).count();
-    let value_width = series
-        .iter()
-        .filter_map(|s| s.end_label.as_ref())
-        .map(|(_, t)| m.width(t, VALUE_SIZE))
-        .fold(0.0, f64::max);
-
-    let plot_height = PLOT_MIN_HEIGHT
-        .max(legend_height.ceil())
-        .max(end_labels as f64 * value_step);
-    let tick_line = m.line_height(TICK_SIZE);
-    let axis = value_axis(low, high, plot_height, tick_line + GAP);
-    let tick_width = axis
-        .ticks
-        .iter()
-        .map(|(_, t)| m.width(t, TICK_SIZE))
-        .fold(0.0, f64::max);
-
-    // Columns, left to right: ticks, plot, leaders and end values, legend.
-    let plot_left = (MARGIN + tick_width + 2.0 * GAP + f64::from(TICK_MARK)).ceil();
-    let right_part = LEADER + value_width + COLUMN_GAP + legend_width + MARGIN;
-    let width = BASE_WIDTH
-        .max(plot_left + PLOT_MIN_WIDTH + right_part)
-        .ceil();
-    let legend_left = (width - MARGIN - legend_width).floor();
-    let plot_right = (legend_left - COLUMN_GAP - value_width - LEADER).floor();
-
-    // Bands, top to bottom: title, value-axis title, plot, year labels, year-axis title, note.
+/// The title (when there is one) and the value-axis title, from the top margin; returns their
+/// labels and the y below them.
+fn header(text: &FigureText, width: f64, m: &Metrics) -> (Vec<Label>, f64) {
     let mut labels = Vec::new();
     let mut top = MARGIN;
-    let title_line = m.line_height(TITLE_SIZE);
     // The title is the caption's (HTML, Markdown, workbook) and the SVG's `<title>`: an empty
     // one is not drawn.
-    let title_lines = if text.title.is_empty() {
-        Vec::new()
-    } else {
-        wrap(&text.title, TITLE_SIZE, width - 2.0 * MARGIN, m)
-    };
-    for line in title_lines {
-        labels.push(Label::at_top(
-            m,
-            line,
-            MARGIN,
-            top,
-            TITLE_SIZE,
-            Anchor::Start,
-            INK,
-        ));
-        top += line_step(title_line);
-    }
     if !text.title.is_empty() {
+        let title_line = m.line_height(TITLE_SIZE);
+        for line in wrap(&text.title, TITLE_SIZE, width - 2.0 * MARGIN, m) {
+            labels.push(Label::at_top(
+                m,
+                line,
+                MARGIN,
+                top,
+                TITLE_SIZE,
+                Anchor::Start,
+                INK,
+            ));
+            top += line_step(title_line);
+        }
         top += 2.0 * GAP;
     }
+    let label_line = m.line_height(LABEL_SIZE);
     for line in wrap(&text.y_title, LABEL_SIZE, width - 2.0 * MARGIN, m) {
         labels.push(Label::at_top(
             m,
@@ -376,30 +444,50 @@ pub(crate) fn lay_out(text: &FigureText, series: &[Series], m: &Metrics) -> Scen
         ));
         top += line_step(label_line);
     }
-    // The top tick label reaches half its height above the plot.
-    let plot_top = (top + tick_line / 2.0 + 2.0 * GAP).ceil();
-    let plot_bottom = plot_top + plot_height;
-    let to_y = |v: f64| plot_bottom - (v - axis.low) / (axis.high - axis.low) * plot_height;
+    (labels, top)
+}
 
-    let mut marks = Vec::new();
-    // Grid, value ticks and their labels.
-    for (value, tick) in &axis.ticks {
-        let y = px(to_y(*value));
+/// The x of each category: at its position on a proportional axis (survey years to scale), or
+/// evenly spaced, each in the middle of its slot; and whether the axis is to scale.
+fn category_xs(text: &FigureText, plot_left: f64, plot_right: f64) -> (Vec<i32>, bool) {
+    let n = text.categories.len();
+    let slot = (plot_right - plot_left) / n.max(1) as f64;
+    let scaled = text.positions.len() == n && n > 1 && text.positions[n - 1] > text.positions[0];
+    let pad = slot.min(PLOT_MIN_WIDTH / 8.0) / 2.0;
+    let xs = (0..n)
+        .map(|i| {
+            if scaled {
+                let (p0, span) = (text.positions[0], text.positions[n - 1] - text.positions[0]);
+                px(plot_left
+                    + pad
+                    + (text.positions[i] - p0) / span * (plot_right - plot_left - 2.0 * pad))
+            } else {
+                px(plot_left + (i as f64 + 0.5) * slot)
+            }
+        })
+        .collect();
+    (xs, scaled)
+}
+
+/// Grid lines, value ticks and their labels, and the axes.
+fn value_axis_marks(f: &Frame, m: &Metrics, marks: &mut Vec<Mark>, labels: &mut Vec<Label>) {
+    for (value, tick) in &f.axis.ticks {
+        let y = px(f.to_y(*value));
         marks.push(Mark::Line {
-            points: vec![(px(plot_left), y), (px(plot_right), y)],
+            points: vec![(px(f.plot_left), y), (px(f.plot_right), y)],
             colour: GRID,
             width: 1,
         });
         marks.push(Mark::Line {
-            points: vec![(px(plot_left) - TICK_MARK, y), (px(plot_left), y)],
+            points: vec![(px(f.plot_left) - TICK_MARK, y), (px(f.plot_left), y)],
             colour: AXIS,
             width: 1,
         });
         labels.push(Label::at_top(
             m,
             tick.clone(),
-            plot_left - f64::from(TICK_MARK) - GAP,
-            f64::from(y) - tick_line / 2.0,
+            f.plot_left - f64::from(TICK_MARK) - GAP,
+            f64::from(y) - f.tick_line / 2.0,
             TICK_SIZE,
             Anchor::End,
             MUTED_INK,
@@ -407,56 +495,42 @@ pub(crate) fn lay_out(text: &FigureText, series: &[Series], m: &Metrics) -> Scen
     }
     marks.push(Mark::Line {
         points: vec![
-            (px(plot_left), px(plot_top)),
-            (px(plot_left), px(plot_bottom)),
-            (px(plot_right), px(plot_bottom)),
+            (px(f.plot_left), px(f.plot_top)),
+            (px(f.plot_left), px(f.plot_bottom)),
+            (px(f.plot_right), px(f.plot_bottom)),
         ],
         colour: AXIS,
         width: 1,
     });
+}
 
-    // Categories: at their position on a proportional axis (survey years to scale), or evenly
-    // spaced, each in the middle of its slot.
-    let slot = (plot_right - plot_left) / n_categories.max(1) as f64;
-    let scaled = text.positions.len() == n_categories
-        && n_categories > 1
-        && text.positions[n_categories - 1] > text.positions[0];
-    let (p0, span) = if scaled {
-        (
-            text.positions[0],
-            text.positions[n_categories - 1] - text.positions[0],
-        )
-    } else {
-        (0.0, 1.0)
-    };
-    let pad = slot.min(PLOT_MIN_WIDTH / 8.0) / 2.0;
-    let x_of = |i: usize| {
-        if scaled {
-            px(plot_left
-                + pad
-                + (text.positions[i] - p0) / span * (plot_right - plot_left - 2.0 * pad))
-        } else {
-            px(plot_left + (i as f64 + 0.5) * slot)
-        }
-    };
+/// Category ticks, their labels (each kept clear of the last one drawn) and the category-axis
+/// title; returns the y below them.
+fn categories(
+    text: &FigureText,
+    f: &Frame,
+    m: &Metrics,
+    marks: &mut Vec<Mark>,
+    labels: &mut Vec<Label>,
+) -> f64 {
+    let slot = (f.plot_right - f.plot_left) / text.categories.len().max(1) as f64;
     let year_width = text
         .categories
         .iter()
         .map(|c| m.width(c, TICK_SIZE))
         .fold(0.0, f64::max);
-    let every = if scaled {
+    let every = if f.scaled {
         1
     } else {
         label_every(year_width + 2.0 * GAP, slot)
     };
-    // A year label is drawn when it keeps clear of the last one drawn.
     let mut last_label: Option<i32> = None;
     // Below the axis, and below the bottom value label, which reaches under the plot.
-    let years_top = plot_bottom + (tick_line / 2.0 + GAP).max(f64::from(TICK_MARK) + 2.0);
+    let years_top = f.plot_bottom + (f.tick_line / 2.0 + GAP).max(f64::from(TICK_MARK) + 2.0);
     for (i, category) in text.categories.iter().enumerate() {
-        let x = x_of(i);
+        let x = f.xs[i];
         marks.push(Mark::Line {
-            points: vec![(x, px(plot_bottom)), (x, px(plot_bottom) + TICK_MARK)],
+            points: vec![(x, px(f.plot_bottom)), (x, px(f.plot_bottom) + TICK_MARK)],
             colour: AXIS,
             width: 1,
         });
@@ -474,17 +548,29 @@ pub(crate) fn lay_out(text: &FigureText, series: &[Series], m: &Metrics) -> Scen
             ));
         }
     }
-    top = years_top + tick_line + GAP;
+    let top = years_top + f.tick_line + GAP;
     labels.push(Label::at_top(
         m,
         text.x_title.clone(),
-        (plot_left + plot_right) / 2.0,
+        (f.plot_left + f.plot_right) / 2.0,
         top,
         LABEL_SIZE,
         Anchor::Middle,
         MUTED_INK,
     ));
-    top += label_line;
+    top + f.label_line
+}
+
+/// The notes under the figure (missing values, comparability, scale, source); returns the
+/// figure's height.
+fn notes(
+    text: &FigureText,
+    series: &[Series],
+    f: &Frame,
+    m: &Metrics,
+    mut top: f64,
+    labels: &mut Vec<Label>,
+) -> f64 {
     let has_gaps = series.iter().any(|s| s.values.iter().any(Option::is_none));
     let mut notes: Vec<&str> = Vec::new();
     if has_gaps {
@@ -495,7 +581,7 @@ pub(crate) fn lay_out(text: &FigureText, series: &[Series], m: &Metrics) -> Scen
         top += 2.0 * GAP;
     }
     for note in notes {
-        for line in wrap(note, NOTE_SIZE, width - 2.0 * MARGIN, m) {
+        for line in wrap(note, NOTE_SIZE, f.width - 2.0 * MARGIN, m) {
             labels.push(Label::at_top(
                 m,
                 line,
@@ -508,9 +594,12 @@ pub(crate) fn lay_out(text: &FigureText, series: &[Series], m: &Metrics) -> Scen
             top += line_step(m.line_height(NOTE_SIZE));
         }
     }
-    let height = (top + MARGIN).ceil();
+    (top + MARGIN).ceil()
+}
 
-    // Lines: benchmarks first, the emphasised ones on top.
+/// The lines and markers: benchmarks first, the emphasised ones on top; a break in a line
+/// where a value is missing, hollow markers where a survey does not compare.
+fn series_marks(text: &FigureText, series: &[Series], f: &Frame, marks: &mut Vec<Mark>) {
     let order: Vec<usize> = (0..series.len())
         .filter(|&i| !series[i].emphasised)
         .chain((0..series.len()).filter(|&i| series[i].emphasised))
@@ -522,8 +611,11 @@ pub(crate) fn lay_out(text: &FigureText, series: &[Series], m: &Metrics) -> Scen
             .values
             .iter()
             .enumerate()
-            .take(n_categories)
-            .map(|(c, v)| v.filter(|v| v.is_finite()).map(|v| (x_of(c), px(to_y(v)))))
+            .take(f.xs.len())
+            .map(|(c, v)| {
+                v.filter(|v| v.is_finite())
+                    .map(|v| (f.xs[c], px(f.to_y(v))))
+            })
             .collect();
         for run in points.split(Option::is_none) {
             let run: Vec<(i32, i32)> = run.iter().flatten().copied().collect();
@@ -537,7 +629,6 @@ pub(crate) fn lay_out(text: &FigureText, series: &[Series], m: &Metrics) -> Scen
         }
         for (c, p) in points.iter().enumerate() {
             let Some(p) = p else { continue };
-            let hollow = text.hollow.get(c).copied().unwrap_or(false);
             if s.emphasised {
                 // A white ring keeps the focus markers readable where lines cross them.
                 marks.push(Mark::Dot {
@@ -553,7 +644,7 @@ pub(crate) fn lay_out(text: &FigureText, series: &[Series], m: &Metrics) -> Scen
                 shape: look.shape,
                 colour: look.colour,
             });
-            if hollow {
+            if text.hollow.get(c).copied().unwrap_or(false) {
                 // A hollow marker: the survey does not compare with the others.
                 marks.push(Mark::Dot {
                     centre: *p,
@@ -564,24 +655,33 @@ pub(crate) fn lay_out(text: &FigureText, series: &[Series], m: &Metrics) -> Scen
             }
         }
     }
+}
 
-    // End values: wanted at their point's height, nudged apart by their measured height.
-    let value_x = plot_right + LEADER;
+/// End values: wanted at their point's height, nudged apart by their measured height, with a
+/// leader from the last point.
+fn end_values(
+    series: &[Series],
+    f: &Frame,
+    m: &Metrics,
+    marks: &mut Vec<Mark>,
+    labels: &mut Vec<Label>,
+) {
+    let value_x = f.plot_right + LEADER;
     let mut wanted: Vec<(f64, usize)> = series
         .iter()
         .enumerate()
         .filter_map(|(i, s)| {
             let (c, _) = s.end_label.as_ref()?;
             let v = s.values.get(*c).copied().flatten()?;
-            Some((to_y(v), i))
+            Some((f.to_y(v), i))
         })
         .collect();
     wanted.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     let centres = spread(
         &wanted.iter().map(|w| w.0).collect::<Vec<_>>(),
-        value_step,
-        plot_top + value_line / 2.0,
-        plot_bottom - value_line / 2.0,
+        f.value_step,
+        f.plot_top + f.value_line / 2.0,
+        f.plot_bottom - f.value_line / 2.0,
     );
     for (&(point_y, i), centre) in wanted.iter().zip(centres) {
         let s = &series[i];
@@ -589,11 +689,11 @@ pub(crate) fn lay_out(text: &FigureText, series: &[Series], m: &Metrics) -> Scen
         let Some((c, label)) = &s.end_label else {
             continue;
         };
-        if *c + 1 == n_categories {
+        if *c + 1 == f.xs.len() {
             marks.push(Mark::Line {
                 points: vec![
-                    (x_of(*c) + look.radius + 3, px(point_y)),
-                    (px(plot_right + 4.0), px(point_y)),
+                    (f.xs[*c] + look.radius + 3, px(point_y)),
+                    (px(f.plot_right + 4.0), px(point_y)),
                     (px(value_x - 3.0), px(centre)),
                 ],
                 colour: look.colour,
@@ -604,20 +704,28 @@ pub(crate) fn lay_out(text: &FigureText, series: &[Series], m: &Metrics) -> Scen
             m,
             label.clone(),
             value_x,
-            centre - value_line / 2.0,
+            centre - f.value_line / 2.0,
             VALUE_SIZE,
             Anchor::Start,
             look.colour,
         ));
     }
+}
 
-    // Legend: a line sample and the wrapped name per series, spaced by the names' height.
-    let mut entry_top = plot_top;
-    for (i, (s, lines)) in series.iter().zip(&legend_lines).enumerate() {
+/// The legend: a line sample and the wrapped name per series, spaced by the names' height.
+fn legend(
+    series: &[Series],
+    f: &Frame,
+    m: &Metrics,
+    marks: &mut Vec<Mark>,
+    labels: &mut Vec<Label>,
+) {
+    let mut entry_top = f.plot_top;
+    for (i, (s, lines)) in series.iter().zip(&f.legend_lines).enumerate() {
         let look = look(i, s.emphasised);
-        let cy = px(entry_top + label_line / 2.0);
-        let x0 = px(legend_left);
-        let x1 = px(legend_left + SWATCH);
+        let cy = px(entry_top + f.label_line / 2.0);
+        let x0 = px(f.legend_left);
+        let x1 = px(f.legend_left + SWATCH);
         marks.push(Mark::Line {
             points: vec![(x0, cy), (x1, cy)],
             colour: look.colour,
@@ -633,25 +741,16 @@ pub(crate) fn lay_out(text: &FigureText, series: &[Series], m: &Metrics) -> Scen
             labels.push(Label::at_top(
                 m,
                 line.clone(),
-                legend_left + SWATCH + SWATCH_GAP,
+                f.legend_left + SWATCH + SWATCH_GAP,
                 entry_top,
                 LABEL_SIZE,
                 Anchor::Start,
                 INK,
             ));
-            entry_top += line_step(label_line);
+            entry_top += line_step(f.label_line);
         }
         entry_top += LEGEND_ENTRY_GAP;
     }
-
-    let scene = Scene {
-        width: to_u32(width),
-        height: to_u32(height),
-        marks,
-        labels,
-    };
-    debug_assert!(scene.overlapping_labels(m).is_empty());
-    scene
 }
 
 /// The smallest and largest finite value, widened to include 0 and 1 (the indices' scale).

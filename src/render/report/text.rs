@@ -76,12 +76,8 @@ impl<'a> Text<'a> {
         let full = format!("{PREFIX}{key}");
         let values: Vec<(&str, String)> = args.iter().map(|(n, v)| (*n, v.to_string())).collect();
         let pairs: Vec<(&str, &str)> = values.iter().map(|(n, v)| (*n, v.as_str())).collect();
-        let mut text = self.cat.fill(&full, &pairs)?;
-        // A sentence that opens with a name in its text form (`the United States ...`) starts
-        // with a capital.
-        if self.cat.get(&full)?.starts_with('{') && text.starts_with("the ") {
-            text.replace_range(..1, "T");
-        }
+        // Possessives and sentence-initial articles are settled by the fill itself.
+        let text = self.cat.fill(&full, &pairs)?;
         if let Some(name) = unfilled_placeholder(self.cat.get(&full)?, &pairs) {
             return Err(Error::Render {
                 output: format!("catalogue ({})", self.cat.lang().code()),
@@ -139,6 +135,23 @@ impl<'a> Text<'a> {
     /// A level as a sentence quotes it (`very high`, `“非常高”`).
     pub(super) fn level_quoted(&self, level: Level) -> Result<String> {
         self.fill("quote", &[("text", &self.level(level)?)])
+    }
+
+    /// A text to be quoted inside a quotation: its quotation marks become the inner ones
+    /// (`“高”` → `‘高’`), as `nested_quotes` lists them (outer open, close, inner open, close).
+    pub(super) fn nested_quotes(&self, text: &str) -> Result<String> {
+        let marks: Vec<char> = self.get("nested_quotes")?.chars().collect();
+        let [open, close, inner_open, inner_close] = marks[..] else {
+            return Ok(text.to_string());
+        };
+        Ok(text
+            .chars()
+            .map(|c| match c {
+                c if c == open => inner_open,
+                c if c == close => inner_close,
+                c => c,
+            })
+            .collect())
     }
 
     /// A measure's name: the acronym for the indices, the full name for components and stages.

@@ -276,6 +276,106 @@ pub fn build(ctx: &RenderContext<'_>, cat: &Catalogue) -> Result<ReportView> {
     b.view()
 }
 
+/// The reproduction check in words in the catalogue's language (shared with the workbook's
+/// Reproduction sheet), or `None` when no reference was given.
+pub(crate) struct ReproductionWords {
+    /// The outcome in one sentence: cells compared, reproduced and differing.
+    pub(crate) summary: String,
+    /// The outcome, the panel against the reference's and the cells matched per table.
+    pub(crate) paragraphs: Vec<String>,
+    /// One per difference, in the order of `results.reproduction`.
+    pub(crate) differences: Vec<DifferenceWords>,
+}
+
+/// One published cell that the computation does not reproduce, in words.
+pub(crate) struct DifferenceWords {
+    /// `Table 3`, `Panel`.
+    pub(crate) table: String,
+    /// The row as the table names it (`rose 2 levels`, `2018 TII`).
+    pub(crate) row: String,
+    /// The column (`“low”`, `count`).
+    pub(crate) column: String,
+    /// The published value (a number, or a country's name).
+    pub(crate) published: String,
+    /// The computed value (a number, or that the row lacks the country).
+    pub(crate) computed: String,
+    /// The difference in a sentence.
+    pub(crate) explanation: String,
+}
+
+/// The level changes between consecutive surveys, pivoted: one row per index and kind of change
+/// (kept, rose, fell), one column per interval (shared with the workbook's Transitions sheet).
+pub(crate) struct TransitionPivot {
+    /// The intervals (`2008–2010†`), marked when a survey of it is not comparable.
+    pub(crate) intervals: Vec<String>,
+    /// Per index, the kept, rose and fell rows.
+    pub(crate) rows: Vec<TransitionRow>,
+}
+
+/// One row of the pivoted transitions.
+pub(crate) struct TransitionRow {
+    /// The index (`OSI`).
+    pub(crate) index: String,
+    /// Kept, rose or fell, in words.
+    pub(crate) change: String,
+    /// Countries, per interval (none when the interval has no matrix for the index).
+    pub(crate) counts: Vec<Option<usize>>,
+}
+
+/// The transitions pivoted, in the catalogue's language.
+///
+/// # Errors
+/// [`crate::error::Error::Render`] for a missing catalogue message.
+pub(crate) fn transition_pivot(
+    ctx: &RenderContext<'_>,
+    cat: &Catalogue,
+) -> Result<TransitionPivot> {
+    Builder {
+        ctx,
+        r: ctx.results,
+        tx: Text::new(cat, &ctx.normalised.concordance),
+        cat,
+    }
+    .transition_pivot()
+}
+
+/// A row of a published table (`table1`, `maintained low`; `table3`, `2003 OSI`) in words, as the
+/// report names it (shared with the workbook's Robustness sheet).
+///
+/// # Errors
+/// [`crate::error::Error::Render`] for a missing catalogue message.
+pub(crate) fn row_words(
+    ctx: &RenderContext<'_>,
+    cat: &Catalogue,
+    table: &str,
+    row: &str,
+) -> Result<String> {
+    Builder {
+        ctx,
+        r: ctx.results,
+        tx: Text::new(cat, &ctx.normalised.concordance),
+        cat,
+    }
+    .row_words(table, row)
+}
+
+/// The reproduction check in words; `None` without a reference.
+///
+/// # Errors
+/// [`crate::error::Error::Render`] for a missing catalogue message.
+pub(crate) fn reproduction_words(
+    ctx: &RenderContext<'_>,
+    cat: &Catalogue,
+) -> Result<Option<ReproductionWords>> {
+    Builder {
+        ctx,
+        r: ctx.results,
+        tx: Text::new(cat, &ctx.normalised.concordance),
+        cat,
+    }
+    .reproduction_words()
+}
+
 /// Every data-quality finding in words in the catalogue's language, in the order of
 /// `results.findings` (shared with the workbook's Quality sheet). Exclusions read as their gap
 /// reasons; aliases as the spelling and the country it was read as.

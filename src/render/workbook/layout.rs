@@ -6,8 +6,9 @@
 //! native line chart. It knows nothing of the analysis: `sheets` builds the content.
 
 use rust_xlsxwriter::{
-    Chart, ChartFormat, ChartLegendPosition, ChartLine, ChartMarker, ChartType, Color, Format,
-    FormatBorder, Table, TableColumn, TableStyle, Url, Worksheet, XlsxError,
+    Chart, ChartFormat, ChartLegendPosition, ChartLine, ChartMarker, ChartMarkerType, ChartPoint,
+    ChartSolidFill, ChartType, Color, Format, FormatBorder, Table, TableColumn, TableStyle, Url,
+    Worksheet, XlsxError,
 };
 use unicode_width::UnicodeWidthStr;
 
@@ -31,6 +32,9 @@ const MAX_ALT_TEXT: usize = 255;
 /// Line widths (points) of the focus country and of the others in the figure charts.
 const FOCUS_LINE: f64 = 3.5;
 const OTHER_LINE: f64 = 1.5;
+/// Marker sizes (points) of the focus country and of the others.
+const FOCUS_MARKER: u8 = 7;
+const OTHER_MARKER: u8 = 5;
 
 /// One cell of a table, typed so that the writer picks its number format.
 #[derive(Debug, Clone, PartialEq)]
@@ -105,6 +109,9 @@ pub(super) struct LineChart {
     pub(super) alt_text: String,
     /// The value axis minimum and maximum, when fixed.
     pub(super) y_range: Option<(f64, f64)>,
+    /// Per row of the table: whether its survey is drawn with hollow markers (not comparable
+    /// with the others), as the figures draw it.
+    pub(super) hollow: Vec<bool>,
 }
 
 /// One sheet holding one table (and optionally a chart of it).
@@ -126,6 +133,8 @@ pub(super) struct TableSheet {
     pub(super) rows: Vec<Vec<Cell>>,
     /// A chart of the table, for figures.
     pub(super) chart: Option<LineChart>,
+    /// What the sheet holds, written in A2 instead of the standard line.
+    pub(super) description: Option<String>,
 }
 
 /// The texts the writer itself adds around a table.
@@ -345,12 +354,11 @@ pub(super) fn write_table_sheet(
     ws.set_name(&sheet.name)?;
     ws.write_string_with_format(0, 0, &sheet.title, formats.title())?;
     // No fake row in an empty table: the description says it is empty, the header stands alone.
-    let info = if sheet.rows.is_empty() {
-        &captions.empty
-    } else if sheet.chart.is_some() {
-        &captions.with_chart
-    } else {
-        &captions.one_table
+    let info = match &sheet.description {
+        _ if sheet.rows.is_empty() => &captions.empty,
+        Some(text) => text,
+        None if sheet.chart.is_some() => &captions.with_chart,
+        None => &captions.one_table,
     };
     ws.write_string(1, 0, info)?;
     ws.write_string(2, 0, &sheet.notes)?;
@@ -567,15 +575,43 @@ fn write_chart(
         } else {
             (OTHER_LINE, PALETTE[usize::from(col - 1) % PALETTE.len()])
         };
-        chart
+        let size = if is_focus { FOCUS_MARKER } else { OTHER_MARKER };
+        let mut border = ChartLine::new();
+        border.set_color(colour).set_width(1.0);
+        let marker = ChartMarker::new()
+            .set_type(ChartMarkerType::Circle)
+            .set_size(size)
+            .set_format(
+                ChartFormat::new()
+                    .set_solid_fill(ChartSolidFill::new().set_color(colour))
+                    .set_border(&border),
+            )
+            .clone();
+        // A hollow marker: the survey does not compare with the others.
+        let points: Vec<ChartPoint> = spec
+            .hollow
+            .iter()
+            .map(|&hollow| {
+                if hollow {
+                    ChartPoint::new()
+                        .set_format(ChartFormat::new().set_no_fill().set_border(&border))
+                } else {
+                    ChartPoint::new()
+                }
+            })
+            .collect();
+        let series = chart
             .add_series()
             .set_name((name, header_row, col))
             .set_categories((name, first, 0, last, 0))
             .set_values((name, first, col, last, col))
-            .set_marker(ChartMarker::new().set_none())
+            .set_marker(&marker)
             .set_format(
                 ChartFormat::new().set_line(ChartLine::new().set_width(width).set_color(colour)),
             );
+        if spec.hollow.contains(&true) {
+            series.set_points(&points);
+        }
     }
     let chart_col = col_num(sheet.headers.len() + 1)?;
     ws.insert_chart(TABLE_ROW, chart_col, &chart)?;

@@ -1,4 +1,5 @@
-//! The data sheets of the workbook: Tables 1-6, Figures 1-4, Panel, Countries, Quality and
+//! The data sheets of the workbook: Tables 1-6, Figures 1-4, the tables beyond the paper
+//! (transitions, latest changes, ranks, groups, robustness), Panel, Countries, Quality and
 //! Reproduction, each a [`TableSheet`] in the report language.
 //!
 //! Consumes the results as `analysis` left them and only translates and types the cells
@@ -38,8 +39,8 @@ pub(super) fn data_sheets(
     sheets.push(b.panel()?);
     sheets.push(b.countries()?);
     sheets.push(b.quality()?);
-    if r.reproduction.is_some() {
-        sheets.push(b.reproduction()?);
+    if let Some(words) = crate::render::report::reproduction_words(ctx, labels.catalogue)? {
+        sheets.push(b.reproduction(words)?);
     }
     Ok(sheets)
 }
@@ -54,14 +55,14 @@ fn year(y: Year) -> Cell {
 
 struct Builder<'a> {
     ctx: &'a RenderContext<'a>,
-    labels: &'a Labels,
+    labels: &'a Labels<'a>,
     notes: &'a Notes,
     /// Placeholders every heading may use: n, first, last, focus, countries.
     heading_args: Vec<(&'static str, String)>,
 }
 
 impl<'a> Builder<'a> {
-    fn new(ctx: &'a RenderContext<'a>, labels: &'a Labels, notes: &'a Notes) -> Result<Self> {
+    fn new(ctx: &'a RenderContext<'a>, labels: &'a Labels<'a>, notes: &'a Notes) -> Result<Self> {
         let r = ctx.results;
         let mut compared = r.benchmarks.clone();
         compared.push(r.focus);
@@ -122,6 +123,7 @@ impl<'a> Builder<'a> {
             headers,
             rows,
             chart: None,
+            description: None,
         })
     }
 
@@ -361,6 +363,7 @@ impl<'a> Builder<'a> {
             notes.push(Note::Weighted);
         }
         notes.push(Note::Declared);
+        let breaks = crate::render::charts::breaks_of(self.ctx.results, figure.measure);
         let mut sheet = self.sheet_of(
             format!("figure{}", figure.number),
             "figure",
@@ -394,6 +397,11 @@ impl<'a> Builder<'a> {
             alt_text,
             // Every figure shows an index on the 0-1 scale.
             y_range: Some((0.0, 1.0)),
+            hollow: figure
+                .years
+                .iter()
+                .map(|y| breaks.iter().any(|b| b.year == *y))
+                .collect(),
         });
         Ok(sheet)
     }
@@ -439,7 +447,7 @@ impl<'a> Builder<'a> {
             let gaps: Vec<String> = e
                 .gaps
                 .iter()
-                .map(|g| crate::render::report::gap_reason(&self.labels.catalogue, conc, g))
+                .map(|g| crate::render::report::gap_reason(self.labels.catalogue, conc, g))
                 .collect::<Result<_>>()?;
             members.push((e.country, Some(gaps.join(&separator))));
         }
@@ -479,7 +487,7 @@ impl<'a> Builder<'a> {
         let notes = [Note::NotApplicable, Note::Weighted, Note::Boundary];
         let mut sheet = self.tidy(self.ctx.table("quality"), &notes)?;
         // The detail is a sentence in the report language, not the CSV's English.
-        let details = crate::render::report::finding_texts(self.ctx, &self.labels.catalogue)?;
+        let details = crate::render::report::finding_texts(self.ctx, self.labels.catalogue)?;
         let column = sheet.rows.first().map_or(0, |r| r.len() - 1);
         for (row, detail) in sheet.rows.iter_mut().zip(details) {
             row[column] = Cell::Text(detail);
@@ -487,17 +495,88 @@ impl<'a> Builder<'a> {
         Ok(sheet)
     }
 
-    fn reproduction(&self) -> Result<TableSheet> {
-        self.tidy(self.ctx.table("reproduction"), &[Note::Reproduction])
+    /// The schema's table, each difference in the report's words: its table, row and column,
+    /// a published country by its name, and the explaining sentence in a last column; the cells
+    /// compared and matched in the description.
+    fn reproduction(&self, words: crate::render::report::ReproductionWords) -> Result<TableSheet> {
+        let mut sheet = self.tidy(self.ctx.table("reproduction"), &[Note::Reproduction])?;
+        for (row, w) in sheet.rows.iter_mut().zip(words.differences) {
+            let shown = |text: String, cell: &Cell| match cell {
+                Cell::Text(_) => Cell::Text(text),
+                other => other.clone(),
+            };
+            let (published, computed) = (shown(w.published, &row[3]), shown(w.computed, &row[4]));
+            *row = vec![
+                Cell::Text(w.table),
+                Cell::Text(w.row),
+                Cell::Text(w.column),
+                published,
+                computed,
+                Cell::Text(w.explanation),
+            ];
+        }
+        sheet.headers.push(self.labels.get("column.explanation")?);
+        sheet.description = Some(words.summary);
+        Ok(sheet)
     }
 
     /// The sheets of the tables beyond the paper, in the order the Contents lists them.
     fn beyond(&self) -> Result<Vec<TableSheet>> {
+        let r = self.ctx.results;
+        let mut groups = self.tidy(self.ctx.table("groups"), &[Note::Levels])?;
+        // Group names in the workbook's language (the CSV keeps the embedded lists' names).
+        for (row, g) in groups.rows.iter_mut().zip(&r.groups) {
+            row[1] = Cell::Text(self.labels.group_name(g.kind, &g.group)?);
+        }
+        let mut sensitivity = self.tidy(self.ctx.table("sensitivity"), &[Note::Levels])?;
+        if let Some(s) = &r.sensitivity {
+            // The rows of Tables 1 and 3 as the report names them (`stayed low`).
+            let changed = sensitivity.rows.iter_mut().skip(s.near.len());
+            for (row, c) in changed.zip(&s.changed) {
+                row[2] = Cell::Text(crate::render::report::row_words(
+                    self.ctx,
+                    self.labels.catalogue,
+                    c.table,
+                    &c.row,
+                )?);
+            }
+        }
         Ok(vec![
+            self.transitions()?,
             self.tidy(self.ctx.table("latest"), &[Note::Levels])?,
             self.tidy(self.ctx.table("ranks"), &[Note::NotApplicable])?,
-            self.tidy(self.ctx.table("groups"), &[Note::Levels])?,
-            self.tidy(self.ctx.table("sensitivity"), &[Note::Levels])?,
+            groups,
+            sensitivity,
         ])
+    }
+
+    /// The level changes between consecutive surveys, pivoted as the report shows them: one
+    /// row per index and kind of change, one column per interval, an interval across a survey
+    /// that does not compare with the others marked.
+    fn transitions(&self) -> Result<TableSheet> {
+        let pivot = crate::render::report::transition_pivot(self.ctx, self.labels.catalogue)?;
+        let mut headers = self.labels.columns(&["index", "change"])?;
+        headers.extend(pivot.intervals);
+        let rows = pivot
+            .rows
+            .into_iter()
+            .map(|row| {
+                let mut cells = vec![Cell::Text(row.index), Cell::Text(row.change)];
+                cells.extend(
+                    row.counts
+                        .into_iter()
+                        .map(|n| n.map_or(Cell::Missing, count)),
+                );
+                cells
+            })
+            .collect();
+        let notes = [
+            Note::Transitions,
+            Note::Levels,
+            Note::Weighted,
+            Note::Declared,
+            Note::Missing,
+        ];
+        self.sheet("transitions", &notes, headers, rows)
     }
 }

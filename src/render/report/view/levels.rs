@@ -1,7 +1,10 @@
 //! Sections 2-4 of the report view: EGDI level changes (Tables 1-2), OSI, TII and HCI levels
 //! (Table 3) with the transitions between surveys, and the OSI stages (Table 4).
 
-use super::{Builder, IndicesView, LevelsView, StagesView, TableBuilder, TableView, runs};
+use super::{
+    Builder, IndicesView, LevelsView, StagesView, TableBuilder, TableView, TransitionPivot,
+    TransitionRow, runs,
+};
 use crate::analysis::levels::Level;
 use crate::analysis::periods::{BreakReason, SurveyBreak};
 use crate::analysis::tables::Trend;
@@ -365,57 +368,67 @@ impl Builder<'_> {
     /// column per interval; an interval into or out of a survey break is marked.
     fn transitions(&self) -> Result<TableView> {
         let tx = &self.tx;
+        let pivot = self.transition_pivot()?;
+        let mut t = TableBuilder::new("transitions", tx.get("transitions.caption")?, 2)
+            .col(tx.get("transitions.index")?, false)
+            .col(tx.get("transitions.change")?, false);
+        for label in pivot.intervals {
+            t = t.col(label, true);
+        }
+        for row in pivot.rows {
+            let mut cells = vec![row.index, row.change];
+            cells.extend(
+                row.counts
+                    .iter()
+                    .map(|n| n.map(|n| n.to_string()).unwrap_or_default()),
+            );
+            t.row(cells);
+        }
+        Ok(t.finish())
+    }
+
+    /// The transitions pivoted (index and kind of change x interval), in words.
+    pub(super) fn transition_pivot(&self) -> Result<TransitionPivot> {
+        let tx = &self.tx;
         let mut intervals: Vec<(Year, Year)> =
             self.r.transitions.iter().map(|t| (t.from, t.to)).collect();
         intervals.sort();
         intervals.dedup();
         let mark = tx.get("breaks.mark")?;
-        let mut t = TableBuilder::new("transitions", tx.get("transitions.caption")?, 2)
-            .col(tx.get("transitions.index")?, false)
-            .col(tx.get("transitions.change")?, false);
-        for &(from, to) in &intervals {
-            let mut label = tx.years(from, to)?;
-            if self.survey_break(from).is_some() || self.survey_break(to).is_some() {
-                label.push_str(&mark);
-            }
-            t = t.col(label, true);
-        }
-        for &measure in &self.r.measures {
-            let mut kept = vec![tx.measure(measure)?, tx.get("transitions.kept")?];
-            let mut rose = vec![tx.measure(measure)?, tx.get("transitions.rose")?];
-            let mut fell = vec![tx.measure(measure)?, tx.get("transitions.fell")?];
-            for &(from, to) in &intervals {
-                let found = self
-                    .r
-                    .transitions
-                    .iter()
-                    .find(|tr| tr.measure == measure && tr.from == from && tr.to == to);
-                let Some(tr) = found else {
-                    for row in [&mut kept, &mut rose, &mut fell] {
-                        row.push(String::new());
-                    }
-                    continue;
-                };
-                // Rows and columns run very high first: below the diagonal is a rise.
-                let (mut k, mut r, mut f) = (0, 0, 0);
-                for (i, row) in tr.counts.iter().enumerate() {
-                    for (j, &n) in row.iter().enumerate() {
-                        match j.cmp(&i) {
-                            std::cmp::Ordering::Equal => k += n,
-                            std::cmp::Ordering::Less => r += n,
-                            std::cmp::Ordering::Greater => f += n,
-                        }
-                    }
+        let labels = intervals
+            .iter()
+            .map(|&(from, to)| {
+                let mut label = tx.years(from, to)?;
+                if self.survey_break(from).is_some() || self.survey_break(to).is_some() {
+                    label.push_str(&mark);
                 }
-                kept.push(k.to_string());
-                rose.push(r.to_string());
-                fell.push(f.to_string());
+                Ok(label)
+            })
+            .collect::<Result<_>>()?;
+        let mut rows = Vec::new();
+        for &measure in &self.r.measures {
+            let found: Vec<Option<[usize; 3]>> = intervals
+                .iter()
+                .map(|&(from, to)| {
+                    self.r
+                        .transitions
+                        .iter()
+                        .find(|tr| tr.measure == measure && tr.from == from && tr.to == to)
+                        .map(kept_rose_fell)
+                })
+                .collect();
+            for (i, key) in ["kept", "rose", "fell"].into_iter().enumerate() {
+                rows.push(TransitionRow {
+                    index: tx.measure(measure)?,
+                    change: tx.get(&format!("transitions.{key}"))?,
+                    counts: found.iter().map(|c| c.map(|c| c[i])).collect(),
+                });
             }
-            t.row(kept);
-            t.row(rose);
-            t.row(fell);
         }
-        Ok(t.finish())
+        Ok(TransitionPivot {
+            intervals: labels,
+            rows,
+        })
     }
 
     // ---- Section 4: stages ----
@@ -476,4 +489,21 @@ impl Builder<'_> {
             periods: self.periods()?,
         })
     }
+}
+
+/// Countries whose level stayed, rose and fell in one transition matrix.
+fn kept_rose_fell(tr: &crate::analysis::beyond::Transition) -> [usize; 3] {
+    // Rows and columns run very high first: below the diagonal is a rise.
+    let mut out = [0; 3];
+    for (i, row) in tr.counts.iter().enumerate() {
+        for (j, &n) in row.iter().enumerate() {
+            let k = match j.cmp(&i) {
+                std::cmp::Ordering::Equal => 0,
+                std::cmp::Ordering::Less => 1,
+                std::cmp::Ordering::Greater => 2,
+            };
+            out[k] += n;
+        }
+    }
+    out
 }

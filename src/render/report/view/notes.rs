@@ -2,7 +2,8 @@
 //! check, and the rules applied (panel, levels, aliases).
 
 use super::{
-    Builder, FindingGroup, MethodView, QualityView, ReproductionView, TableBuilder, TableView,
+    Builder, DifferenceWords, FindingGroup, MethodView, QualityView, ReproductionView,
+    ReproductionWords, TableBuilder, TableView,
 };
 use crate::analysis::levels::{Level, Side};
 use crate::analysis::quality::{Finding, FindingKind};
@@ -138,7 +139,7 @@ impl Builder<'_> {
                 let measure = f.measure.expect("value findings name the measure");
                 let value = f.value.unwrap_or_default();
                 let (max, source) = match self.oddity_of(f) {
-                    Some((max, source)) => (max, source),
+                    Some((max, source)) => (max, tx.source(&source)?),
                     None => (0.0, String::new()),
                 };
                 tx.fill(
@@ -193,13 +194,39 @@ impl Builder<'_> {
 
     pub(super) fn reproduction(&self) -> Result<ReproductionView> {
         let tx = &self.tx;
-        let (Some(diffs), Some(comparison)) = (&self.r.reproduction, &self.r.comparison) else {
+        let Some(words) = self.reproduction_words()? else {
             return Ok(ReproductionView {
                 ran: false,
                 summary: String::new(),
                 paragraphs: Vec::new(),
                 table: None,
             });
+        };
+        let table = if words.differences.is_empty() {
+            None
+        } else {
+            let mut t = TableBuilder::new("reproduction", tx.get("reproduction.caption")?, 1)
+                .col(tx.get("reproduction.table")?, false)
+                .col(tx.get("reproduction.explanation")?, false);
+            for d in words.differences {
+                t.row(vec![d.table, d.explanation]);
+            }
+            Some(t.finish())
+        };
+        Ok(ReproductionView {
+            ran: true,
+            summary: words.summary,
+            paragraphs: words.paragraphs,
+            table,
+        })
+    }
+
+    /// The reproduction check in words, or `None` without a reference: the outcome, the panel
+    /// against the reference's, the cells matched per table, and each difference explained.
+    pub(super) fn reproduction_words(&self) -> Result<Option<ReproductionWords>> {
+        let tx = &self.tx;
+        let (Some(diffs), Some(comparison)) = (&self.r.reproduction, &self.r.comparison) else {
+            return Ok(None);
         };
         // The file name only: an absolute path would differ from machine to machine.
         let file = self
@@ -242,23 +269,60 @@ impl Builder<'_> {
         if !per_table.is_empty() {
             paragraphs.push(tx.fill("reproduction.tallies", &[("list", &tx.list(&per_table)?)])?);
         }
-        let table = if diffs.is_empty() {
-            None
-        } else {
-            let mut t = TableBuilder::new("reproduction", tx.get("reproduction.caption")?, 1)
-                .col(tx.get("reproduction.table")?, false)
-                .col(tx.get("reproduction.explanation")?, false);
-            for (d, detail) in diffs.iter().zip(&comparison.details) {
-                t.row(vec![self.table_name(&d.table)?, self.explain(d, detail)?]);
-            }
-            Some(t.finish())
-        };
-        Ok(ReproductionView {
-            ran: true,
+        let differences = diffs
+            .iter()
+            .zip(&comparison.details)
+            .map(|(d, detail)| {
+                // A published country the row lacks: its name, and "not in the row".
+                let (published, computed) = match detail.kind {
+                    crate::analysis::reproduction::DetailKind::NotInRow => (
+                        self.country_named(&d.published, false),
+                        tx.get("reproduction.not_in_row")?,
+                    ),
+                    _ => (d.published.clone(), d.computed.clone()),
+                };
+                Ok(DifferenceWords {
+                    table: self.table_name(&d.table)?,
+                    row: self.row_words(&d.table, &d.row)?,
+                    column: self.column_words(&d.table, &d.column)?,
+                    published,
+                    computed,
+                    explanation: self.explain(d, detail)?,
+                })
+            })
+            .collect::<Result<_>>()?;
+        Ok(Some(ReproductionWords {
             summary,
             paragraphs,
-            table,
-        })
+            differences,
+        }))
+    }
+
+    /// A published column (`low`, `count`, `Africa`) in words.
+    fn column_words(&self, table: &str, column: &str) -> Result<String> {
+        let tx = &self.tx;
+        if table == "panel" {
+            return match crate::model::Region::parse(column) {
+                Some(r) => tx.get(&format!("region.{}", r.name())),
+                None => tx.get("reproduction.count_column"),
+            };
+        }
+        match Level::DESCENDING.iter().find(|l| l.key() == column) {
+            Some(&l) => tx.level_quoted(l),
+            None if column == "count" => tx.get("reproduction.count_column"),
+            None if column == "countries" => tx.get("reproduction.countries_column"),
+            None => Ok(column.to_string()),
+        }
+    }
+
+    /// A country named in the reference, in the report language (as a table cell shows it,
+    /// or inside a sentence); a name the concordance does not know stays as written.
+    fn country_named(&self, name: &str, in_text: bool) -> String {
+        match self.ctx.normalised.concordance.lookup(name) {
+            Some((id, _)) if in_text => self.tx.country_in_text(id),
+            Some((id, _)) => self.tx.country(id),
+            None => name.to_string(),
+        }
     }
 
     /// `Table 3`, or the panel, in words.
@@ -288,7 +352,7 @@ impl Builder<'_> {
     }
 
     /// A published row label (`rose 2`, `maintained very_high`, `2010 stage 1`) in words.
-    fn row_words(&self, table: &str, row: &str) -> Result<String> {
+    pub(super) fn row_words(&self, table: &str, row: &str) -> Result<String> {
         let tx = &self.tx;
         let parts: Vec<&str> = row.split(' ').collect();
         let level = |key: &str| {
@@ -310,6 +374,16 @@ impl Builder<'_> {
                 "reproduction.stage_row",
                 &[("year", year), ("stage", &tx.get(&format!("stage.{n}"))?)],
             ),
+            // A path of levels (`1 high>very_high`): the levels, as Table 2 shows them.
+            ("table2", [_, path]) if path.split('>').all(|l| level(l).is_some()) => {
+                let levels: Vec<String> = path
+                    .split('>')
+                    .map(|l| tx.level_quoted(level(l).expect("checked")))
+                    .collect::<Result<_>>()?;
+                Ok(levels.join(&tx.get("path_sep")?))
+            }
+            ("panel", ["panel"]) => tx.get("reproduction.panel"),
+            ("panel", ["regions"]) => tx.get("reproduction.regions_row"),
             _ => Ok(row.replace('>', &tx.get("path_sep")?)),
         }
     }
@@ -322,22 +396,9 @@ impl Builder<'_> {
     ) -> Result<String> {
         use crate::analysis::reproduction::DetailKind;
         let tx = &self.tx;
-        let row = self.row_words(&d.table, &d.row)?;
-        let column = match crate::analysis::levels::Level::DESCENDING
-            .iter()
-            .find(|l| l.key() == d.column)
-        {
-            Some(&l) => tx.level_quoted(l)?,
-            None if d.column == "count" => tx.get("reproduction.count_column")?,
-            None => d.column.clone(),
-        };
-        let country = |name: &str| {
-            self.ctx
-                .normalised
-                .concordance
-                .lookup(name)
-                .map_or_else(|| name.to_string(), |(id, _)| tx.country_in_text(id))
-        };
+        // The sentences quote the row: quotes inside it become inner quotes.
+        let row = tx.nested_quotes(&self.row_words(&d.table, &d.row)?)?;
+        let column = self.column_words(&d.table, &d.column)?;
         let args: [(&str, &dyn std::fmt::Display); 6] = [
             ("table", &self.table_name(&d.table)?),
             ("row", &row),
@@ -366,7 +427,7 @@ impl Builder<'_> {
                 tx.fill("reproduction.explain.row_sum", &all)?
             }
             DetailKind::NotInRow => {
-                let name = country(&d.published);
+                let name = self.country_named(&d.published, true);
                 let mut all = args.to_vec();
                 all.push(("country", &name));
                 tx.fill("reproduction.explain.not_in_row", &all)?

@@ -6,6 +6,9 @@
 
 use std::fmt;
 
+/// The margin around a threshold of the robustness checks, by default (`sensitivity_margin`).
+pub const DEFAULT_MARGIN: f64 = 0.01;
+
 use serde::{Deserialize, Serialize};
 
 /// A development level, ordered low < medium < high < very high.

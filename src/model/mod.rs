@@ -1,7 +1,10 @@
-//! Keys shared by every stage: survey years, measures and regions.
+//! Keys shared by every stage: survey years, measures (and their one registry), regions, and
+//! the level rule.
 //!
 //! These are plain value types validated at construction; they carry no I/O and no rules of any
 //! one stage. Country keys live in `normalise::country` beside the concordance that defines them.
+
+pub mod levels;
 
 use std::fmt;
 
@@ -499,6 +502,23 @@ impl Measure {
     /// The rows of Table 3 among analysed indices: all but EGDI (whose levels are Tables 1-2).
     pub fn table3_indices(analysed: &[Measure]) -> impl Iterator<Item = Measure> + '_ {
         analysed.iter().copied().filter(|&m| m != Measure::Egdi)
+    }
+
+    /// The measure a configuration names: its key, acronym or English name, in any case.
+    pub fn parse(name: &str) -> Option<Self> {
+        let plain = |s: &str| -> String {
+            s.chars()
+                .filter(char::is_ascii_alphanumeric)
+                .map(|c| c.to_ascii_lowercase())
+                .collect()
+        };
+        let wanted = plain(name);
+        Self::ALL.into_iter().find(|m| {
+            let info = m.info();
+            plain(info.key) == wanted
+                || info.acronym.is_some_and(|a| plain(a) == wanted)
+                || plain(info.name[0]) == wanted
+        })
     }
 
     /// Parses an analysed-measure list from configuration, in registry order without repeats.
