@@ -28,6 +28,10 @@ pub(crate) enum Command {
     /// Read the input and report what was recognised, the panel and any errors; write nothing.
     #[command(after_help = EXIT_CODES)]
     Validate(CommonArgs),
+    /// Write one country's page (indices, levels, ranks, groups, panel, findings, a figure) in
+    /// Markdown and HTML to `profiles/ISO3` beside the output folder.
+    #[command(after_help = EXIT_CODES)]
+    Profile(ProfileArgs),
     /// Write a synthetic UN-shaped input (N entities x Y surveys) for measuring performance.
     #[command(after_help = EXIT_CODES)]
     Synth(SynthArgs),
@@ -127,4 +131,32 @@ pub(crate) enum LangArg {
     En,
     /// Simplified Chinese.
     Zh,
+}
+
+/// Options of `profile`.
+#[derive(Debug, Args, Clone)]
+pub(crate) struct ProfileArgs {
+    /// The country: an ISO3 or ISO2 code, or a name or alias the concordance knows.
+    #[arg(value_name = "ISO3")]
+    pub(crate) country: String,
+    /// Shared options.
+    #[command(flatten)]
+    pub(crate) common: CommonArgs,
+    /// Folder to write [default: profiles/ISO3 beside the output folder]
+    #[arg(long, value_name = "DIR")]
+    pub(crate) output: Option<PathBuf>,
+    /// Language of the pages.
+    #[arg(long, value_enum, default_value_t = ProfileLang::All)]
+    pub(crate) lang: ProfileLang,
+}
+
+/// `profile --lang` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ProfileLang {
+    /// English.
+    En,
+    /// Simplified Chinese.
+    Zh,
+    /// English and Simplified Chinese.
+    All,
 }

@@ -53,7 +53,7 @@ pub enum Error {
 
     /// A workbook opens but none of its sheets holds a single cell.
     #[error(
-        "`{}` holds no cell in any of its sheets\nhint: a truncated download? download it again",
+        "`{}` holds no cell in any of its sheets",
         .0.display()
     )]
     WorkbookNoCells(PathBuf),
@@ -68,7 +68,7 @@ pub enum Error {
     },
 
     /// The input holds more than a run reads.
-    #[error("{place} {what}, more than the {limit} a run reads\nhint: {hint}")]
+    #[error("{place} {what}, more than the {limit} a run reads")]
     InputTooLarge {
         /// The file, sheet or folder.
         place: String,
@@ -92,7 +92,7 @@ pub enum Error {
     },
 
     /// A file is not in a supported text encoding.
-    #[error("`{}` is encoded as {encoding}, not UTF-8\nhint: save it as CSV UTF-8", path.display())]
+    #[error("`{}` is encoded as {encoding}, not UTF-8", path.display())]
     FileEncoding {
         /// The file.
         path: PathBuf,
@@ -132,8 +132,7 @@ pub enum Error {
     /// A sheet's used range is larger than any survey table.
     #[error(
         "{table} claims a used range of {rows} rows x {columns} columns (up to cell {last_cell}), \
-         more than the {max_cells} cells a survey table can have\nhint: delete the stray cells \
-         outside the table"
+         more than the {max_cells} cells a survey table can have"
     )]
     SheetTooLarge {
         /// The sheet.
@@ -149,10 +148,7 @@ pub enum Error {
     },
 
     /// A sheet holds more non-empty cells than any survey table.
-    #[error(
-        "{table} holds more than {max_cells} non-empty cells (reading stopped at cell {cell})\nhint: \
-         split the data over several sheets or files"
-    )]
+    #[error("{table} holds more than {max_cells} non-empty cells (reading stopped at cell {cell})")]
     SheetTooManyCells {
         /// The sheet.
         table: TableRef,
@@ -176,10 +172,7 @@ pub enum Error {
     },
 
     /// A table has measure columns but no country column.
-    #[error(
-        "{table} has {kind} ({measures}) but no country column\nhint: name it `Country \
-         Name` or `ISO3`"
-    )]
+    #[error("{table} has {kind} ({measures}) but no country column")]
     CountryColumnMissing {
         /// The table.
         table: TableRef,
@@ -190,11 +183,7 @@ pub enum Error {
     },
 
     /// A table has a country column but nothing this tool can read beside it.
-    #[error(
-        "{table} has a country column {country_column} but {missing}\nhint: name the columns as \
-         the SPEC does (`E-Government Index`, `Survey Year`, ...) or map them in the \
-         configuration's `[columns]` table"
-    )]
+    #[error("{table} has a country column {country_column} but {missing}")]
     TableUnreadable {
         /// The table.
         table: TableRef,
@@ -207,7 +196,7 @@ pub enum Error {
     /// A table with measures has no survey year anywhere.
     #[error(
         "{table} has measures but no survey year: no year column, and no year (2001-2099) in the \
-         sheet or file name\nhint: add a `Survey Year` column or put the year in the file name"
+         sheet or file name"
     )]
     YearMissing {
         /// The table.
@@ -216,7 +205,7 @@ pub enum Error {
 
     /// A survey table (country and measure columns) holds no value below its header.
     #[error(
-        "{table} holds no values: {}\nhint: fill the table in or take it out of the input",
+        "{table} holds no values: {}",
         empty_table_detail(*header_row, *rows)
     )]
     SurveyTableEmpty {
@@ -249,10 +238,7 @@ pub enum Error {
     },
 
     /// A country name or code matches nothing in the concordance.
-    #[error(
-        "{at}: unknown country `{}`\nhint: the closest known names are {suggestions}",
-        echo(name)
-    )]
+    #[error("{at}: unknown country `{}`", echo(name))]
     CountryUnknown {
         /// The cell.
         at: SourceRef,
@@ -304,10 +290,7 @@ pub enum Error {
     },
 
     /// A measure cell holds something that is not a number.
-    #[error(
-        "{at}: `{}` is not a number\nhint: leave missing values empty or write `..`",
-        echo(text)
-    )]
+    #[error("{at}: `{}` is not a number", echo(text))]
     ValueNotNumeric {
         /// The cell.
         at: SourceRef,
@@ -363,14 +346,25 @@ pub enum Error {
         text: String,
     },
 
+    /// An income cell of a country reference table is not one of the four income groups.
+    #[error(
+        "{at}: `{}` is not an income group (High, Upper-Middle, Lower-Middle, Low)",
+        echo(text)
+    )]
+    IncomeUnknown {
+        /// The cell.
+        at: SourceRef,
+        /// The text found.
+        text: String,
+    },
+
     /// The input holds no survey table.
     #[error("`{}` holds no survey table (no file with country and measure columns)", .0.display())]
     NoSurveyData(PathBuf),
 
     /// The input holds a single survey year.
     #[error(
-        "`{}` holds one survey ({year}); the analysis compares surveys and needs at least two\nhint: \
-         add the files of another survey year",
+        "`{}` holds one survey ({year}); the analysis compares surveys and needs at least two",
         input.display()
     )]
     SurveysTooFew {
@@ -422,8 +416,7 @@ pub enum Error {
 
     /// The output folder equals, contains or lies inside the input folder.
     #[error(
-        "output `{}` {relation} `{}`: writing it would replace the input\nhint: choose an output \
-         folder outside the input",
+        "output `{}` {relation} `{}`: writing it would replace the input",
         output.display(),
         input.display()
     )]
@@ -434,6 +427,35 @@ pub enum Error {
         input: PathBuf,
         /// How they overlap (`is the input folder`, `contains the input`, ...).
         relation: &'static str,
+    },
+
+    /// A profile's output folder equals, contains or lies inside the run's output folder.
+    #[error(
+        "output `{}` {relation} `{}`: a run replaces that folder whole\nhint: choose a folder \
+         outside it (the default is `profiles/ISO3` beside it)",
+        output.display(),
+        run_output.display()
+    )]
+    OutputOverlapsRunOutput {
+        /// The profile's output folder as given.
+        output: PathBuf,
+        /// The run's output folder.
+        run_output: PathBuf,
+        /// How they overlap (`is the run's output folder`, ...).
+        relation: &'static str,
+    },
+
+    /// The country asked for a profile matches no code or name of the concordance.
+    #[error(
+        "unknown country `{}`: not a code or name the concordance knows\nhint: the closest known \
+         names are {suggestions}",
+        echo(name)
+    )]
+    ProfileCountryUnknown {
+        /// The code or name as given.
+        name: String,
+        /// The closest known names.
+        suggestions: String,
     },
 
     /// The output location cannot be used.
@@ -574,7 +596,7 @@ fn count(listed: usize, found: usize) -> String {
 fn list(errors: &[Error]) -> String {
     errors
         .iter()
-        .map(|e| format!("- {}", e.to_string().replace('\n', "\n  ")))
+        .map(|e| format!("- {}", e.report().replace('\n', "\n  ")))
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -602,6 +624,44 @@ impl Error {
             let found = errors.len();
             errors.truncate(MAX_LISTED);
             Error::Many { errors, found }
+        }
+    }
+
+    /// What the user can do about it, when there is something to say: data, not part of the
+    /// message, so that each output formats it (`hint: ...` on a terminal).
+    pub fn hint(&self) -> Option<String> {
+        Some(match self {
+            Error::WorkbookNoCells(_) => "a truncated download? download it again".into(),
+            Error::InputTooLarge { hint, .. } => (*hint).into(),
+            Error::FileEncoding { .. } => "save it as CSV UTF-8".into(),
+            Error::SheetTooLarge { .. } => "delete the stray cells outside the table".into(),
+            Error::SheetTooManyCells { .. } => "split the data over several sheets or files".into(),
+            Error::CountryColumnMissing { .. } => "name it `Country Name` or `ISO3`".into(),
+            Error::TableUnreadable { .. } => "name the columns as the SPEC does (`E-Government \
+                 Index`, `Survey Year`, ...) or map them in the configuration's `[columns]` table"
+                .into(),
+            Error::YearMissing { .. } => {
+                "add a `Survey Year` column or put the year in the file name".into()
+            }
+            Error::SurveyTableEmpty { .. } => {
+                "fill the table in or take it out of the input".into()
+            }
+            Error::CountryUnknown { suggestions, .. } => {
+                format!("the closest known names are {suggestions}")
+            }
+            Error::ValueNotNumeric { .. } => "leave missing values empty or write `..`".into(),
+            Error::SurveysTooFew { .. } => "add the files of another survey year".into(),
+            Error::OutputOverlapsInput { .. } => "choose an output folder outside the input".into(),
+            _ => return None,
+        })
+    }
+
+    /// The message with its hint on a line of its own (what a terminal shows); a list of
+    /// errors gives each its hint.
+    pub fn report(&self) -> String {
+        match self.hint() {
+            Some(hint) => format!("{self}\nhint: {hint}"),
+            None => self.to_string(),
         }
     }
 
@@ -742,5 +802,51 @@ impl fmt::Display for Diagnostic {
         } else {
             write!(f, "{label}: {}: {}", self.location, self.message)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hints_are_data_beside_the_message_and_every_listed_error_keeps_its_own() {
+        let encoding = || Error::FileEncoding {
+            path: "a.csv".into(),
+            encoding: "UTF-16LE".into(),
+        };
+        assert!(!encoding().to_string().contains("hint"));
+        assert_eq!(encoding().hint().as_deref(), Some("save it as CSV UTF-8"));
+        assert_eq!(
+            encoding().report(),
+            "`a.csv` is encoded as UTF-16LE, not UTF-8\nhint: save it as CSV UTF-8"
+        );
+        assert_eq!(Error::FileEmpty("b.csv".into()).hint(), None);
+        let many = Error::from_list(vec![
+            encoding(),
+            Error::FileEmpty("b.csv".into()),
+            encoding(),
+        ]);
+        let report = many.report();
+        assert_eq!(
+            report.matches("\n  hint: save it as CSV UTF-8").count(),
+            2,
+            "{report}"
+        );
+    }
+
+    #[test]
+    fn locations_sort_by_row_number_not_by_text() {
+        let at = |row| Location {
+            row: Some(row),
+            ..Location::file("a.csv")
+        };
+        let mut found = [
+            Diagnostic::warning(at(10), "x"),
+            Diagnostic::warning(at(9), "x"),
+        ];
+        found.sort();
+        assert_eq!(found[0].location.row, Some(9));
+        assert_eq!(found[0].to_string(), "warning: `a.csv`, row 9: x");
     }
 }

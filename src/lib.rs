@@ -403,3 +403,90 @@ pub fn run(config: &Config, mode: Mode, progress: Progress<'_>) -> Result<Summar
         timings: prepared.timings,
     })
 }
+
+/// What `profile` is asked for.
+#[derive(Debug, Clone)]
+pub struct ProfileRequest {
+    /// An ISO3 or ISO2 code, or a name or alias the concordance knows.
+    pub country: String,
+    /// The languages of the pages, in output order.
+    pub langs: Vec<config::Lang>,
+    /// The folder to write; `None` for `profiles/ISO3` beside the run's output folder.
+    pub output: Option<std::path::PathBuf>,
+}
+
+/// The profile of one country: prepare as `run` does, then render its pages and write them
+/// through the same locked, atomic output as `run`.
+///
+/// The folder is refused when it overlaps the input or the run's output folder (which a run
+/// replaces whole); a given folder is checked before anything is read.
+///
+/// # Errors
+/// Any [`Error`] of [`prepare`]; [`Error::ProfileCountryUnknown`]; [`Error::OutputOverlapsInput`],
+/// [`Error::OutputOverlapsRunOutput`]; the output errors of [`render::output::OutputLock`].
+pub fn profile(
+    config: &Config,
+    request: &ProfileRequest,
+    progress: Progress<'_>,
+) -> Result<render::profile::ProfileSummary> {
+    let check = |output: &std::path::Path| {
+        render::output::check_apart(&config.input, output)?;
+        render::output::check_apart_from_run(&config.output, output)
+    };
+    if let Some(output) = &request.output {
+        check(output)?;
+    }
+    let prepared = prepare(config, progress)?;
+    let country =
+        analysis::profile::find_country(&prepared.normalised.concordance, &request.country)?;
+    let output = request.output.clone().unwrap_or_else(|| {
+        let parent = config.output.parent().unwrap_or(std::path::Path::new("."));
+        parent
+            .join("profiles")
+            .join(&prepared.normalised.concordance.get(country).iso3)
+    });
+    check(&output)?;
+    let lock = render::output::OutputLock::acquire(&output)?;
+    progress("render");
+    let profile = analysis::profile::profile(
+        &prepared.normalised,
+        &prepared.panel,
+        &prepared.results,
+        country,
+    );
+    let tables = render::tidy::tables(
+        &prepared.results,
+        &prepared.panel,
+        &prepared.normalised.concordance,
+    );
+    let catalogue = render::i18n::Catalogue::load(config.lang, config.templates.as_deref())?;
+    let ctx = RenderContext {
+        config,
+        ingested: &prepared.ingested,
+        normalised: &prepared.normalised,
+        panel: &prepared.panel,
+        results: &prepared.results,
+        diagnostics: &prepared.diagnostics,
+        tables: &tables,
+        catalogue: &catalogue,
+        // The profile draws its own figure; the report's are not needed.
+        figures: &[],
+    };
+    let start = Instant::now();
+    let artifacts = render::profile::render(&ctx, &profile, &request.langs)?;
+    let mut timings = prepared.timings.clone();
+    timings.push(Timing {
+        stage: "render".into(),
+        ms: start.elapsed().as_secs_f64() * 1000.0,
+    });
+    progress("write");
+    let start = Instant::now();
+    lock.write(&artifacts)?;
+    timings.push(Timing {
+        stage: "write".into(),
+        ms: start.elapsed().as_secs_f64() * 1000.0,
+    });
+    let mut summary = render::profile::summary(&ctx, &profile, &output, &artifacts);
+    summary.timings = timings;
+    Ok(summary)
+}

@@ -16,6 +16,72 @@ use crate::panel::Panel;
 /// The kinds of groups, in output order.
 pub const KINDS: [&str; 4] = ["region", "subregion", "income", "un_group"];
 
+/// Where the membership of one kind of group comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum GroupSource {
+    /// The UN M49 regions and sub-regions (embedded, or regions set by reference tables).
+    M49,
+    /// The embedded income snapshot (the UNU-EGOV countries file) of a year.
+    IncomeSnapshot {
+        /// The year the income groups refer to.
+        year: &'static str,
+    },
+    /// Income groups from country reference tables of the input.
+    IncomeReference {
+        /// The tables (`` `countries.csv` ``).
+        tables: Vec<String>,
+        /// The countries they set.
+        countries: usize,
+    },
+    /// The UN-OHRLLS lists of LDCs, LLDCs and SIDS as of a date.
+    UnLists {
+        /// Year and month of the lists.
+        date: &'static str,
+    },
+}
+
+impl GroupSource {
+    /// The source of a kind of group (`region`, `subregion`, `income`, `un_group`) in this run.
+    pub fn of(normalised: &Normalised, kind: &str) -> Self {
+        use crate::normalise::IncomeSource;
+        use crate::normalise::country::{GROUP_LISTS_DATE, INCOME_SNAPSHOT_YEAR};
+        match kind {
+            "income" => match &normalised.income_source {
+                IncomeSource::Embedded => GroupSource::IncomeSnapshot {
+                    year: INCOME_SNAPSHOT_YEAR,
+                },
+                IncomeSource::Reference { tables, countries } => GroupSource::IncomeReference {
+                    tables: tables.clone(),
+                    countries: *countries,
+                },
+            },
+            "un_group" => GroupSource::UnLists {
+                date: GROUP_LISTS_DATE,
+            },
+            _ => GroupSource::M49,
+        }
+    }
+
+    /// In English, as `groups.csv` writes it.
+    pub fn describe(&self) -> String {
+        match self {
+            GroupSource::M49 => "UN M49".into(),
+            GroupSource::IncomeSnapshot { year } => {
+                format!("embedded snapshot (UNU-EGOV countries file), income groups of {year}")
+            }
+            GroupSource::IncomeReference { tables, countries } => {
+                format!(
+                    "country reference {} ({countries} countries; the others from the embedded \
+                     snapshot)",
+                    tables.join(", ").replace('`', "")
+                )
+            }
+            GroupSource::UnLists { date } => format!("UN-OHRLLS lists of {date}"),
+        }
+    }
+}
+
 /// One group's index in one survey.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GroupRow {
@@ -35,6 +101,8 @@ pub struct GroupRow {
     pub median: f64,
     /// Counts: very high, high, medium, low.
     pub counts: [usize; 4],
+    /// Where the membership of this kind of group comes from.
+    pub source: GroupSource,
 }
 
 /// One row of Table 1 for one group.
@@ -70,7 +138,7 @@ fn memberships(normalised: &Normalised, panel: &Panel) -> Vec<(&'static str, Str
         let info = normalised.concordance.get(country);
         add("region", panel.regions[c].name(), c);
         add("subregion", &info.subregion, c);
-        add("income", &info.income, c);
+        add("income", normalised.income(country), c);
         for g in &info.groups {
             add("un_group", g, c);
         }
@@ -100,6 +168,7 @@ pub fn groups(
     let mut rows = Vec::new();
     let mut table1 = Vec::new();
     for (kind, group, members) in memberships(normalised, panel) {
+        let source = GroupSource::of(normalised, kind);
         for (y, &year) in panel.years.iter().enumerate() {
             for &measure in &panel.measures {
                 // Countries without a value of an analysed (not required) index are left out.
@@ -125,6 +194,7 @@ pub fn groups(
                     mean: values.iter().sum::<f64>() / values.len() as f64,
                     median: median(&sorted),
                     counts,
+                    source: source.clone(),
                 });
             }
         }

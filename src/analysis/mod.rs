@@ -11,6 +11,7 @@ pub mod latest;
 /// The level rule lives in the model (the configuration reads it too).
 pub use crate::model::levels;
 pub mod periods;
+pub mod profile;
 pub mod quality;
 pub mod ranks;
 pub mod reproduction;

@@ -20,6 +20,8 @@ pub enum ColumnRole {
     CountryCode,
     /// The country's region.
     Region,
+    /// The country's income group (a country reference table's `INCOME` column).
+    Income,
     /// A measure in the wide layout.
     Measure(Measure),
     /// The measure name column of the long layout.
@@ -38,6 +40,7 @@ impl ColumnRole {
             ColumnRole::CountryName => "the country name".into(),
             ColumnRole::CountryCode => "the country code".into(),
             ColumnRole::Region => "the region".into(),
+            ColumnRole::Income => "the income group".into(),
             ColumnRole::Measure(m) => m.key().into(),
             ColumnRole::LongMeasure => "the measure name".into(),
             ColumnRole::LongValue => "the value".into(),
@@ -90,6 +93,15 @@ const SYNONYMS: &[(ColumnRole, &[&str])] = &[
     (
         ColumnRole::Region,
         &["Region", "Continent", "UN Region", "M49 Region"],
+    ),
+    (
+        ColumnRole::Income,
+        &[
+            "Income",
+            "Income group",
+            "Income level",
+            "World Bank income group",
+        ],
     ),
     (
         ColumnRole::LongMeasure,
@@ -397,6 +409,7 @@ fn role_of_key(target: &str) -> Option<ColumnRole> {
         "iso3" | "iso2" | "code" | "countrycode" => Some(ColumnRole::CountryCode),
         "year" | "surveyyear" => Some(ColumnRole::Year),
         "region" => Some(ColumnRole::Region),
+        "income" | "incomegroup" => Some(ColumnRole::Income),
         "measure" | "indicator" => Some(ColumnRole::LongMeasure),
         "value" => Some(ColumnRole::LongValue),
         _ => Measure::ALL

@@ -20,6 +20,21 @@ const EMBEDDED: &str = include_str!("countries.csv");
 /// The date of the embedded LDC, LLDC and SIDS lists.
 pub const GROUP_LISTS_DATE: &str = "2024-12";
 
+/// The year the embedded income groups refer to (the UNU-EGOV countries file says its income
+/// features are those of 2018).
+pub const INCOME_SNAPSHOT_YEAR: &str = "2018";
+
+/// The income groups, best-off first, as the embedded snapshot and `groups.csv` write them.
+pub const INCOME_GROUPS: [&str; 4] = ["High", "Upper-Middle", "Lower-Middle", "Low"];
+
+/// An income group as a reference table writes it (`Upper-Middle`, `upper middle income`,
+/// `High income`), in the snapshot's spelling; `None` for anything else.
+pub fn parse_income(text: &str) -> Option<&'static str> {
+    let key = match_key(text);
+    let key = key.strip_suffix("income").unwrap_or(&key);
+    INCOME_GROUPS.into_iter().find(|g| match_key(g) == key)
+}
+
 /// A country's position in the concordance; ordering follows ISO3.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct CountryId(u32);
@@ -421,6 +436,22 @@ mod tests {
         assert_eq!(
             c.lookup("Republic of Korea").map(|x| x.1),
             Some(MatchKind::Canonical)
+        );
+    }
+
+    #[test]
+    fn income_groups_are_read_in_their_usual_spellings() {
+        assert_eq!(parse_income("Upper-Middle"), Some("Upper-Middle"));
+        assert_eq!(parse_income(" upper middle income "), Some("Upper-Middle"));
+        assert_eq!(parse_income("High income"), Some("High"));
+        assert_eq!(parse_income("LOW"), Some("Low"));
+        assert_eq!(parse_income("Lower-middle"), Some("Lower-Middle"));
+        assert_eq!(parse_income("Middle"), None);
+        assert_eq!(parse_income("Developing"), None);
+        let c = Concordance::embedded();
+        assert!(
+            c.iter()
+                .all(|(_, x)| INCOME_GROUPS.contains(&x.income.as_str()))
         );
     }
 

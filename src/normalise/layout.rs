@@ -68,7 +68,7 @@ pub(super) enum Shape {
         /// The year columns, in column order.
         years: Vec<(usize, Year)>,
     },
-    /// Countries and their regions, no measures.
+    /// Countries with their regions or income groups, no measures.
     CountryReference,
 }
 
@@ -85,6 +85,8 @@ pub(super) struct Layout {
     pub code: Option<usize>,
     /// The region column.
     pub region: Option<usize>,
+    /// The income group column (read in country reference tables only).
+    pub income: Option<usize>,
     /// The shape and its columns.
     pub shape: Shape,
 }
@@ -97,6 +99,7 @@ struct Found {
     name: Option<usize>,
     code: Option<usize>,
     region: Option<usize>,
+    income: Option<usize>,
     long_measure: Option<usize>,
     long_value: Option<usize>,
     label: Option<usize>,
@@ -144,7 +147,7 @@ impl Found {
                 years: self.year_columns.clone(),
             });
         }
-        self.region.map(|_| Shape::CountryReference)
+        self.region.or(self.income).map(|_| Shape::CountryReference)
     }
 }
 
@@ -203,6 +206,7 @@ fn found_in(
                 ColumnRole::CountryName => found.name = Some(col),
                 ColumnRole::CountryCode => found.code = Some(col),
                 ColumnRole::Region => found.region = Some(col),
+                ColumnRole::Income => found.income = Some(col),
                 ColumnRole::LongMeasure => found.long_measure = Some(col),
                 ColumnRole::LongValue => found.long_value = Some(col),
                 ColumnRole::IndicatorLabel => found.label = Some(col),
@@ -286,6 +290,7 @@ pub(super) fn find_layout(
                 name: found.name,
                 code: found.code,
                 region: found.region,
+                income: found.income,
                 shape,
             });
         }

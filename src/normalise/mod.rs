@@ -248,6 +248,22 @@ pub struct RegionOverride {
     pub source: String,
 }
 
+/// Where the income groups of a run come from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum IncomeSource {
+    /// The embedded snapshot (the UNU-EGOV countries file; income groups of
+    /// [`country::INCOME_SNAPSHOT_YEAR`]).
+    Embedded,
+    /// Country reference tables of the input; countries they do not list keep the snapshot's.
+    Reference {
+        /// The tables read, in input order (`` `countries.csv` ``).
+        tables: Vec<String>,
+        /// The countries whose income group they set.
+        countries: usize,
+    },
+}
+
 /// What is odd about values kept as published (SPEC section 2, rules for real data).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -301,6 +317,11 @@ pub struct Normalised {
     pub region_notes: Vec<RegionNote>,
     /// Regions changed by reference tables (only where they differ from the embedded one).
     pub region_overrides: Vec<RegionOverride>,
+    /// Each country's income group (embedded, or set by reference tables), indexed by id; empty
+    /// for extra entities.
+    pub incomes: Vec<String>,
+    /// Where the income groups come from.
+    pub income_source: IncomeSource,
     /// Values kept as published although they look odd (data-quality findings).
     pub oddities: Vec<Oddity>,
     /// Warnings (skipped sheets, unknown measure names, ...).
@@ -320,6 +341,12 @@ impl Normalised {
     /// A country's region.
     pub fn region(&self, country: CountryId) -> Region {
         self.regions[country.index()]
+    }
+
+    /// A country's income group (`High`, `Upper-Middle`, `Lower-Middle`, `Low`; empty when
+    /// unknown).
+    pub fn income(&self, country: CountryId) -> &str {
+        &self.incomes[country.index()]
     }
 }
 
@@ -362,6 +389,7 @@ pub fn normalise_with(
     let mut alias_map: BTreeMap<(CountryId, String), AliasUse> = BTreeMap::new();
     let mut claims = Vec::new();
     let mut references: Vec<(CountryId, Region, SourceRef)> = Vec::new();
+    let mut income_references: Vec<(CountryId, &'static str, SourceRef)> = Vec::new();
     let mut rows_seen = Vec::new();
     let mut above_range = Vec::new();
     for outcome in outcomes {
@@ -384,6 +412,7 @@ pub fn normalise_with(
         }
         claims.extend(outcome.region_claims);
         references.extend(outcome.reference_regions);
+        income_references.extend(outcome.reference_incomes);
     }
     let mut oddities = Vec::new();
     let facts = merge_facts(pending, &concordance, &mut errors, &mut oddities);
@@ -422,6 +451,7 @@ pub fn normalise_with(
         }
         regions[country.index()] = region;
     }
+    let (incomes, income_source) = merge_incomes(&concordance, income_references, &mut diagnostics);
     let mut region_notes = Vec::new();
     for (country, written, source) in claims {
         let used = regions[country.index()];
@@ -443,6 +473,8 @@ pub fn normalise_with(
         aliases: alias_map.into_values().collect(),
         region_notes,
         region_overrides,
+        incomes,
+        income_source,
         oddities,
         diagnostics,
         input: ingested.input_dir.clone(),
@@ -524,4 +556,42 @@ fn merge_facts(
     oddities.extend(rounded.into_values());
     entries.shrink_to_fit();
     FactTable::from_sorted(entries)
+}
+
+/// The income groups: the embedded snapshot's, replaced for each country a reference table lists
+/// (the first table wins; a later one that disagrees is warned about).
+fn merge_incomes(
+    concordance: &Concordance,
+    references: Vec<(CountryId, &'static str, SourceRef)>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Vec<String>, IncomeSource) {
+    let mut incomes: Vec<String> = concordance.iter().map(|(_, c)| c.income.clone()).collect();
+    if references.is_empty() {
+        return (incomes, IncomeSource::Embedded);
+    }
+    let mut tables: Vec<String> = Vec::new();
+    let mut set_by: HashMap<CountryId, (&str, SourceRef)> = HashMap::new();
+    for (country, income, source) in references {
+        if let Some((first, first_source)) = set_by.get(&country) {
+            if *first != income {
+                diagnostics.push(Diagnostic::warning(
+                    &source,
+                    format!(
+                        "{} has the income group {first} at {first_source}; the first reference \
+                         table wins",
+                        concordance.get(country).name_en
+                    ),
+                ));
+            }
+            continue;
+        }
+        let table = source.table.to_string();
+        if !tables.contains(&table) {
+            tables.push(table);
+        }
+        incomes[country.index()] = income.to_string();
+        set_by.insert(country, (income, source));
+    }
+    let countries = set_by.len();
+    (incomes, IncomeSource::Reference { tables, countries })
 }

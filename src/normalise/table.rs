@@ -25,6 +25,7 @@ pub(super) struct TableOutcome {
     pub(super) aliases: Vec<(String, CountryId, SourceRef)>,
     pub(super) region_claims: Vec<(CountryId, String, SourceRef)>,
     pub(super) reference_regions: Vec<(CountryId, Region, SourceRef)>,
+    pub(super) reference_incomes: Vec<(CountryId, &'static str, SourceRef)>,
     pub(super) rows_seen: Vec<(CountryId, Year)>,
     pub(super) diagnostics: Vec<Diagnostic>,
     pub(super) errors: Vec<Error>,
@@ -82,6 +83,7 @@ pub(super) fn read_table(
         aliases: Vec::new(),
         region_claims: Vec::new(),
         reference_regions: Vec::new(),
+        reference_incomes: Vec::new(),
         rows_seen: Vec::new(),
         diagnostics: Vec::new(),
         errors: Vec::new(),
@@ -251,24 +253,36 @@ impl Reader<'_> {
             Shape::Wide { measures, .. } => measures.iter().map(|m| m.col).collect(),
             Shape::Long { value, .. } => vec![*value],
             Shape::YearColumns { years, .. } => years.iter().map(|(c, _)| *c).collect(),
-            Shape::CountryReference => self.layout.region.into_iter().collect(),
+            Shape::CountryReference => self
+                .layout
+                .region
+                .into_iter()
+                .chain(self.layout.income)
+                .collect(),
         };
         cols.iter().any(|c| !Self::cell(row, Some(*c)).is_blank())
     }
 
     fn read_reference(&mut self, row: &RawRow, country: CountryId) {
-        let col = self
-            .layout
-            .region
-            .expect("reference tables have a region column");
-        let text = Self::cell(row, Some(col)).text();
-        if text.trim().is_empty() {
-            return;
+        if let Some(col) = self.layout.region {
+            let text = Self::cell(row, Some(col)).text();
+            if !text.trim().is_empty() {
+                let at = self.at(row, col);
+                match Region::parse(&text) {
+                    Some(region) => self.out.reference_regions.push((country, region, at)),
+                    None => self.out.errors.push(Error::RegionUnknown { at, text }),
+                }
+            }
         }
-        let at = self.at(row, col);
-        match Region::parse(&text) {
-            Some(region) => self.out.reference_regions.push((country, region, at)),
-            None => self.out.errors.push(Error::RegionUnknown { at, text }),
+        if let Some(col) = self.layout.income {
+            let text = Self::cell(row, Some(col)).text();
+            if !text.trim().is_empty() {
+                let at = self.at(row, col);
+                match super::country::parse_income(&text) {
+                    Some(income) => self.out.reference_incomes.push((country, income, at)),
+                    None => self.out.errors.push(Error::IncomeUnknown { at, text }),
+                }
+            }
         }
     }
 

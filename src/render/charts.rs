@@ -8,6 +8,7 @@
 mod draw;
 mod font;
 mod layout;
+mod profile;
 #[cfg(test)]
 mod tests;
 
@@ -21,6 +22,7 @@ use crate::error::{Error, Result};
 use layout::{FigureText, Scene, Series};
 
 pub use draw::{PNG_ENCODING, PngEncoding, encode_rgb};
+pub(crate) use profile::profile_figure;
 
 /// The charts renderer: `figures/figure1..4.svg` and `.png`.
 pub struct Charts;

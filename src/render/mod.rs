@@ -10,6 +10,7 @@ pub mod i18n;
 pub mod manifest;
 mod markdown;
 pub mod output;
+pub mod profile;
 pub mod report;
 pub mod tables;
 pub mod tidy;

@@ -31,21 +31,59 @@ pub fn check_apart(input: &Path, output: &Path) -> Result<()> {
     let Ok(input_real) = std::fs::canonicalize(input) else {
         return Ok(());
     };
-    let output_real = resolve_lenient(output);
-    let relation = if output_real == input_real {
-        "is the input folder"
-    } else if input_real.starts_with(&output_real) {
-        "contains the input"
-    } else if output_real.starts_with(&input_real) {
-        "lies inside the input folder"
-    } else {
-        return Ok(());
+    let relation = match overlap(&resolve_lenient(output), &input_real) {
+        None => return Ok(()),
+        Some(Overlap::Same) => "is the input folder",
+        Some(Overlap::Contains) => "contains the input",
+        Some(Overlap::Inside) => "lies inside the input folder",
     };
     Err(Error::OutputOverlapsInput {
         output: output.to_path_buf(),
         input: input.to_path_buf(),
         relation,
     })
+}
+
+/// Refuses a folder of other outputs (a country profile) that equals, contains or lies inside
+/// the run's output folder, which every `run` replaces whole; paths are resolved as
+/// [`check_apart`] resolves them.
+///
+/// # Errors
+/// [`Error::OutputOverlapsRunOutput`].
+pub fn check_apart_from_run(run_output: &Path, output: &Path) -> Result<()> {
+    let relation = match overlap(&resolve_lenient(output), &resolve_lenient(run_output)) {
+        None => return Ok(()),
+        Some(Overlap::Same) => "is the run's output folder",
+        Some(Overlap::Contains) => "contains the run's output folder",
+        Some(Overlap::Inside) => "lies inside the run's output folder",
+    };
+    Err(Error::OutputOverlapsRunOutput {
+        output: output.to_path_buf(),
+        run_output: run_output.to_path_buf(),
+        relation,
+    })
+}
+
+/// How two resolved folders overlap.
+enum Overlap {
+    /// They are the same folder.
+    Same,
+    /// The first contains the second.
+    Contains,
+    /// The first lies inside the second.
+    Inside,
+}
+
+fn overlap(a: &Path, b: &Path) -> Option<Overlap> {
+    if a == b {
+        Some(Overlap::Same)
+    } else if b.starts_with(a) {
+        Some(Overlap::Contains)
+    } else if a.starts_with(b) {
+        Some(Overlap::Inside)
+    } else {
+        None
+    }
 }
 
 /// The absolute, symlink-free form of a path that may not exist yet: its deepest existing

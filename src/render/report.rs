@@ -32,6 +32,14 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/report.html.j2"),
     ),
     (
+        "profile.md.j2",
+        include_str!("../../templates/profile.md.j2"),
+    ),
+    (
+        "profile.html.j2",
+        include_str!("../../templates/profile.html.j2"),
+    ),
+    (
         "partials/macros.md.j2",
         include_str!("../../templates/partials/macros.md.j2"),
     ),
@@ -134,7 +142,7 @@ impl Renderer for Report {
 
 /// The template environment: strict undefined values, block tags that leave no blank lines,
 /// autoescape by extension (`.html.j2` escapes, `.md.j2` does not), the Markdown filters.
-fn environment(overrides: Option<&Path>) -> Environment<'static> {
+pub(crate) fn environment(overrides: Option<&Path>) -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_syntax(
@@ -175,7 +183,7 @@ fn load_template(
 }
 
 /// A template error as a render error of `output`; the message names the template and line.
-fn render_error(output: &str, e: &minijinja::Error) -> Error {
+pub(crate) fn render_error(output: &str, e: &minijinja::Error) -> Error {
     let mut message = e.to_string();
     let mut source = std::error::Error::source(e);
     while let Some(cause) = source {

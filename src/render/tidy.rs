@@ -7,6 +7,7 @@
 //! A column list is written nowhere else.
 
 use crate::analysis::Results;
+use crate::analysis::groups::GroupSource;
 use crate::analysis::levels::Level;
 use crate::analysis::sensitivity::Variant;
 use crate::analysis::tables::{ComponentTable, Trend};
@@ -116,63 +117,65 @@ const LEVEL_COUNTS: [Column; 4] = [
     col("low", Kind::Count),
 ];
 
+/// A table of level counts per survey (Tables 3 and 4): the year, what is counted (`second`),
+/// the four level counts and the countries without a value.
+const fn level_table(second: &'static str) -> [Column; 7] {
+    [
+        col("year", Kind::Count),
+        col(second, Kind::Text),
+        LEVEL_COUNTS[0],
+        LEVEL_COUNTS[1],
+        LEVEL_COUNTS[2],
+        LEVEL_COUNTS[3],
+        col("missing", Kind::Count),
+    ]
+}
+
+const TABLE3: [Column; 7] = level_table("index");
+const TABLE4: [Column; 7] = level_table("stage");
+/// Tables 5 and 6: the year and the indicator, then one column per compared country.
+const COMPONENTS: [Column; 2] = [col("year", Kind::Count), col("indicator", Kind::Text)];
+
+/// A table with the given columns and no others.
+const fn table(key: &'static str, columns: &'static [Column]) -> Schema {
+    Schema {
+        key,
+        columns,
+        then: Then::Nothing,
+    }
+}
+
 /// Every output table, in the order they are written.
 pub const SCHEMAS: [Schema; 18] = [
-    Schema {
-        key: "table1",
-        columns: &[
+    table(
+        "table1",
+        &[
             col("trend", Kind::Text),
             col("levels", Kind::Count),
             col("level", Kind::Text),
             col("count", Kind::Count),
             col("countries", Kind::List),
         ],
-        then: Then::Nothing,
-    },
-    Schema {
-        key: "table2",
-        columns: &[
+    ),
+    table(
+        "table2",
+        &[
             col("levels", Kind::Count),
             col("path", Kind::Text),
             col("count", Kind::Count),
             col("countries", Kind::List),
         ],
-        then: Then::Nothing,
-    },
-    Schema {
-        key: "table3",
-        columns: &[
-            col("year", Kind::Count),
-            col("index", Kind::Text),
-            LEVEL_COUNTS[0],
-            LEVEL_COUNTS[1],
-            LEVEL_COUNTS[2],
-            LEVEL_COUNTS[3],
-            col("missing", Kind::Count),
-        ],
-        then: Then::Nothing,
-    },
-    Schema {
-        key: "table4",
-        columns: &[
-            col("year", Kind::Count),
-            col("stage", Kind::Text),
-            LEVEL_COUNTS[0],
-            LEVEL_COUNTS[1],
-            LEVEL_COUNTS[2],
-            LEVEL_COUNTS[3],
-            col("missing", Kind::Count),
-        ],
-        then: Then::Nothing,
-    },
+    ),
+    table("table3", &TABLE3),
+    table("table4", &TABLE4),
     Schema {
         key: "table5",
-        columns: &[col("year", Kind::Count), col("indicator", Kind::Text)],
+        columns: &COMPONENTS,
         then: Then::Countries(Kind::Component),
     },
     Schema {
         key: "table6",
-        columns: &[col("year", Kind::Count), col("indicator", Kind::Text)],
+        columns: &COMPONENTS,
         then: Then::Countries(Kind::Component),
     },
     // The figures' data: one table per analysed index (`figure1` ...), all of this schema.
@@ -191,9 +194,9 @@ pub const SCHEMAS: [Schema; 18] = [
         ],
         then: Then::Measures,
     },
-    Schema {
-        key: "transitions",
-        columns: &[
+    table(
+        "transitions",
+        &[
             col("index", Kind::Text),
             col("from_year", Kind::Count),
             col("to_year", Kind::Count),
@@ -203,11 +206,10 @@ pub const SCHEMAS: [Schema; 18] = [
             LEVEL_COUNTS[2],
             LEVEL_COUNTS[3],
         ],
-        then: Then::Nothing,
-    },
-    Schema {
-        key: "gaps",
-        columns: &[
+    ),
+    table(
+        "gaps",
+        &[
             col("year", Kind::Count),
             col("measure", Kind::Text),
             col("benchmark", Kind::Text),
@@ -217,11 +219,10 @@ pub const SCHEMAS: [Schema; 18] = [
             col("difference", Kind::Number),
             col("ratio", Kind::Number),
         ],
-        then: Then::Nothing,
-    },
-    Schema {
-        key: "latest",
-        columns: &[
+    ),
+    table(
+        "latest",
+        &[
             col("measure", Kind::Text),
             col("from_year", Kind::Count),
             col("to_year", Kind::Count),
@@ -232,11 +233,10 @@ pub const SCHEMAS: [Schema; 18] = [
             col("from_value", Kind::Index),
             col("to_value", Kind::Index),
         ],
-        then: Then::Nothing,
-    },
-    Schema {
-        key: "groups",
-        columns: &[
+    ),
+    table(
+        "groups",
+        &[
             col("group_kind", Kind::Text),
             col("group", Kind::Text),
             col("year", Kind::Count),
@@ -248,12 +248,12 @@ pub const SCHEMAS: [Schema; 18] = [
             LEVEL_COUNTS[1],
             LEVEL_COUNTS[2],
             LEVEL_COUNTS[3],
+            labelled("source", Kind::Text, "group_source"),
         ],
-        then: Then::Nothing,
-    },
-    Schema {
-        key: "groups_table1",
-        columns: &[
+    ),
+    table(
+        "groups_table1",
+        &[
             col("group_kind", Kind::Text),
             col("group", Kind::Text),
             col("trend", Kind::Text),
@@ -261,11 +261,10 @@ pub const SCHEMAS: [Schema; 18] = [
             col("level", Kind::Text),
             col("count", Kind::Count),
         ],
-        then: Then::Nothing,
-    },
-    Schema {
-        key: "sensitivity",
-        columns: &[
+    ),
+    table(
+        "sensitivity",
+        &[
             col("variant", Kind::Text),
             col("table", Kind::Text),
             col("row", Kind::Text),
@@ -273,11 +272,10 @@ pub const SCHEMAS: [Schema; 18] = [
             col("value", Kind::Number),
             col("baseline", Kind::Number),
         ],
-        then: Then::Nothing,
-    },
-    Schema {
-        key: "ranks",
-        columns: &[
+    ),
+    table(
+        "ranks",
+        &[
             col("iso3", Kind::Text),
             NAME,
             col("year", Kind::Count),
@@ -285,20 +283,18 @@ pub const SCHEMAS: [Schema; 18] = [
             col("rank_source", Kind::Text),
             labelled("change", Kind::Count, "rank_change"),
         ],
-        then: Then::Nothing,
-    },
-    Schema {
-        key: "regions",
-        columns: &[
+    ),
+    table(
+        "regions",
+        &[
             col("region", Kind::Text),
             col("input_countries", Kind::Count),
             col("panel_countries", Kind::Count),
         ],
-        then: Then::Nothing,
-    },
-    Schema {
-        key: "quality",
-        columns: &[
+    ),
+    table(
+        "quality",
+        &[
             col("kind", Kind::Text),
             col("iso3", Kind::Text),
             NAME,
@@ -308,19 +304,17 @@ pub const SCHEMAS: [Schema; 18] = [
             col("level", Kind::Text),
             col("detail", Kind::Text),
         ],
-        then: Then::Nothing,
-    },
-    Schema {
-        key: "reproduction",
-        columns: &[
+    ),
+    table(
+        "reproduction",
+        &[
             col("table", Kind::Text),
             col("row", Kind::Text),
             col("column", Kind::Text),
             col("published", Kind::Number),
             col("computed", Kind::Number),
         ],
-        then: Then::Nothing,
-    },
+    ),
 ];
 
 /// The schema with this key.
@@ -679,9 +673,33 @@ fn groups(r: &Results) -> Table {
             Value::Number(g.median),
         ];
         cells.extend(g.counts.iter().map(|&n| Value::count(n)));
+        cells.push(group_source(&g.source));
         t.push(cells);
     }
     t
+}
+
+/// Where a kind of group comes from: English in the CSV, the workbook's words in the workbook.
+fn group_source(source: &GroupSource) -> Value {
+    let (message, args) = match source {
+        GroupSource::M49 => ("m49", Vec::new()),
+        GroupSource::IncomeSnapshot { year } => {
+            ("income_snapshot", vec![("year", year.to_string())])
+        }
+        GroupSource::IncomeReference { tables, countries } => (
+            "income_reference",
+            vec![
+                ("tables", tables.join(", ").replace('`', "")),
+                ("n", countries.to_string()),
+            ],
+        ),
+        GroupSource::UnLists { date } => ("un_lists", vec![("date", date.to_string())]),
+    };
+    Value::Word {
+        key: source.describe(),
+        message: format!("group_source.{message}"),
+        args,
+    }
 }
 
 fn groups_table1(r: &Results) -> Table {

@@ -13,9 +13,13 @@ mod measures;
 // Stage 5: workbook, figures, reports, manifest, determinism, atomic output.
 mod outputs;
 mod outputs_report;
+// The report's sections on country groups, ranks and robustness against the tidy CSVs.
+mod outputs_beyond;
 mod outputs_workbook;
 // The command line: exit codes, --json, --check, configuration.
 mod cli;
+// `profile`: one country's page against the tables of a run, its languages and refusals.
+mod profile;
 // Hostile input: every corpus case fails cleanly, naming the place, leaving output untouched.
 mod hostile;
 // Never lose data, crash or hang: the output swap, special files, limits, injection, config.

@@ -29,10 +29,17 @@ use crate::render::i18n::Catalogue;
 mod benchmark;
 mod compare;
 mod data;
+mod groups;
 mod latest;
 mod levels;
 mod notes;
 mod periods;
+mod profile;
+mod ranks;
+mod robustness;
+
+pub use profile::ProfileView;
+pub(crate) use profile::build_profile;
 
 /// Everything the report templates show.
 #[derive(Debug, Clone, Serialize)]
@@ -57,10 +64,16 @@ pub struct ReportView {
     pub levels: LevelsView,
     /// Section 3: OSI, TII, HCI (Table 3) and level transitions.
     pub indices: IndicesView,
+    /// Section 3.3: country groups (none without group data).
+    pub groups: Option<groups::GroupsView>,
+    /// Section 3.4: the robustness of the levels (none with a single survey).
+    pub robustness: Option<robustness::RobustnessView>,
     /// Section 4: OSI stages (Table 4).
     pub stages: StagesView,
     /// Section 5: benchmarks (Figures 1-4, Tables 5-6, gaps).
     pub benchmark: BenchmarkView,
+    /// Section 5.6: E-Government ranks (none without ranks).
+    pub ranks: Option<ranks::RanksView>,
     /// Section 6: data-quality notes.
     pub quality: QualityView,
     /// Section 7: the reproduction check.
@@ -494,6 +507,23 @@ impl TableBuilder {
         self
     }
 
+    /// Columns under a common label, each numeric or not: (label, label with the group,
+    /// numeric).
+    fn group_of(mut self, group: String, labels: Vec<(String, String, bool)>) -> Self {
+        self.view.groups.push(HeaderGroup {
+            label: group,
+            span: labels.len(),
+        });
+        for (label, full_label, numeric) in labels {
+            self.view.columns.push(Column {
+                label,
+                full_label,
+                numeric,
+            });
+        }
+        self
+    }
+
     fn row(&mut self, cells: Vec<String>) {
         debug_assert_eq!(cells.len(), self.view.columns.len());
         self.view.rows.push(cells);
@@ -559,8 +589,11 @@ impl Builder<'_> {
             data: self.data()?,
             levels,
             indices: self.indices()?,
+            groups: self.groups_section()?,
+            robustness: self.robustness()?,
             stages: self.stages()?,
             benchmark,
+            ranks: self.ranks_section()?,
             quality: self.quality()?,
             reproduction,
             method: self.method()?,

@@ -71,6 +71,8 @@ impl<'a> Builder<'a> {
             ("n", ctx.panel.len().to_string()),
             ("first", edge(r.years.first())),
             ("last", edge(r.years.last())),
+            // The survey before the last (what the latest changes compare with).
+            ("previous", edge(r.years.iter().rev().nth(1))),
             ("focus", labels.country(ctx, r.focus)),
             ("countries", labels.country_list(ctx, &compared)?),
             ("indices", labels.measure_list(r.measures.iter().copied())?),

@@ -150,7 +150,7 @@ impl Builder<'_> {
                         ("year", &year),
                         ("value", &value),
                         ("max", &max),
-                        ("source", &source),
+                        ("source", &tx.source(&source)?),
                     ],
                 )?
             }
