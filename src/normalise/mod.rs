@@ -382,7 +382,10 @@ pub fn normalise_with(
     let mut errors = Vec::new();
     let mut diagnostics = Vec::new();
     let mut tables = Vec::with_capacity(outcomes.len());
-    let mut pending: Vec<(FactKey, Fact)> = Vec::new();
+    // The facts of all tables in one vector of the exact size: grown by doubling, it reached
+    // 210 MiB for 118 MiB of facts at 10,000 x 30 entities.
+    let mut pending: Vec<(FactKey, Fact)> =
+        Vec::with_capacity(outcomes.iter().map(|o| o.facts.len()).sum());
     let mut alias_map: BTreeMap<(CountryId, String), AliasUse> = BTreeMap::new();
     let mut claims = Vec::new();
     let mut references: Vec<(CountryId, Region, SourceRef)> = Vec::new();

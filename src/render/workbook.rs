@@ -41,7 +41,7 @@ impl Renderer for Workbook {
     fn render(&self, ctx: &RenderContext<'_>) -> Result<Vec<Artifact>> {
         Ok(vec![Artifact {
             path: WORKBOOK.into(),
-            bytes: build(ctx)?,
+            bytes: build(ctx, true)?,
         }])
     }
 }
@@ -581,8 +581,9 @@ fn properties(ctx: &RenderContext<'_>, labels: &Labels) -> Result<DocProperties>
         .set_creation_datetime(&created))
 }
 
-/// Builds the workbook in memory.
-fn build(ctx: &RenderContext<'_>) -> Result<Vec<u8>> {
+/// Builds the workbook in memory; with `stream`, the sheets without a chart are streamed (see
+/// [`new_worksheets`]).
+fn build(ctx: &RenderContext<'_>, stream: bool) -> Result<Vec<u8>> {
     let labels = Labels::new(ctx);
     let notes = Notes::new(ctx, &labels)?;
     let mut data = sheets::data_sheets(ctx, &labels, &notes)?;
@@ -614,19 +615,56 @@ fn build(ctx: &RenderContext<'_>) -> Result<Vec<u8>> {
     workbook.set_properties(&properties(ctx, &labels)?);
     write_cover(workbook.add_worksheet(), &formats, &cover_name, &cover).map_err(render_error)?;
     // Sheets are independent: they are filled in parallel, then added in their order.
-    let sheets: Vec<Result<Worksheet>> = tables
-        .par_iter()
-        .map(|sheet| {
-            let mut ws = Worksheet::new();
-            layout::write_table_sheet(&mut ws, &formats, &captions, sheet)
-                .map_err(|e| render_error(format!("sheet `{}`: {e}", sheet.name)))?;
-            Ok(ws)
+    // Each sheet's rows are dropped as soon as they are written.
+    let mut worksheets = new_worksheets(&mut workbook, &formats, &tables, stream)?;
+    worksheets
+        .par_iter_mut()
+        .zip(tables)
+        .map(|(ws, sheet)| {
+            layout::write_table_sheet(ws, &formats, &captions, &sheet)
+                .map_err(|e| render_error(format!("sheet `{}`: {e}", sheet.name)))
         })
-        .collect();
-    for ws in sheets {
-        workbook.push_worksheet(ws?);
+        .collect::<Result<()>>()?;
+    for ws in worksheets {
+        workbook.push_worksheet(ws);
     }
     workbook.save_to_buffer().map_err(render_error)
+}
+
+/// One empty worksheet per table sheet. With `stream`, each sheet without a chart is a
+/// constant-memory worksheet: its rows go to a temporary file as XML as they are written,
+/// instead of into a cell store that is turned into XML at the end (at 10,000 x 30 entities
+/// the Panel and Ranks sheets held most of the run's memory that way). Strings are written
+/// inline, not in the shared-strings table, whose order would depend on which sheet's thread
+/// met a string first. A chart's data cache is read from the cells, so figure sheets stay in
+/// memory.
+fn new_worksheets(
+    workbook: &mut XlsxWorkbook,
+    formats: &Formats,
+    tables: &[TableSheet],
+    stream: bool,
+) -> Result<Vec<Worksheet>> {
+    let streamed = |t: &TableSheet| stream && t.chart.is_none();
+    if tables.iter().any(streamed) {
+        // Streamed worksheets number their formats in the workbook's one table: registering
+        // every format first, in a fixed order, keeps `styles.xml` the same on every run.
+        let mut scratch = workbook
+            .new_worksheet_with_constant_memory()
+            .map_err(render_error)?;
+        formats.register(&mut scratch).map_err(render_error)?;
+    }
+    tables
+        .iter()
+        .map(|t| {
+            if streamed(t) {
+                workbook
+                    .new_worksheet_with_constant_memory()
+                    .map_err(render_error)
+            } else {
+                Ok(Worksheet::new())
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -658,6 +696,73 @@ mod tests {
             unique.dedup();
             assert_eq!(unique.len(), names.len(), "{lang:?}: duplicate sheet names");
         }
+    }
+
+    /// Every sheet's cells as calamine reads them, and the `<sheetN>` XML of the Panel sheet.
+    fn read_back(bytes: &[u8]) -> (Vec<(String, calamine::Range<calamine::Data>)>, String) {
+        use calamine::Reader as _;
+        use std::io::Read as _;
+        let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        let sheets = book
+            .sheet_names()
+            .into_iter()
+            .map(|name| {
+                let range = book.worksheet_range(&name).unwrap();
+                (name, range)
+            })
+            .collect::<Vec<_>>();
+        let panel = sheets.iter().position(|(n, _)| n == "Panel").unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut xml = String::new();
+        zip.by_name(&format!("xl/worksheets/sheet{}.xml", panel + 1))
+            .unwrap()
+            .read_to_string(&mut xml)
+            .unwrap();
+        (sheets, xml)
+    }
+
+    #[test]
+    fn streamed_sheets_read_back_cell_for_cell_as_the_sheets_built_in_memory() {
+        let input = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("input");
+        let out = tempfile::tempdir().unwrap();
+        let config = crate::config::Config::with_defaults(input, out.path().join("output"));
+        let prepared = crate::prepare(&config, &crate::no_progress).unwrap();
+        let tables = crate::render::tidy::tables(
+            &prepared.results,
+            &prepared.panel,
+            &prepared.normalised.concordance,
+        );
+        let catalogue = Catalogue::load(config.lang, None).unwrap();
+        let ctx = RenderContext {
+            config: &config,
+            ingested: &prepared.ingested,
+            normalised: &prepared.normalised,
+            panel: &prepared.panel,
+            results: &prepared.results,
+            diagnostics: &prepared.diagnostics,
+            tables: &tables,
+            catalogue: &catalogue,
+            // The workbook draws its charts from the data, not from the figures' scenes.
+            figures: &[],
+        };
+        let (in_memory, in_memory_xml) = read_back(&build(&ctx, false).unwrap());
+        let (streamed, streamed_xml) = read_back(&build(&ctx, true).unwrap());
+        // The streamed Panel sheet really was streamed: its strings are inline.
+        assert!(streamed_xml.contains(r#"t="inlineStr""#));
+        assert!(!in_memory_xml.contains(r#"t="inlineStr""#));
+        assert_eq!(streamed.len(), in_memory.len());
+        for ((name, a), (streamed_name, b)) in in_memory.iter().zip(&streamed) {
+            assert_eq!(name, streamed_name);
+            assert_eq!((a.start(), a.end()), (b.start(), b.end()), "sheet `{name}`");
+            for ((r, c, x), y) in a.cells().zip(b.rows().flatten()) {
+                assert_eq!(x, y, "sheet `{name}`, row {}, column {}", r + 1, c + 1);
+            }
+        }
+        let panel = &streamed.iter().find(|(n, _)| n == "Panel").unwrap().1;
+        assert_eq!(
+            panel.height(),
+            4 + prepared.panel.len() * prepared.panel.years.len()
+        );
     }
 
     #[test]

@@ -418,7 +418,7 @@ fn on_path(program: &str) -> bool {
 }
 
 #[test]
-fn libreoffice_opens_every_sheet_and_reads_table1_as_written() {
+fn libreoffice_opens_every_sheet_and_reads_table1_and_the_streamed_panel_as_written() {
     if !on_path("soffice") {
         eprintln!("skipped: soffice not installed");
         return;
@@ -468,4 +468,23 @@ fn libreoffice_opens_every_sheet_and_reads_table1_as_written() {
         .collect();
     let expected = csv_body(&out.join("tables/table1.csv"));
     assert_eq!(count_column(&body, 2), count_column(&expected, 3));
+
+    // The Panel sheet is streamed row by row with inline strings: LibreOffice reads every row.
+    let lo_panel: Vec<Vec<String>> = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_path(converted.join("workbook-Panel.csv"))
+        .unwrap()
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    let header = lo_panel
+        .iter()
+        .position(|r| r[0] == "ISO3 code")
+        .expect("the Panel header row");
+    let keys = |rows: &[Vec<String>]| -> Vec<(String, String)> {
+        rows.iter().map(|r| (r[0].clone(), r[3].clone())).collect()
+    };
+    let panel = csv_body(&out.join("tables/panel.csv"));
+    assert_eq!(keys(&lo_panel[header + 1..]), keys(&panel));
 }

@@ -19,6 +19,9 @@ pub(crate) const PNG_SCALE: i32 = 2;
 enum Target {
     Svg,
     Png,
+    /// PNG, each character rasterised by plotters as it is drawn (the reference for the tests).
+    #[cfg(test)]
+    PngPlotters,
 }
 
 /// The scene as SVG text.
@@ -63,12 +66,22 @@ pub(crate) fn png(scene: &Scene) -> Result<Vec<u8>, String> {
 
 /// The scene's RGB pixels at [`PNG_SCALE`] times its size: (width, height, pixels).
 pub(crate) fn rasterise(scene: &Scene) -> Result<(u32, u32, Vec<u8>), String> {
+    rasterise_for(scene, Target::Png)
+}
+
+/// [`rasterise`] with plotters rasterising every character as it draws it.
+#[cfg(test)]
+pub(crate) fn rasterise_with_plotters_text(scene: &Scene) -> Result<(u32, u32, Vec<u8>), String> {
+    rasterise_for(scene, Target::PngPlotters)
+}
+
+fn rasterise_for(scene: &Scene, target: Target) -> Result<(u32, u32, Vec<u8>), String> {
     let scale = PNG_SCALE.unsigned_abs();
     let (w, h) = (scene.width * scale, scene.height * scale);
     let mut pixels = vec![0u8; w as usize * h as usize * 3];
     {
         let root = BitMapBackend::with_buffer(&mut pixels, (w, h)).into_drawing_area();
-        paint(&root, scene, Target::Png)?;
+        paint(&root, scene, target)?;
         root.present().map_err(|e| e.to_string())?;
     }
     Ok((w, h, pixels))
@@ -112,6 +125,8 @@ fn paint<DB: DrawingBackend>(
     let scale = match target {
         Target::Svg => 1,
         Target::Png => PNG_SCALE,
+        #[cfg(test)]
+        Target::PngPlotters => PNG_SCALE,
     };
     let at = |(x, y): (i32, i32)| (x * scale, y * scale);
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
@@ -201,7 +216,7 @@ fn draw_label<DB: DrawingBackend>(
         // baseline half the size below `y`. An even whole size keeps that half whole (plotters
         // truncates it per glyph, which would make baselines jitter) and never makes text
         // wider than measured. Each glyph is placed on its own at its pen position.
-        Target::Png => {
+        _ => {
             let s = f64::from(scale);
             let ideal = label.size * s * metrics.line_height_em();
             let size = (ideal / 2.0).floor() * 2.0;
@@ -214,13 +229,24 @@ fn draw_label<DB: DrawingBackend>(
                 Anchor::Middle => x - width / 2.0,
                 Anchor::End => x - width,
             };
-            let style = FontDesc::new(FontFamily::Name(FAMILY), size, FontStyle::Normal)
-                .color(&colour)
-                .pos(Pos::new(HPos::Left, VPos::Top));
-            let mut buf = [0u8; 4];
-            for (c, dx) in glyphs {
-                let text: &str = c.encode_utf8(&mut buf);
-                root.draw(&Text::new(text, (round(start + dx), y), style.clone()))?;
+            // What the cached glyphs replace: plotters rasterising each character as it draws.
+            #[cfg(test)]
+            if target == Target::PngPlotters {
+                let style = FontDesc::new(FontFamily::Name(FAMILY), size, FontStyle::Normal)
+                    .color(&colour)
+                    .pos(Pos::new(HPos::Left, VPos::Top));
+                let mut buf = [0u8; 4];
+                for (c, _, dx) in glyphs {
+                    let text: &str = c.encode_utf8(&mut buf);
+                    root.draw(&Text::new(text, (round(start + dx), y), style.clone()))?;
+                }
+                return Ok(());
+            }
+            for (_, glyph, dx) in glyphs {
+                let x = round(start + dx);
+                for &(gx, gy, coverage) in &glyph.pixels {
+                    root.draw_pixel((x + gx, y + gy), &colour.mix(f64::from(coverage)))?;
+                }
             }
             Ok(())
         }

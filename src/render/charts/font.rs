@@ -2,9 +2,11 @@
 //!
 //! The font is a subset of Noto Sans CJK SC (`assets/fonts/`, SIL OFL 1.1) compiled into the
 //! binary, so figures render the same on a machine without fonts and show Chinese text. Layout
-//! uses its advance widths and its ascent/descent; nothing here draws.
+//! uses its advance widths and its ascent/descent. Nothing here draws: the PNG glyphs are
+//! rasterised once per character and size and kept (see [`Glyph`]) for `draw` to paint.
 
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use ab_glyph::{Font, FontRef, PxScale, ScaleFont};
 use plotters::style::{FontStyle, register_font};
@@ -40,12 +42,28 @@ pub(crate) fn register() -> Result<(), String> {
         .clone()
 }
 
+/// One character rasterised alone at one size, exactly as plotters' ab_glyph text drawing
+/// rasterises it: parsing and filling a CFF outline was most of the time spent on text, and a
+/// figure repeats few characters many times (digits, letters of the axis titles).
+pub(crate) struct Glyph {
+    /// Where the ink starts right of the pen position, px.
+    pub(crate) left: f64,
+    /// The ink's pixels, (x, y, coverage 0-1), from where plotters puts a glyph drawn alone at
+    /// a top-left anchor: x from the ink's left edge, y from the top of the text.
+    pub(crate) pixels: Vec<(i32, i32, f32)>,
+}
+
+/// Rasterised glyphs by character and size (the size's `f32` bits); `None` for a character
+/// without ink (a space).
+type GlyphCache = Mutex<HashMap<(char, u32), Option<Arc<Glyph>>>>;
+
 /// Measurements of text set in the embedded font, in pixels.
 pub(crate) struct Metrics {
     font: FontRef<'static>,
     units_per_em: f64,
     ascent: f64,
     descent: f64,
+    glyphs: GlyphCache,
 }
 
 impl Metrics {
@@ -68,6 +86,7 @@ impl Metrics {
             descent: f64::from(font.descent_unscaled()),
             units_per_em,
             font,
+            glyphs: Mutex::new(HashMap::new()),
         }
     }
 
@@ -100,23 +119,58 @@ impl Metrics {
     /// Where plotters must put each visible character of `text`, drawn alone at the ab_glyph
     /// `scale` plotters uses (line box height in px), so that the glyphs sit at their pen
     /// positions: plotters starts a glyph's ink at the given x, dropping its left side bearing,
-    /// which set whole strings with uneven letter spacing. Returns (character, x offset from
-    /// the start of the text) and the text's advance width.
-    pub(crate) fn glyph_offsets(&self, text: &str, scale: f64) -> (Vec<(char, f64)>, f64) {
+    /// which set whole strings with uneven letter spacing. Returns each visible character with
+    /// its glyph and x offset from the start of the text, and the text's advance width.
+    pub(crate) fn glyph_offsets(
+        &self,
+        text: &str,
+        scale: f64,
+    ) -> (Vec<(char, Arc<Glyph>, f64)>, f64) {
         // Sizes are tens of pixels: f32 holds them exactly enough.
         #[allow(clippy::cast_possible_truncation)]
         let font = self.font.as_scaled(PxScale::from(scale as f32));
         let mut pen = 0.0_f64;
         let mut out = Vec::new();
         for c in text.chars() {
-            let id = font.glyph_id(c);
-            let glyph = id.with_scale(font.scale());
-            if let Some(outline) = font.outline_glyph(glyph) {
-                out.push((c, pen + f64::from(outline.px_bounds().min.x)));
+            if let Some(glyph) = self.glyph(c, scale) {
+                let left = glyph.left;
+                out.push((c, glyph, pen + left));
             }
-            pen += f64::from(font.h_advance(id));
+            pen += f64::from(font.h_advance(font.glyph_id(c)));
         }
         (out, pen)
+    }
+
+    /// The glyph of `c` at `scale`, rasterised on first use.
+    fn glyph(&self, c: char, scale: f64) -> Option<Arc<Glyph>> {
+        #[allow(clippy::cast_possible_truncation)]
+        let size = scale as f32;
+        // A poisoned lock only means another figure's thread panicked: the map is still whole.
+        let mut cache = self
+            .glyphs
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        cache
+            .entry((c, size.to_bits()))
+            .or_insert_with(|| self.rasterise(c, size).map(Arc::new))
+            .clone()
+    }
+
+    /// What plotters' ab_glyph backend computes for one character at `size`: the outline at
+    /// the pen origin, filled, shifted down by half the size plus the ink's top (truncated).
+    fn rasterise(&self, c: char, size: f32) -> Option<Glyph> {
+        let font = self.font.as_scaled(size);
+        let outline = font.outline_glyph(font.scaled_glyph(c))?;
+        let bounds = outline.px_bounds();
+        // Pixel offsets of a glyph tens of pixels tall: far inside i32.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_possible_wrap)]
+        let (top, mut pixels) = ((size / 2.0 + bounds.min.y) as i32, Vec::new());
+        #[allow(clippy::cast_possible_wrap)]
+        outline.draw(|x, y, coverage| pixels.push((x as i32, y as i32 + top, coverage)));
+        Some(Glyph {
+            left: f64::from(bounds.min.x),
+            pixels,
+        })
     }
 
     /// Whether the font has a glyph for `c`.

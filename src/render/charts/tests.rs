@@ -358,3 +358,40 @@ fn every_png_encoding_decodes_to_the_same_pixels() {
         draw::encode_rgb(w, h, &again, draw::PNG_ENCODING).unwrap()
     );
 }
+
+#[test]
+fn cached_glyphs_paint_the_pixels_plotters_paints() {
+    font::register().unwrap();
+    let series = vec![
+        Series {
+            name: "United States".into(),
+            values: vec![Some(0.83), None, Some(0.91), Some(0.93)],
+            end_label: Some((3, "0.9300".into())),
+            emphasised: false,
+        },
+        Series {
+            name: "中国 (China)".into(),
+            values: vec![Some(0.47), Some(0.52), Some(0.61), Some(0.68)],
+            end_label: Some((3, "0.6800".into())),
+            emphasised: true,
+        },
+    ];
+    // Every text size of a figure (title, axis titles, ticks, values, notes), in both languages.
+    for zh in [false, true] {
+        let mut t = text(4);
+        t.notes =
+            vec!["Source: UN E-Government Surveys; hollow markers are not comparable.".into()];
+        if zh {
+            t.title = "图1 电子政务发展指数 EGDI，2003–2024年".into();
+        }
+        let scene = layout::lay_out(&t, &series, Metrics::embedded());
+        let reference = draw::rasterise_with_plotters_text(&scene).unwrap();
+        // Twice: the first paint fills the cache, the second reads it.
+        assert!(draw::rasterise(&scene).unwrap() == reference, "zh: {zh}");
+        assert!(draw::rasterise(&scene).unwrap() == reference, "zh: {zh}");
+        // And the comparison can fail: a label in another colour changes pixels.
+        let mut other = scene.clone();
+        other.labels[0].colour = layout::Rgb(200, 0, 0);
+        assert!(draw::rasterise(&other).unwrap() != reference);
+    }
+}

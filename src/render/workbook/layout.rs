@@ -191,6 +191,42 @@ impl Formats {
         }
     }
 
+    /// Writes one cell in each format into row 1 of `ws`, so that a workbook's format table
+    /// lists them in this order (see `new_worksheets`).
+    ///
+    /// # Errors
+    /// Any [`XlsxError`] of the writes.
+    pub(super) fn register(&self, ws: &mut Worksheet) -> Result<(), XlsxError> {
+        let kinds = [
+            Cell::Text("a".into()),
+            Cell::Int(0),
+            Cell::Index(0.0),
+            Cell::Component(0.0),
+            Cell::Number(0.0),
+            Cell::Missing,
+            Cell::NotApplicable,
+            Cell::Sheet("a".into()),
+        ];
+        let mut col = 0;
+        for wrap in [false, true] {
+            for cell in &kinds {
+                write_cell(ws, self, 0, col, cell, wrap)?;
+                col += 1;
+            }
+        }
+        for format in [
+            &self.title,
+            &self.heading,
+            &self.header,
+            &self.header_numeric,
+            &self.wrap,
+        ] {
+            ws.write_string_with_format(0, col, "a", format)?;
+            col += 1;
+        }
+        Ok(())
+    }
+
     /// The title format (A1 of every sheet).
     pub(super) fn title(&self) -> &Format {
         &self.title
@@ -303,6 +339,10 @@ fn write_cell(
 /// Writes a sheet: the title block, the table as an Excel Table with a frozen header row,
 /// the column widths and, when asked, the chart to the right of the table.
 ///
+/// Cells are written strictly in row order, each with its own number format, so that the
+/// same code fills a streamed worksheet (see [`Formats::register`]), which cannot go back to
+/// a row it has left.
+///
 /// # Errors
 /// Any [`XlsxError`] (an invalid sheet name, a cell out of range).
 pub(super) fn write_table_sheet(
@@ -313,7 +353,9 @@ pub(super) fn write_table_sheet(
 ) -> Result<(), XlsxError> {
     ws.set_name(&sheet.name)?;
     ws.write_string_with_format(0, 0, &sheet.title, formats.title())?;
+    // No fake row in an empty table: the description says it is empty, the header stands alone.
     let info = match &sheet.description {
+        _ if sheet.rows.is_empty() => &captions.empty,
         Some(text) => text,
         None if sheet.chart.is_some() => &captions.with_chart,
         None => &captions.one_table,
@@ -324,8 +366,6 @@ pub(super) fn write_table_sheet(
     let headers = unique_headers(&sheet.headers);
     let last_col = col_num(headers.len().max(1) - 1)?;
     if sheet.rows.is_empty() {
-        // No fake row: the description says the table is empty, the header stands alone.
-        ws.write_string(1, 0, &captions.empty)?;
         for (c, h) in headers.iter().enumerate() {
             ws.write_string_with_format(
                 TABLE_ROW,
@@ -339,48 +379,7 @@ pub(super) fn write_table_sheet(
         return Ok(());
     }
     let rows: &[Vec<Cell>] = &sheet.rows;
-    // A column of one numeric kind gets its number format once, as the table column's format,
-    // instead of on each cell: every per-cell format costs a hash of the whole format, which on
-    // a 300,000-row panel sheet was a tenth of the run.
-    let column_formats: Vec<Option<&Format>> = (0..headers.len())
-        .map(|c| uniform_format(formats, rows, c))
-        .collect();
-    let numeric: Vec<bool> = (0..headers.len())
-        .map(|c| {
-            rows.iter().all(|r| {
-                r.get(c).is_some_and(|cell| {
-                    cell.number().is_some() || *cell == Cell::Missing || *cell == Cell::Empty
-                })
-            }) && rows
-                .iter()
-                .any(|r| r.get(c).is_some_and(|cell| cell.number().is_some()))
-        })
-        .collect();
     let widths = set_widths(ws, &headers, rows)?;
-    let first_data = TABLE_ROW + 1;
-    for (r, row) in rows.iter().enumerate() {
-        let r = first_data + row_num(r)?;
-        let mut lines = 1.0_f64;
-        for (c, cell) in row.iter().enumerate() {
-            let value = cell
-                .number()
-                .filter(|_| column_formats.get(c).is_some_and(Option::is_some));
-            if let Cell::Text(t) = cell {
-                lines = lines.max(wrapped_lines(t, widths[c]));
-            }
-            let c = col_num(c)?;
-            match value {
-                Some(v) => {
-                    ws.write_number(r, c, v)?;
-                }
-                None => write_cell(ws, formats, r, c, cell, lines > 1.0)?,
-            }
-        }
-        // LibreOffice does not size rows of wrapped text itself: the height is set here.
-        if lines > 1.0 {
-            ws.set_row_height(r, lines * LINE_HEIGHT)?;
-        }
-    }
     let header_lines = headers
         .iter()
         .zip(&widths)
@@ -389,12 +388,52 @@ pub(super) fn write_table_sheet(
     if header_lines > 1.0 {
         ws.set_row_height(TABLE_ROW, header_lines * LINE_HEIGHT)?;
     }
+    // The table writes its header row; the data rows follow it.
     let last_row = TABLE_ROW + row_num(rows.len())?;
+    ws.add_table(
+        TABLE_ROW,
+        0,
+        last_row,
+        last_col,
+        &table(formats, &sheet.key, &headers, rows),
+    )?;
+    for (r, row) in rows.iter().enumerate() {
+        let r = TABLE_ROW + 1 + row_num(r)?;
+        let mut lines = 1.0_f64;
+        for (c, cell) in row.iter().enumerate() {
+            if let Cell::Text(t) = cell {
+                lines = lines.max(wrapped_lines(t, widths[c]));
+            }
+            write_cell(ws, formats, r, col_num(c)?, cell, lines > 1.0)?;
+        }
+        // LibreOffice does not size rows of wrapped text itself: the height is set here.
+        if lines > 1.0 {
+            ws.set_row_height(r, lines * LINE_HEIGHT)?;
+        }
+    }
+    ws.set_freeze_panes(TABLE_ROW + 1, 0)?;
+    set_print(ws);
+
+    if let Some(chart) = &sheet.chart {
+        write_chart(ws, formats, captions, sheet, chart, last_row)?;
+    }
+    Ok(())
+}
+
+/// The Excel Table of a sheet: its columns' headers, header formats (numeric columns' headers
+/// right-aligned) and, for a column of one numeric kind, its number format.
+fn table(formats: &Formats, key: &str, headers: &[String], rows: &[Vec<Cell>]) -> Table {
     let columns: Vec<TableColumn> = headers
         .iter()
-        .zip(&column_formats)
-        .zip(&numeric)
-        .map(|((h, format), &is_numeric)| {
+        .enumerate()
+        .map(|(c, h)| {
+            let is_numeric = rows.iter().all(|r| {
+                r.get(c).is_some_and(|cell| {
+                    cell.number().is_some() || *cell == Cell::Missing || *cell == Cell::Empty
+                })
+            }) && rows
+                .iter()
+                .any(|r| r.get(c).is_some_and(|cell| cell.number().is_some()));
             let header_format = if is_numeric {
                 &formats.header_numeric
             } else {
@@ -403,24 +442,16 @@ pub(super) fn write_table_sheet(
             let column = TableColumn::new()
                 .set_header(spreadsheet_safe(h))
                 .set_header_format(header_format);
-            match format {
-                Some(f) => column.set_format(*f),
+            match uniform_format(formats, rows, c) {
+                Some(f) => column.set_format(f),
                 None => column,
             }
         })
         .collect();
-    let table = Table::new()
-        .set_name(&sheet.key)
+    Table::new()
+        .set_name(key)
         .set_style(TableStyle::Light1)
-        .set_columns(&columns);
-    ws.add_table(TABLE_ROW, 0, last_row, last_col, &table)?;
-    ws.set_freeze_panes(TABLE_ROW + 1, 0)?;
-    set_print(ws);
-
-    if let Some(chart) = &sheet.chart {
-        write_chart(ws, formats, captions, sheet, chart, last_row)?;
-    }
-    Ok(())
+        .set_columns(&columns)
 }
 
 /// Landscape, every column on one page width, the header repeated on each page.
