@@ -63,6 +63,29 @@ pub struct Prepared {
     pub timings: Vec<Timing>,
 }
 
+impl Prepared {
+    /// The renderers' view of this run, with the output tables and the catalogue; the figures
+    /// are added once laid out.
+    fn context<'a>(
+        &'a self,
+        config: &'a Config,
+        tables: &'a [render::tidy::Table<'a>],
+        catalogue: &'a render::i18n::Catalogue,
+    ) -> RenderContext<'a> {
+        RenderContext {
+            config,
+            ingested: &self.ingested,
+            normalised: &self.normalised,
+            panel: &self.panel,
+            results: &self.results,
+            diagnostics: &self.diagnostics,
+            tables,
+            catalogue,
+            figures: &[],
+        }
+    }
+}
+
 /// Called with the name of each stage as it starts (drives the terminal progress display).
 pub type Progress<'a> = &'a (dyn Fn(&str) + Sync);
 
@@ -260,17 +283,7 @@ pub fn render_outputs(config: &Config, prepared: &mut Prepared) -> Result<Vec<Ar
         &prepared.normalised.concordance,
     );
     let catalogue = render::i18n::Catalogue::load(config.lang, config.templates.as_deref())?;
-    let ctx = RenderContext {
-        config,
-        ingested: &prepared.ingested,
-        normalised: &prepared.normalised,
-        panel: &prepared.panel,
-        results: &prepared.results,
-        diagnostics: &prepared.diagnostics,
-        tables: &tables,
-        catalogue: &catalogue,
-        figures: &[],
-    };
+    let ctx = prepared.context(config, &tables, &catalogue);
     let start = Instant::now();
     let figures = render::charts::draw_all(&ctx)?;
     let ctx = RenderContext {
@@ -454,24 +467,9 @@ pub fn profile(
         &prepared.results,
         country,
     );
-    let tables = render::tidy::tables(
-        &prepared.results,
-        &prepared.panel,
-        &prepared.normalised.concordance,
-    );
     let catalogue = render::i18n::Catalogue::load(config.lang, config.templates.as_deref())?;
-    let ctx = RenderContext {
-        config,
-        ingested: &prepared.ingested,
-        normalised: &prepared.normalised,
-        panel: &prepared.panel,
-        results: &prepared.results,
-        diagnostics: &prepared.diagnostics,
-        tables: &tables,
-        catalogue: &catalogue,
-        // The profile draws its own figure; the report's are not needed.
-        figures: &[],
-    };
+    // The profile draws its own figure and reads no output table.
+    let ctx = prepared.context(config, &[], &catalogue);
     let start = Instant::now();
     let artifacts = render::profile::render(&ctx, &profile, &request.langs)?;
     let mut timings = prepared.timings.clone();

@@ -168,6 +168,34 @@ pub(crate) fn run_paper_panel_in(cwd: &Path, extra: &[&str]) -> Output {
     run_bin(cwd, &args)
 }
 
+/// Runs the paper panel with `config` as the folder's `egov-report.toml` into a fresh folder
+/// and asserts that it succeeds; returns (guard, output folder).
+pub(crate) fn run_paper_panel_with(config: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = scratch();
+    std::fs::write(dir.path().join("egov-report.toml"), config).unwrap();
+    let out = dir.path().join("output");
+    let o = run_paper_panel_in(dir.path(), &["--output", out.to_str().unwrap(), "--quiet"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    (dir, out)
+}
+
+/// Reads a CSV into header-keyed rows.
+pub(crate) fn read_csv(path: &Path) -> Vec<std::collections::BTreeMap<String, String>> {
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            headers
+                .iter()
+                .zip(r.iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
 /// Runs `run --config examples/paper-2003-2018.toml` (the paper's survey range on the bundled
 /// real data) into a fresh folder and asserts that it succeeds; returns (guard, output, stderr).
 pub(crate) fn run_paper_config() -> (tempfile::TempDir, PathBuf, String) {

@@ -4,23 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::common::{bundled_input, run_on};
-
-fn read_csv(path: &Path) -> Vec<BTreeMap<String, String>> {
-    let mut reader = csv::Reader::from_path(path).unwrap();
-    let headers = reader.headers().unwrap().clone();
-    reader
-        .records()
-        .map(|r| {
-            let r = r.unwrap();
-            headers
-                .iter()
-                .zip(r.iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
-}
+use crate::common::{bundled_input, read_csv, run_on};
 
 /// Runs the bundled input in `lang`; returns (guard, output folder, report.md).
 fn run(lang: &str) -> (tempfile::TempDir, PathBuf, String) {

@@ -92,18 +92,7 @@ fn the_stage_periodisation_states_the_counts_of_tables_3_and_4() {
 #[test]
 fn a_shorter_survey_range_says_what_that_range_shows() {
     // 2003-2008 has no stage data and no OSI majority: no boundary is claimed.
-    let dir = scratch();
-    std::fs::write(
-        dir.path().join("egov-report.toml"),
-        "surveys = [2003, 2004, 2005, 2008]\n",
-    )
-    .unwrap();
-    let out = dir.path().join("output");
-    let o = crate::common::run_paper_panel_in(
-        dir.path(),
-        &["--output", out.to_str().unwrap(), "--quiet"],
-    );
-    assert!(o.status.success(), "{}", stderr(&o));
+    let (_dir, out) = crate::common::run_paper_panel_with("surveys = [2003, 2004, 2005, 2008]\n");
     let md = read(&out.join("report.md"));
     let periods = section(&md, "### 4.2 Stages of global e-government");
     assert!(
@@ -591,18 +580,9 @@ fn table1_shows_where_the_focus_country_ranks_in_a_long_row() {
 
 #[test]
 fn a_survey_declared_not_comparable_is_marked_everywhere_with_its_reason() {
-    let dir = scratch();
-    std::fs::write(
-        dir.path().join("egov-report.toml"),
+    let (_dir, out) = crate::common::run_paper_panel_with(
         "not_comparable = [{ year = 2016, reason = \"a method change\" }]\n",
-    )
-    .unwrap();
-    let out = dir.path().join("output");
-    let o = crate::common::run_paper_panel_in(
-        dir.path(),
-        &["--output", out.to_str().unwrap(), "--quiet"],
     );
-    assert!(o.status.success(), "{}", stderr(&o));
     let md = read(&out.join("report.md"));
     assert!(
         md.contains("| 2014–2016† | 2016–2018† |"),

@@ -1,27 +1,10 @@
 //! `egov-report profile`: one country's page on the bundled real data, its numbers checked
 //! against the tidy CSVs of a normal run, its languages, its `--json` and its refusals.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use crate::common::{bundled_input, copy_dir, root, run_bin, scratch, stderr, stdout};
-
-fn read_csv(path: &Path) -> Vec<BTreeMap<String, String>> {
-    let mut reader = csv::Reader::from_path(path).unwrap();
-    let headers = reader.headers().unwrap().clone();
-    reader
-        .records()
-        .map(|r| {
-            let r = r.unwrap();
-            headers
-                .iter()
-                .zip(r.iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
-}
+use crate::common::{bundled_input, copy_dir, read_csv, root, run_bin, scratch, stderr, stdout};
 
 /// A scratch folder with a normal run of the bundled input in `output/`.
 fn with_run() -> (tempfile::TempDir, PathBuf) {

@@ -5,24 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use crate::common::{bundled_input, root, run_bin, run_on, scratch, stderr, stdout};
-
-/// Reads a CSV into header-keyed rows.
-fn read_csv(path: &Path) -> Vec<BTreeMap<String, String>> {
-    let mut reader = csv::Reader::from_path(path).unwrap();
-    let headers = reader.headers().unwrap().clone();
-    reader
-        .records()
-        .map(|r| {
-            let r = r.unwrap();
-            headers
-                .iter()
-                .zip(r.iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
-}
+use crate::common::{bundled_input, read_csv, root, run_bin, run_on, scratch, stderr, stdout};
 
 /// The SPEC's default level rule, written out independently of the program.
 fn level(v: f64) -> usize {
