@@ -370,7 +370,11 @@ fn panel_rule(ctx: &RenderContext<'_>, labels: &Labels) -> Result<String> {
     } else {
         "cover.panel_rule"
     };
-    labels.fill(key, &[("years", &years.join(", "))])
+    let measures = labels.measure_list(ctx.panel.required.iter().copied())?;
+    labels.fill(
+        key,
+        &[("years", &years.join(", ")), ("measures", &measures)],
+    )
 }
 
 /// How a line of the cover is written.
