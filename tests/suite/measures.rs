@@ -292,6 +292,9 @@ fn adding_epi_adds_its_rows_figure_sheet_and_gaps_and_changes_nothing_else() {
         "the report has no EPI benchmark part"
     );
     assert!(md.contains("figures/figure5.svg"));
+    // The parts after the per-index ones are numbered after them.
+    assert!(md.contains("### 5.6 Gaps to the benchmarks"));
+    assert!(md.contains("### 5.7 E-Government ranks"));
 }
 
 #[test]

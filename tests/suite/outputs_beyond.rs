@@ -102,7 +102,7 @@ fn the_country_group_sentences_follow_groups_csv_and_panel_csv() {
         ldc["countries"],
         num(&ldc, "mean")
     )));
-    assert!(zh.contains("### 3.3 国家组"));
+    assert!(zh.contains("### 3.3  国家组"));
 }
 
 #[test]
@@ -221,7 +221,7 @@ fn the_rank_sentences_and_tables_follow_ranks_csv() {
     assert!(en.contains(&format!("| China | {} |", china.join(" | "))));
     let (_g, _o, zh) = run("zh");
     assert!(zh.contains(&format!("| 中国 | {} |", china.join(" | "))));
-    assert!(zh.contains("### 5.6 电子政务排名"));
+    assert!(zh.contains("### 5.6  电子政务排名"));
 }
 
 /// The panel countries of one income group in 2024, from groups.csv.

@@ -622,6 +622,16 @@ impl Builder<'_> {
             }
             node.insert(leaf.to_string(), Message::Text(text.clone()));
         }
+        // Section 5 has one part per analysed index, then the gaps and the ranks: their
+        // numbers follow the parts.
+        if let Some(Message::Group(sub)) = root.get_mut("subsection") {
+            let parts = self.r.figures.len();
+            for (key, after) in [("gaps", 1), ("ranks", 2)] {
+                if let Some(Message::Text(text)) = sub.get_mut(key) {
+                    *text = text.replace("{number}", &(parts + after).to_string());
+                }
+            }
+        }
         root
     }
 
