@@ -71,32 +71,24 @@ fn stages(c: &mut Criterion) {
         b.iter(|| egov_report::analysis::analyse(&normalised, &panel, &settings))
     });
     let results = egov_report::analysis::analyse(&normalised, &panel, &settings);
-    let tables = egov_report::render::tidy::tables(&results, &panel, &normalised.concordance);
-    let catalogue = egov_report::render::i18n::Catalogue::load(config.lang, None).unwrap();
-    let ctx = RenderContext {
-        config: &config,
-        ingested: &ingested,
-        normalised: &normalised,
-        panel: &panel,
-        results: &results,
-        diagnostics: &[],
-        tables: &tables,
-        catalogue: &catalogue,
-        figures: &[],
-    };
-    g.bench_function("render_figure_layout", |b| {
-        b.iter(|| egov_report::render::charts::draw_all(&ctx).unwrap())
-    });
-    let figures = egov_report::render::charts::draw_all(&ctx).unwrap();
-    let ctx = RenderContext {
-        figures: &figures,
-        ..ctx
-    };
-    for renderer in egov_report::renderers() {
-        g.bench_function(format!("render_{}", renderer.name()), |b| {
-            b.iter(|| renderer.render(&ctx).unwrap())
+    let product = egov_report::product::Product::new(ingested, normalised, panel, results, vec![]);
+    egov_report::with_context(&config, &product, |ctx| {
+        g.bench_function("render_figure_layout", |b| {
+            b.iter(|| egov_report::render::charts::draw_all(ctx).unwrap())
         });
-    }
+        let figures = egov_report::render::charts::draw_all(ctx)?;
+        let ctx = RenderContext {
+            figures: &figures,
+            ..*ctx
+        };
+        for renderer in egov_report::renderers() {
+            g.bench_function(format!("render_{}", renderer.name()), |b| {
+                b.iter(|| renderer.render(&ctx).unwrap())
+            });
+        }
+        Ok(())
+    })
+    .unwrap();
     g.bench_function("end_to_end", |b| {
         b.iter(|| egov_report::run(&config, Mode::Write, &no_progress).unwrap())
     });

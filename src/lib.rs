@@ -5,6 +5,7 @@
 //! ```text
 //! input/ --ingest--> Ingested --normalise--> Normalised --panel--> Panel
 //!        --analysis (rayon, one job per table/figure)--> Results
+//!        --> Product (results, panel, provenance, country names; the raw data is freed)
 //!        --render (csv, xlsx, md, html, svg/png, manifest)--> output/ (swapped in atomically)
 //! ```
 //!
@@ -18,6 +19,7 @@ pub mod ingest;
 pub mod model;
 pub mod normalise;
 pub mod panel;
+pub mod product;
 pub mod render;
 pub mod source;
 pub mod synth;
@@ -38,6 +40,7 @@ use crate::ingest::Ingested;
 use crate::normalise::Normalised;
 use crate::normalise::country::{Concordance, Named};
 use crate::panel::Panel;
+use crate::product::Product;
 use crate::render::drift::Change;
 use crate::render::manifest::Timing;
 use crate::render::{Artifact, RenderContext, Renderer};
@@ -64,25 +67,17 @@ pub struct Prepared {
 }
 
 impl Prepared {
-    /// The renderers' view of this run, with the output tables and the catalogue; the figures
-    /// are added once laid out.
-    fn context<'a>(
-        &'a self,
-        config: &'a Config,
-        tables: &'a [render::tidy::Table<'a>],
-        catalogue: &'a render::i18n::Catalogue,
-    ) -> RenderContext<'a> {
-        RenderContext {
-            config,
-            ingested: &self.ingested,
-            normalised: &self.normalised,
-            panel: &self.panel,
-            results: &self.results,
-            diagnostics: &self.diagnostics,
-            tables,
-            catalogue,
-            figures: &[],
-        }
+    /// What the renderers read, and the time per stage so far; the raw cells and the facts
+    /// are freed here.
+    pub fn into_product(self) -> (Product, Vec<Timing>) {
+        let product = Product::new(
+            self.ingested,
+            self.normalised,
+            self.panel,
+            self.results,
+            self.diagnostics,
+        );
+        (product, self.timings)
     }
 }
 
@@ -272,32 +267,65 @@ pub fn renderers() -> Vec<&'static dyn Renderer> {
     ]
 }
 
-/// Renders every output in memory, the manifest last.
+/// Renders every output in memory, the manifest last; the render times are added to
+/// `timings`.
 ///
 /// # Errors
 /// [`Error::Render`] from a renderer.
-pub fn render_outputs(config: &Config, prepared: &mut Prepared) -> Result<Vec<Artifact>> {
-    let tables = render::tidy::tables(
-        &prepared.results,
-        &prepared.panel,
-        &prepared.normalised.concordance,
-    );
-    let catalogue = render::i18n::Catalogue::load(config.lang, config.templates.as_deref())?;
-    let ctx = prepared.context(config, &tables, &catalogue);
+pub fn render_outputs(
+    config: &Config,
+    product: &Product,
+    timings: &mut Vec<Timing>,
+) -> Result<Vec<Artifact>> {
     let start = Instant::now();
-    let figures = render::charts::draw_all(&ctx)?;
+    with_context(config, product, |ctx| {
+        timings.push(Timing {
+            stage: "render:shared".into(),
+            ms: start.elapsed().as_secs_f64() * 1000.0,
+        });
+        render_with(ctx, start, timings)
+    })
+}
+
+/// Calls `f` with the renderers' view of `product` as a run makes it: the output tables, the
+/// catalogue of the configured language and the words the workbook shares with the report
+/// (the figures are not laid out yet).
+///
+/// # Errors
+/// A catalogue error, [`Error::Render`] for a missing message, or `f`'s error.
+pub fn with_context<T>(
+    config: &Config,
+    product: &Product,
+    f: impl FnOnce(&RenderContext<'_>) -> Result<T>,
+) -> Result<T> {
+    let tables = render::tidy::tables(&product.results, &product.panel, &product.countries.names);
+    let catalogue = render::i18n::Catalogue::load(config.lang, config.templates.as_deref())?;
+    let ctx = RenderContext::new(config, product, &tables, &catalogue);
+    let words = render::report::words(&ctx)?;
+    f(&RenderContext {
+        words: &words,
+        ..ctx
+    })
+}
+
+/// Lays out the figures, runs every renderer, then makes the manifest.
+fn render_with(
+    ctx: &RenderContext<'_>,
+    start: Instant,
+    timings: &mut Vec<Timing>,
+) -> Result<Vec<Artifact>> {
+    let layout_start = Instant::now();
+    let figures = render::charts::draw_all(ctx)?;
     let ctx = RenderContext {
         figures: &figures,
-        ..ctx
+        ..*ctx
     };
-    let layout = start.elapsed();
-    let rendered = render::render_all(&renderers(), &ctx)?;
-    let mut artifacts = Vec::new();
-    let mut timings = prepared.timings.clone();
     timings.push(Timing {
         stage: "render:figure_layout".into(),
-        ms: layout.as_secs_f64() * 1000.0,
+        ms: layout_start.elapsed().as_secs_f64() * 1000.0,
     });
+    let rendered = render::render_all(&renderers(), &ctx)?;
+    let mut artifacts = Vec::new();
     for (name, elapsed, files) in rendered {
         timings.push(Timing {
             stage: format!("render:{name}"),
@@ -310,9 +338,8 @@ pub fn render_outputs(config: &Config, prepared: &mut Prepared) -> Result<Vec<Ar
         ms: start.elapsed().as_secs_f64() * 1000.0,
     });
     artifacts.sort_by(|a, b| a.path.cmp(&b.path));
-    let manifest = render::manifest::manifest(&ctx, &artifacts, &timings);
+    let manifest = render::manifest::manifest(&ctx, &artifacts, timings);
     artifacts.push(manifest);
-    prepared.timings = timings;
     Ok(artifacts)
 }
 
@@ -372,10 +399,10 @@ pub fn run(config: &Config, mode: Mode, progress: Progress<'_>) -> Result<Summar
         Mode::Write | Mode::Strict => Some(render::output::OutputLock::acquire(&config.output)?),
         Mode::Check => None,
     };
-    let mut prepared = prepare(config, progress)?;
+    let (product, mut timings) = prepare(config, progress)?.into_product();
     progress("render");
-    let artifacts = render_outputs(config, &mut prepared)?;
-    let differences = prepared.results.reproduction.as_ref().map(Vec::len);
+    let artifacts = render_outputs(config, &product, &mut timings)?;
+    let differences = product.results.reproduction.as_ref().map(Vec::len);
     let mut written = false;
     let mut drift = render::drift::Drift::default();
     let changed = match (&lock, mode) {
@@ -384,7 +411,7 @@ pub fn run(config: &Config, mode: Mode, progress: Progress<'_>) -> Result<Summar
             let start = Instant::now();
             lock.write(&artifacts)?;
             written = true;
-            prepared.timings.push(Timing {
+            timings.push(Timing {
                 stage: "write".into(),
                 ms: start.elapsed().as_secs_f64() * 1000.0,
             });
@@ -399,11 +426,11 @@ pub fn run(config: &Config, mode: Mode, progress: Progress<'_>) -> Result<Summar
     drop(lock);
     Ok(Summary {
         schema_version: JSON_SCHEMA_VERSION,
-        surveys: prepared.panel.years.iter().map(|y| y.get()).collect(),
-        panel_size: prepared.panel.len(),
-        excluded: prepared.panel.exclusions.len(),
+        surveys: product.panel.years.iter().map(|y| y.get()).collect(),
+        panel_size: product.panel.len(),
+        excluded: product.panel.exclusions.len(),
         outputs: artifacts.iter().map(|a| a.path.clone()).collect(),
-        warnings: prepared
+        warnings: product
             .diagnostics
             .iter()
             .map(ToString::to_string)
@@ -413,7 +440,7 @@ pub fn run(config: &Config, mode: Mode, progress: Progress<'_>) -> Result<Summar
         changed,
         changes: drift.changes,
         changes_omitted: drift.omitted,
-        timings: prepared.timings,
+        timings,
     })
 }
 
@@ -467,12 +494,12 @@ pub fn profile(
         &prepared.results,
         country,
     );
+    let (product, mut timings) = prepared.into_product();
     let catalogue = render::i18n::Catalogue::load(config.lang, config.templates.as_deref())?;
     // The profile draws its own figure and reads no output table.
-    let ctx = prepared.context(config, &[], &catalogue);
+    let ctx = RenderContext::new(config, &product, &[], &catalogue);
     let start = Instant::now();
     let artifacts = render::profile::render(&ctx, &profile, &request.langs)?;
-    let mut timings = prepared.timings.clone();
     timings.push(Timing {
         stage: "render".into(),
         ms: start.elapsed().as_secs_f64() * 1000.0,

@@ -43,11 +43,11 @@ pub enum GroupSource {
 
 impl GroupSource {
     /// The source of a kind of group (`region`, `subregion`, `income`, `un_group`) in this run.
-    pub fn of(normalised: &Normalised, kind: &str) -> Self {
+    pub fn of(income: &crate::normalise::IncomeSource, kind: &str) -> Self {
         use crate::normalise::IncomeSource;
         use crate::normalise::country::{GROUP_LISTS_DATE, INCOME_SNAPSHOT_YEAR};
         match kind {
-            "income" => match &normalised.income_source {
+            "income" => match income {
                 IncomeSource::Embedded => GroupSource::IncomeSnapshot {
                     year: INCOME_SNAPSHOT_YEAR,
                 },
@@ -168,7 +168,7 @@ pub fn groups(
     let mut rows = Vec::new();
     let mut table1 = Vec::new();
     for (kind, group, members) in memberships(normalised, panel) {
-        let source = GroupSource::of(normalised, kind);
+        let source = GroupSource::of(&normalised.income_source, kind);
         for (y, &year) in panel.years.iter().enumerate() {
             for &measure in &panel.measures {
                 // Countries without a value of an analysed (not required) index are left out.

@@ -68,7 +68,7 @@ fn title_of(
     catalogue: &Catalogue,
     figure: &FigureSeries,
 ) -> Result<String> {
-    let concordance = &ctx.normalised.concordance;
+    let concordance = &ctx.countries.names;
     let names: Vec<String> = figure
         .countries
         .iter()
@@ -129,7 +129,7 @@ fn scene(
     output: &str,
 ) -> Result<Scene> {
     register_font(output)?;
-    let concordance = &ctx.normalised.concordance;
+    let concordance = &ctx.countries.names;
     let names: Vec<&str> = figure
         .countries
         .iter()

@@ -1,6 +1,6 @@
 //! Stage 5: turn the results into files, in memory, then write them all at once.
 //!
-//! Consumes a [`RenderContext`] (read-only views of every earlier stage); each [`Renderer`]
+//! Consumes a [`RenderContext`] (read-only views of the analysis [`Product`]); each [`Renderer`]
 //! returns [`Artifact`]s (a relative path and bytes). Renderers recompute nothing: they only
 //! lay out what `analysis` produced. [`write_atomically`] swaps the new output folder in.
 
@@ -23,9 +23,8 @@ use rayon::prelude::*;
 use crate::analysis::Results;
 use crate::config::Config;
 use crate::error::{Diagnostic, Result};
-use crate::ingest::Ingested;
-use crate::normalise::Normalised;
 use crate::panel::Panel;
+use crate::product::{Countries, Product, Provenance};
 
 /// Series colours of the benchmarks in the figures and the workbook's charts, so that a country
 /// has the same colour in both: Okabe-Ito hues muted towards grey, so that the focus country
@@ -46,29 +45,54 @@ pub(crate) fn spreadsheet_safe(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// Everything a renderer may look at.
+/// Everything a renderer may look at: views of one [`Product`], with what is made from it once
+/// per run for every renderer.
 pub struct RenderContext<'a> {
     /// The effective configuration.
     pub config: &'a Config,
-    /// The files read (names, SHA-256, README text).
-    pub ingested: &'a Ingested,
-    /// Facts, concordance, regions, aliases.
-    pub normalised: &'a Normalised,
-    /// The panel and its exclusions.
-    pub panel: &'a Panel,
     /// Every table and figure.
     pub results: &'a Results,
+    /// The panel and its exclusions.
+    pub panel: &'a Panel,
+    /// The files, tables, aliases and oddities read.
+    pub provenance: &'a Provenance,
+    /// The countries' names and regions.
+    pub countries: &'a Countries,
     /// Warnings of all stages, sorted.
     pub diagnostics: &'a [Diagnostic],
     /// The output tables ([`tidy::tables`]), built once for every renderer.
     pub tables: &'a [tidy::Table<'a>],
     /// The message catalogue of the report language, loaded once per run.
     pub catalogue: &'a i18n::Catalogue,
+    /// The report's words that the workbook shares ([`report::words`]), made once per
+    /// catalogue; [`report::NO_WORDS`] until they are.
+    pub words: &'a report::Words,
     /// The figures, laid out once ([`charts::draw_all`]); empty until they are.
     pub figures: &'a [charts::Drawn],
 }
 
-impl RenderContext<'_> {
+impl<'a> RenderContext<'a> {
+    /// The view of `product` in the catalogue's language, before its words and figures are made.
+    pub fn new(
+        config: &'a Config,
+        product: &'a Product,
+        tables: &'a [tidy::Table<'a>],
+        catalogue: &'a i18n::Catalogue,
+    ) -> Self {
+        Self {
+            config,
+            results: &product.results,
+            panel: &product.panel,
+            provenance: &product.provenance,
+            countries: &product.countries,
+            diagnostics: &product.diagnostics,
+            tables,
+            catalogue,
+            words: &report::NO_WORDS,
+            figures: &[],
+        }
+    }
+
     /// The output table named `name` (`table4`, `figure1`, ...).
     ///
     /// # Panics

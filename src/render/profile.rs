@@ -39,6 +39,11 @@ pub fn render(ctx: &RenderContext<'_>, profile: &Profile, langs: &[Lang]) -> Res
             catalogue: &catalogue,
             ..*ctx
         };
+        let words = super::report::words(ctx)?;
+        let ctx = &RenderContext {
+            words: &words,
+            ..*ctx
+        };
         let svg_path = format!("figures/profile.{code}.svg");
         let figure = super::charts::profile_figure(ctx, &catalogue, profile, &svg_path)?;
         let figure_view = FigureView {
@@ -127,7 +132,7 @@ pub fn summary(
     output: &std::path::Path,
     artifacts: &[Artifact],
 ) -> ProfileSummary {
-    let country = ctx.normalised.concordance.get(profile.country);
+    let country = ctx.countries.names.get(profile.country);
     let surveys = profile
         .surveys
         .iter()
@@ -160,7 +165,7 @@ pub fn summary(
         schema_version: crate::JSON_SCHEMA_VERSION,
         iso3: country.iso3.clone(),
         name: country.name_en.clone(),
-        region: ctx.normalised.region(profile.country).name().to_string(),
+        region: ctx.countries.region(profile.country).name().to_string(),
         in_input: profile.in_input,
         in_panel: profile.in_panel,
         gaps: profile

@@ -9,9 +9,8 @@
 mod text;
 
 pub(crate) use text::gap_reason;
-pub(crate) use view::{
-    ReproductionWords, finding_texts, reproduction_words, row_words, transition_pivot,
-};
+pub use view::{NO_WORDS, Words, words};
+pub(crate) use view::{ReproductionWords, row_words};
 pub mod view;
 
 use std::path::Path;

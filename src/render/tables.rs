@@ -115,7 +115,7 @@ impl Renderer for TablesCsv {
     }
 
     fn render(&self, ctx: &RenderContext<'_>) -> Result<Vec<Artifact>> {
-        let concordance = &ctx.normalised.concordance;
+        let concordance = &ctx.countries.names;
         ctx.tables
             .iter()
             .map(|t| table_csv(t, concordance))

@@ -134,7 +134,7 @@ impl<'a> Labels<'a> {
     /// A country's name in the report language.
     pub(super) fn country(&self, ctx: &RenderContext<'_>, id: CountryId) -> String {
         self.catalogue
-            .country_name(ctx.normalised.concordance.get(id))
+            .country_name(ctx.countries.names.get(id))
             .to_string()
     }
 
@@ -276,7 +276,7 @@ impl Notes {
                 Note::Reproduction if r.reproduction.is_none() => continue,
                 Note::Reproduction => {
                     // The panel against the reference's and the cells matched per table.
-                    let words = crate::render::report::reproduction_words(ctx, labels.catalogue)?;
+                    let words = &ctx.words.reproduction;
                     let mut text = labels.get("note.reproduction")?;
                     for paragraph in words.iter().flat_map(|w| w.paragraphs.iter().skip(1)) {
                         text.push_str(&labels.get("sentence_separator")?);
@@ -414,7 +414,7 @@ fn cover_lines(ctx: &RenderContext<'_>, labels: &Labels) -> Result<Vec<(Style, S
         (Style::Plain, labels.get("cover.contents")?),
         (Style::Heading, labels.get("cover.files_heading")?),
     ];
-    for file in &ctx.ingested.files {
+    for file in &ctx.provenance.files {
         let kind = match file.kind {
             FileKind::Csv => "csv",
             FileKind::Workbook => "workbook",
@@ -484,7 +484,7 @@ const CELL_LIMIT: usize = 32_767;
 /// The input's README as plain lines, one per row (an appendix sheet); a line longer than a
 /// cell can hold is cut with a note. None without a README.
 fn readme_sheet(ctx: &RenderContext<'_>, labels: &Labels) -> Result<Option<TableSheet>> {
-    let Some(text) = &ctx.ingested.readme else {
+    let Some(text) = &ctx.provenance.readme else {
         return Ok(None);
     };
     let cut = labels.get("readme.cut")?;
@@ -579,7 +579,7 @@ fn properties(ctx: &RenderContext<'_>, labels: &Labels) -> Result<DocProperties>
             "comment",
             &[
                 ("version", env!("CARGO_PKG_VERSION")),
-                ("files", &ctx.ingested.files.len().to_string()),
+                ("files", &ctx.provenance.files.len().to_string()),
             ],
         )?)
         .set_creation_datetime(&created))
@@ -730,27 +730,17 @@ mod tests {
         let input = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("input");
         let out = tempfile::tempdir().unwrap();
         let config = crate::config::Config::with_defaults(input, out.path().join("output"));
-        let prepared = crate::prepare(&config, &crate::no_progress).unwrap();
-        let tables = crate::render::tidy::tables(
-            &prepared.results,
-            &prepared.panel,
-            &prepared.normalised.concordance,
-        );
-        let catalogue = Catalogue::load(config.lang, None).unwrap();
-        let ctx = RenderContext {
-            config: &config,
-            ingested: &prepared.ingested,
-            normalised: &prepared.normalised,
-            panel: &prepared.panel,
-            results: &prepared.results,
-            diagnostics: &prepared.diagnostics,
-            tables: &tables,
-            catalogue: &catalogue,
-            // The workbook draws its charts from the data, not from the figures' scenes.
-            figures: &[],
-        };
-        let (in_memory, in_memory_xml) = read_back(&build(&ctx, false).unwrap());
-        let (streamed, streamed_xml) = read_back(&build(&ctx, true).unwrap());
+        let (product, _) = crate::prepare(&config, &crate::no_progress)
+            .unwrap()
+            .into_product();
+        // The workbook draws its charts from the data, not from the figures' scenes.
+        let (in_memory, in_memory_xml, streamed, streamed_xml) =
+            crate::with_context(&config, &product, |ctx| {
+                let (in_memory, in_memory_xml) = read_back(&build(ctx, false).unwrap());
+                let (streamed, streamed_xml) = read_back(&build(ctx, true).unwrap());
+                Ok((in_memory, in_memory_xml, streamed, streamed_xml))
+            })
+            .unwrap();
         // The streamed Panel sheet really was streamed: its strings are inline.
         assert!(streamed_xml.contains(r#"t="inlineStr""#));
         assert!(!in_memory_xml.contains(r#"t="inlineStr""#));
@@ -765,7 +755,7 @@ mod tests {
         let panel = &streamed.iter().find(|(n, _)| n == "Panel").unwrap().1;
         assert_eq!(
             panel.height(),
-            4 + prepared.panel.len() * prepared.panel.years.len()
+            4 + product.panel.len() * product.panel.years.len()
         );
     }
 

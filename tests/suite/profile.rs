@@ -334,43 +334,34 @@ fn every_member_state_gets_a_profile_in_both_languages() {
     let dir = scratch();
     let config = Config::with_defaults(bundled_input(), dir.path().join("output"));
     let prepared = egov_report::prepare(&config, &egov_report::no_progress).unwrap();
-    let catalogue = egov_report::render::i18n::Catalogue::load(Lang::En, None).unwrap();
-    let tables = egov_report::render::tidy::tables(
-        &prepared.results,
-        &prepared.panel,
-        &prepared.normalised.concordance,
-    );
-    let ctx = egov_report::render::RenderContext {
-        config: &config,
-        ingested: &prepared.ingested,
-        normalised: &prepared.normalised,
-        panel: &prepared.panel,
-        results: &prepared.results,
-        diagnostics: &prepared.diagnostics,
-        tables: &tables,
-        catalogue: &catalogue,
-        figures: &[],
-    };
-    let mut out_of_panel = 0;
-    for (id, country) in prepared.normalised.concordance.iter() {
-        let p = egov_report::analysis::profile::profile(
-            &prepared.normalised,
-            &prepared.panel,
-            &prepared.results,
-            id,
-        );
-        out_of_panel += usize::from(!p.in_panel);
-        let files = egov_report::render::profile::render(&ctx, &p, &[Lang::En, Lang::Zh])
-            .unwrap_or_else(|e| panic!("{}: {e}", country.iso3));
-        assert_eq!(files.len(), 8, "{}", country.iso3);
-        let page = files.iter().find(|a| a.path == "profile.en.md").unwrap();
-        let text = String::from_utf8_lossy(&page.bytes);
-        assert!(
-            text.contains(&format!("({})", country.iso3)),
-            "{}",
-            country.iso3
-        );
-    }
-    assert_eq!(prepared.normalised.concordance.len(), 193);
-    assert_eq!(out_of_panel, 193 - prepared.panel.len());
+    let profiles: Vec<_> = prepared
+        .normalised
+        .concordance
+        .iter()
+        .map(|(id, country)| {
+            let p = egov_report::analysis::profile::profile(
+                &prepared.normalised,
+                &prepared.panel,
+                &prepared.results,
+                id,
+            );
+            (country.iso3.clone(), p)
+        })
+        .collect();
+    let (product, _) = prepared.into_product();
+    let out_of_panel = profiles.iter().filter(|(_, p)| !p.in_panel).count();
+    egov_report::with_context(&config, &product, |ctx| {
+        for (iso3, p) in &profiles {
+            let files = egov_report::render::profile::render(ctx, p, &[Lang::En, Lang::Zh])
+                .unwrap_or_else(|e| panic!("{iso3}: {e}"));
+            assert_eq!(files.len(), 8, "{iso3}");
+            let page = files.iter().find(|a| a.path == "profile.en.md").unwrap();
+            let text = String::from_utf8_lossy(&page.bytes);
+            assert!(text.contains(&format!("({iso3})")), "{iso3}");
+        }
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(profiles.len(), 193);
+    assert_eq!(out_of_panel, 193 - product.panel.len());
 }

@@ -34,11 +34,11 @@ pub(crate) fn profile_figure(
     output: &str,
 ) -> Result<ProfileFigure> {
     register_font(output)?;
-    let country = ctx.normalised.concordance.get(profile.country);
+    let country = ctx.countries.names.get(profile.country);
     let name = catalogue.country_name(country);
     let region = catalogue.get(&format!(
         "region.{}",
-        ctx.normalised.region(profile.country).name()
+        ctx.countries.region(profile.country).name()
     ))?;
     let zh = catalogue.lang() == crate::config::Lang::Zh;
     let years: Vec<String> = profile.surveys.iter().map(|s| s.year.to_string()).collect();

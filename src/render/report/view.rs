@@ -280,13 +280,7 @@ pub struct MethodView {
 /// [`crate::error::Error::Render`] for a missing or malformed catalogue message, or from the
 /// figure renderer.
 pub fn build(ctx: &RenderContext<'_>, cat: &Catalogue) -> Result<ReportView> {
-    let b = Builder {
-        ctx,
-        r: ctx.results,
-        tx: Text::new(cat, &ctx.normalised.concordance),
-        cat,
-    };
-    b.view()
+    Builder::new(ctx, cat).view()
 }
 
 /// The reproduction check in words in the catalogue's language (shared with the workbook's
@@ -335,23 +329,6 @@ pub(crate) struct TransitionRow {
     pub(crate) counts: Vec<Option<usize>>,
 }
 
-/// The transitions pivoted, in the catalogue's language.
-///
-/// # Errors
-/// [`crate::error::Error::Render`] for a missing catalogue message.
-pub(crate) fn transition_pivot(
-    ctx: &RenderContext<'_>,
-    cat: &Catalogue,
-) -> Result<TransitionPivot> {
-    Builder {
-        ctx,
-        r: ctx.results,
-        tx: Text::new(cat, &ctx.normalised.concordance),
-        cat,
-    }
-    .transition_pivot()
-}
-
 /// A row of a published table (`table1`, `maintained low`; `table3`, `2003 OSI`) in words, as the
 /// report names it (shared with the workbook's Robustness sheet).
 ///
@@ -363,45 +340,47 @@ pub(crate) fn row_words(
     table: &str,
     row: &str,
 ) -> Result<String> {
-    Builder {
-        ctx,
-        r: ctx.results,
-        tx: Text::new(cat, &ctx.normalised.concordance),
-        cat,
-    }
-    .row_words(table, row)
+    Builder::new(ctx, cat).row_words(table, row)
 }
 
-/// The reproduction check in words; `None` without a reference.
+/// The report's words that the workbook shares (its Quality, Transitions and Reproduction
+/// sheets and notes), made once per catalogue by [`words`].
+pub struct Words {
+    /// Every data-quality finding, in the order of `results.findings`.
+    pub(crate) findings: Vec<String>,
+    /// The level changes between consecutive surveys, pivoted.
+    pub(crate) transitions: TransitionPivot,
+    /// The reproduction check; `None` without a reference.
+    pub(crate) reproduction: Option<ReproductionWords>,
+}
+
+/// The words of a context before [`words`] has made them.
+pub static NO_WORDS: Words = Words {
+    findings: Vec::new(),
+    transitions: TransitionPivot {
+        intervals: Vec::new(),
+        rows: Vec::new(),
+    },
+    reproduction: None,
+};
+
+/// The shared words in the context's catalogue language.
 ///
 /// # Errors
 /// [`crate::error::Error::Render`] for a missing catalogue message.
-pub(crate) fn reproduction_words(
-    ctx: &RenderContext<'_>,
-    cat: &Catalogue,
-) -> Result<Option<ReproductionWords>> {
-    Builder {
-        ctx,
-        r: ctx.results,
-        tx: Text::new(cat, &ctx.normalised.concordance),
-        cat,
-    }
-    .reproduction_words()
+pub fn words(ctx: &RenderContext<'_>) -> Result<Words> {
+    let b = Builder::new(ctx, ctx.catalogue);
+    Ok(Words {
+        findings: finding_texts(&b)?,
+        transitions: b.transition_pivot()?,
+        reproduction: b.reproduction_words()?,
+    })
 }
 
-/// Every data-quality finding in words in the catalogue's language, in the order of
-/// `results.findings` (shared with the workbook's Quality sheet). Exclusions read as their gap
-/// reasons; aliases as the spelling and the country it was read as.
-///
-/// # Errors
-/// [`crate::error::Error::Render`] for a missing catalogue message.
-pub(crate) fn finding_texts(ctx: &RenderContext<'_>, cat: &Catalogue) -> Result<Vec<String>> {
-    let b = Builder {
-        ctx,
-        r: ctx.results,
-        tx: Text::new(cat, &ctx.normalised.concordance),
-        cat,
-    };
+/// Every data-quality finding in words, in the order of `results.findings`. Exclusions read as
+/// their gap reasons; aliases as the spelling and the country it was read as.
+fn finding_texts(b: &Builder<'_>) -> Result<Vec<String>> {
+    let ctx = b.ctx;
     let mut seen: std::collections::BTreeMap<crate::analysis::quality::FindingKind, usize> =
         std::collections::BTreeMap::new();
     let mut exclusions = ctx.panel.exclusions.iter();
@@ -424,7 +403,7 @@ pub(crate) fn finding_texts(ctx: &RenderContext<'_>, cat: &Catalogue) -> Result<
                 return b.tx.join(&gaps);
             }
             if f.kind == crate::analysis::quality::FindingKind::Alias
-                && let Some(a) = ctx.normalised.aliases.get(index)
+                && let Some(a) = ctx.provenance.aliases.get(index)
                 && Some(a.country) == f.country
             {
                 return b.tx.fill(
@@ -447,7 +426,16 @@ struct Builder<'a> {
     cat: &'a Catalogue,
 }
 
-impl Builder<'_> {
+impl<'a> Builder<'a> {
+    fn new(ctx: &'a RenderContext<'a>, cat: &'a Catalogue) -> Self {
+        Self {
+            ctx,
+            r: ctx.results,
+            tx: Text::new(cat, &ctx.countries.names),
+            cat,
+        }
+    }
+
     /// The names of the measures the panel rule requires, in the report language.
     fn required_measures(&self) -> Result<Vec<String>> {
         self.ctx

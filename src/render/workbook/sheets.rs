@@ -39,7 +39,7 @@ pub(super) fn data_sheets(
     sheets.push(b.panel()?);
     sheets.push(b.countries()?);
     sheets.push(b.quality()?);
-    if let Some(words) = crate::render::report::reproduction_words(ctx, labels.catalogue)? {
+    if let Some(words) = &ctx.words.reproduction {
         sheets.push(b.reproduction(words)?);
     }
     Ok(sheets)
@@ -132,7 +132,7 @@ impl<'a> Builder<'a> {
     /// A sheet of one output table: the schema's columns (names beside codes), each value shown
     /// by its kind in the report language.
     fn tidy(&self, table: &Table<'_>, notes: &[Note]) -> Result<TableSheet> {
-        let conc = &self.ctx.normalised.concordance;
+        let conc = &self.ctx.countries.names;
         let layout = table.layout();
         let cell = |value: &Value, kind: Kind| -> Result<Cell> {
             Ok(match value {
@@ -411,7 +411,7 @@ impl<'a> Builder<'a> {
         let panel = self.ctx.panel;
         let mut rows = Vec::with_capacity(panel.len() * panel.years.len());
         for (c, &country) in panel.countries.iter().enumerate() {
-            let iso3 = &self.ctx.normalised.concordance.get(country).iso3;
+            let iso3 = &self.ctx.countries.names.get(country).iso3;
             let region = self.labels.region(panel.regions[c])?;
             for (y, &survey) in panel.years.iter().enumerate() {
                 let mut cells = vec![
@@ -442,7 +442,7 @@ impl<'a> Builder<'a> {
         let panel = self.ctx.panel;
         let mut members: Vec<(CountryId, Option<String>)> =
             panel.countries.iter().map(|&c| (c, None)).collect();
-        let conc = &self.ctx.normalised.concordance;
+        let conc = &self.ctx.countries.names;
         let separator = self.labels.get("list_separator")?;
         for e in &panel.exclusions {
             let gaps: Vec<String> = e
@@ -458,12 +458,12 @@ impl<'a> Builder<'a> {
         let rows = members
             .into_iter()
             .map(|(id, reason)| {
-                let country = self.ctx.normalised.concordance.get(id);
+                let country = self.ctx.countries.names.get(id);
                 // The formal name here: the one list of every country.
                 Ok(vec![
                     Cell::Text(country.iso3.clone()),
                     Cell::Text(self.labels.catalogue.country_formal(country).to_string()),
-                    Cell::Text(self.labels.region(self.ctx.normalised.region(id))?),
+                    Cell::Text(self.labels.region(self.ctx.countries.region(id))?),
                     Cell::Text(if reason.is_none() {
                         yes.clone()
                     } else {
@@ -488,7 +488,7 @@ impl<'a> Builder<'a> {
         let notes = [Note::NotApplicable, Note::Weighted, Note::Boundary];
         let mut sheet = self.tidy(self.ctx.table("quality"), &notes)?;
         // The detail is a sentence in the report language, not the CSV's English.
-        let details = crate::render::report::finding_texts(self.ctx, self.labels.catalogue)?;
+        let details = self.ctx.words.findings.iter().cloned();
         let column = sheet.rows.first().map_or(0, |r| r.len() - 1);
         for (row, detail) in sheet.rows.iter_mut().zip(details) {
             row[column] = Cell::Text(detail);
@@ -499,25 +499,25 @@ impl<'a> Builder<'a> {
     /// The schema's table, each difference in the report's words: its table, row and column,
     /// a published country by its name, and the explaining sentence in a last column; the cells
     /// compared and matched in the description.
-    fn reproduction(&self, words: crate::render::report::ReproductionWords) -> Result<TableSheet> {
+    fn reproduction(&self, words: &crate::render::report::ReproductionWords) -> Result<TableSheet> {
         let mut sheet = self.tidy(self.ctx.table("reproduction"), &[Note::Reproduction])?;
-        for (row, w) in sheet.rows.iter_mut().zip(words.differences) {
-            let shown = |text: String, cell: &Cell| match cell {
-                Cell::Text(_) => Cell::Text(text),
+        for (row, w) in sheet.rows.iter_mut().zip(&words.differences) {
+            let shown = |text: &String, cell: &Cell| match cell {
+                Cell::Text(_) => Cell::Text(text.clone()),
                 other => other.clone(),
             };
-            let (published, computed) = (shown(w.published, &row[3]), shown(w.computed, &row[4]));
+            let (published, computed) = (shown(&w.published, &row[3]), shown(&w.computed, &row[4]));
             *row = vec![
-                Cell::Text(w.table),
-                Cell::Text(w.row),
-                Cell::Text(w.column),
+                Cell::Text(w.table.clone()),
+                Cell::Text(w.row.clone()),
+                Cell::Text(w.column.clone()),
                 published,
                 computed,
-                Cell::Text(w.explanation),
+                Cell::Text(w.explanation.clone()),
             ];
         }
         sheet.headers.push(self.labels.get("column.explanation")?);
-        sheet.description = Some(words.summary);
+        sheet.description = Some(words.summary.clone());
         Ok(sheet)
     }
 
@@ -555,19 +555,18 @@ impl<'a> Builder<'a> {
     /// row per index and kind of change, one column per interval, an interval across a survey
     /// that does not compare with the others marked.
     fn transitions(&self) -> Result<TableSheet> {
-        let pivot = crate::render::report::transition_pivot(self.ctx, self.labels.catalogue)?;
+        let pivot = &self.ctx.words.transitions;
         let mut headers = self.labels.columns(&["index", "change"])?;
-        headers.extend(pivot.intervals);
+        headers.extend(pivot.intervals.iter().cloned());
         let rows = pivot
             .rows
-            .into_iter()
+            .iter()
             .map(|row| {
-                let mut cells = vec![Cell::Text(row.index), Cell::Text(row.change)];
-                cells.extend(
-                    row.counts
-                        .into_iter()
-                        .map(|n| n.map_or(Cell::Missing, count)),
-                );
+                let mut cells = vec![
+                    Cell::Text(row.index.clone()),
+                    Cell::Text(row.change.clone()),
+                ];
+                cells.extend(row.counts.iter().map(|n| n.map_or(Cell::Missing, count)));
                 cells
             })
             .collect();

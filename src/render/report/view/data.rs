@@ -50,10 +50,10 @@ impl Builder<'_> {
         Ok(DataView {
             paragraphs,
             inputs: self.inputs()?,
-            readme: self.ctx.ingested.readme.clone(),
+            readme: self.ctx.provenance.readme.clone(),
             readme_html: self
                 .ctx
-                .ingested
+                .provenance
                 .readme
                 .as_deref()
                 .map(crate::render::markdown::readme_html),
@@ -69,7 +69,7 @@ impl Builder<'_> {
             .col(tx.get("inputs.kind")?, false)
             .col(tx.get("inputs.bytes")?, true)
             .col(tx.get("inputs.sha256")?, false);
-        for f in &self.ctx.ingested.files {
+        for f in &self.ctx.provenance.files {
             let kind = match f.kind {
                 FileKind::Csv => "csv",
                 FileKind::Workbook => "workbook",

@@ -127,7 +127,7 @@ impl Builder<'_> {
     /// Where the groups come from: M49, the income groups' source and date, the UN lists' date.
     fn group_sources(&self) -> Result<String> {
         let tx = &self.tx;
-        let income = match GroupSource::of(self.ctx.normalised, "income") {
+        let income = match GroupSource::of(&self.ctx.provenance.income_source, "income") {
             GroupSource::IncomeReference { tables, countries } => tx.fill(
                 "groups.source_reference",
                 &[

@@ -368,15 +368,15 @@ impl Builder<'_> {
     /// column per interval; an interval into or out of a survey break is marked.
     fn transitions(&self) -> Result<TableView> {
         let tx = &self.tx;
-        let pivot = self.transition_pivot()?;
+        let pivot = &self.ctx.words.transitions;
         let mut t = TableBuilder::new("transitions", tx.get("transitions.caption")?, 2)
             .col(tx.get("transitions.index")?, false)
             .col(tx.get("transitions.change")?, false);
-        for label in pivot.intervals {
-            t = t.col(label, true);
+        for label in &pivot.intervals {
+            t = t.col(label.clone(), true);
         }
-        for row in pivot.rows {
-            let mut cells = vec![row.index, row.change];
+        for row in &pivot.rows {
+            let mut cells = vec![row.index.clone(), row.change.clone()];
             cells.extend(
                 row.counts
                     .iter()

@@ -69,7 +69,7 @@ impl Builder<'_> {
     /// of the records they were made from.
     pub(super) fn finding(&self, i: usize, f: &Finding) -> Result<Option<String>> {
         let tx = &self.tx;
-        let n = self.ctx.normalised;
+        let n = self.ctx.provenance;
         let country = f.country.map(|c| tx.country_in_text(c)).unwrap_or_default();
         let year = f.year.map(|y| y.to_string()).unwrap_or_default();
         let region = |r: crate::model::Region| tx.get(&format!("region.{}", r.name()));
@@ -179,7 +179,7 @@ impl Builder<'_> {
 
     /// The range top and source cell of the oddity behind a value finding.
     fn oddity_of(&self, f: &Finding) -> Option<(f64, String)> {
-        self.ctx.normalised.oddities.iter().find_map(|o| {
+        self.ctx.provenance.oddities.iter().find_map(|o| {
             let same =
                 Some(o.key.0) == f.country && Some(o.key.1) == f.year && Some(o.key.2) == f.measure;
             let max = match o.kind {
@@ -194,7 +194,7 @@ impl Builder<'_> {
 
     pub(super) fn reproduction(&self) -> Result<ReproductionView> {
         let tx = &self.tx;
-        let Some(words) = self.reproduction_words()? else {
+        let Some(words) = &self.ctx.words.reproduction else {
             return Ok(ReproductionView {
                 ran: false,
                 summary: String::new(),
@@ -208,15 +208,15 @@ impl Builder<'_> {
             let mut t = TableBuilder::new("reproduction", tx.get("reproduction.caption")?, 1)
                 .col(tx.get("reproduction.table")?, false)
                 .col(tx.get("reproduction.explanation")?, false);
-            for d in words.differences {
-                t.row(vec![d.table, d.explanation]);
+            for d in &words.differences {
+                t.row(vec![d.table.clone(), d.explanation.clone()]);
             }
             Some(t.finish())
         };
         Ok(ReproductionView {
             ran: true,
-            summary: words.summary,
-            paragraphs: words.paragraphs,
+            summary: words.summary.clone(),
+            paragraphs: words.paragraphs.clone(),
             table,
         })
     }
@@ -318,7 +318,7 @@ impl Builder<'_> {
     /// A country named in the reference, in the report language (as a table cell shows it,
     /// or inside a sentence); a name the concordance does not know stays as written.
     fn country_named(&self, name: &str, in_text: bool) -> String {
-        match self.ctx.normalised.concordance.lookup(name) {
+        match self.ctx.countries.names.lookup(name) {
             Some((id, _)) if in_text => self.tx.country_in_text(id),
             Some((id, _)) => self.tx.country(id),
             None => name.to_string(),
@@ -514,7 +514,7 @@ impl Builder<'_> {
 
     fn aliases(&self) -> Result<Option<TableView>> {
         let tx = &self.tx;
-        let aliases = &self.ctx.normalised.aliases;
+        let aliases = &self.ctx.provenance.aliases;
         if aliases.is_empty() {
             return Ok(None);
         }

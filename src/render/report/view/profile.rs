@@ -15,7 +15,6 @@ use crate::config::Lang;
 use crate::error::Result;
 use crate::render::RenderContext;
 use crate::render::i18n::Catalogue;
-use crate::render::report::text::Text;
 
 /// How many of the last ranked surveys the group table shows.
 const GROUP_SURVEYS: usize = 3;
@@ -59,13 +58,7 @@ pub(crate) fn build_profile(
     profile: &Profile,
     figure: FigureView,
 ) -> Result<ProfileView> {
-    let b = Builder {
-        ctx,
-        r: ctx.results,
-        tx: Text::new(cat, &ctx.normalised.concordance),
-        cat,
-    };
-    b.profile(profile, figure)
+    Builder::new(ctx, cat).profile(profile, figure)
 }
 
 impl Builder<'_> {
@@ -74,9 +67,9 @@ impl Builder<'_> {
         let name = tx.country(p.country);
         let region = tx.get(&format!(
             "region.{}",
-            self.ctx.normalised.region(p.country).name()
+            self.ctx.countries.region(p.country).name()
         ))?;
-        let all_findings = super::finding_texts(self.ctx, self.cat)?;
+        let all_findings = &self.ctx.words.findings;
         let findings = if p.findings.is_empty() {
             vec![tx.fill(
                 "profile.no_findings",
@@ -240,7 +233,7 @@ impl Builder<'_> {
         );
         let region = tx.get(&format!(
             "region.{}",
-            self.ctx.normalised.region(p.country).name()
+            self.ctx.countries.region(p.country).name()
         ))?;
         t = t.col(
             tx.fill("profile.column.region_mean", &[("region", &region)])?,
