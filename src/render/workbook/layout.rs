@@ -70,6 +70,27 @@ impl Cell {
         text.map_or(Cell::NotApplicable, Cell::Text)
     }
 
+    /// The width of the text Excel shows ([`Cell::shown`]), for the column width, without
+    /// writing the text: numbers were most of the time spent measuring columns.
+    fn shown_width(&self) -> f64 {
+        #[allow(clippy::cast_precision_loss)]
+        let chars = |n: usize| n as f64;
+        match self {
+            Cell::Text(t) | Cell::Sheet(t) => text_width(t),
+            Cell::Int(n) => chars(
+                usize::from(*n < 0)
+                    + n.unsigned_abs()
+                        .checked_ilog10()
+                        .map_or(1, |d| d as usize + 1),
+            ),
+            Cell::Index(v) => chars(fixed_width(*v, 4)),
+            Cell::Component(v) => chars(fixed_width(*v, 2)),
+            Cell::Number(_) | Cell::Missing | Cell::NotApplicable | Cell::Empty => {
+                text_width(&self.shown())
+            }
+        }
+    }
+
     /// The text Excel shows, for the column width.
     fn shown(&self) -> String {
         match self {
@@ -93,6 +114,27 @@ impl Cell {
             _ => None,
         }
     }
+}
+
+/// How many characters `format!("{v:.decimals$}")` writes, without writing them: the sign,
+/// the integer digits, the point and the decimals. Rounding carries into the integer part only
+/// for a fraction within half a unit of the last place below 1; there, and for large or
+/// non-finite values, the value is formatted.
+fn fixed_width(v: f64, decimals: usize) -> usize {
+    let a = v.abs();
+    let int = a.trunc();
+    let unit = 10f64.powi(i32::try_from(decimals).unwrap_or(i32::MAX));
+    // Below 1e6 the fraction in units of the last place is exact to ~1e-6; the margin is wider.
+    if !a.is_finite() || a >= 1e6 || (a - int) * unit >= unit - 0.5 - 1e-3 {
+        return format!("{v:.decimals$}").len();
+    }
+    let mut digits = 1;
+    let mut bound = 10.0;
+    while int >= bound {
+        digits += 1;
+        bound *= 10.0;
+    }
+    usize::from(v.is_sign_negative()) + digits + if decimals > 0 { decimals + 1 } else { 0 }
 }
 
 /// A line chart of a table whose first column is the category (the survey year) and whose
@@ -485,7 +527,7 @@ fn set_widths(
         let mut width: f64 = 0.0;
         for row in rows.iter().step_by(step) {
             if let Some(cell) = row.get(c) {
-                width = width.max(text_width(&cell.shown()));
+                width = width.max(cell.shown_width());
             }
         }
         // Bold header text is about a tenth wider than regular text; its longest word fits.
@@ -621,6 +663,7 @@ fn write_chart(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::strategy::Strategy as _;
 
     #[test]
     fn chinese_text_is_twice_as_wide_as_its_character_count() {
@@ -634,6 +677,28 @@ mod tests {
     fn repeated_headers_get_a_suffix() {
         let h = ["Year".to_string(), "China".to_string(), "china".to_string()];
         assert_eq!(unique_headers(&h), ["Year", "China", "china (2)"]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_cell_width_is_the_width_of_its_text(
+            v in proptest::prop_oneof![
+                proptest::num::f64::ANY,
+                -2e6..2e6_f64,
+                -1.0..1.0_f64,
+                // Next to the values whose rounding carries (9.99995, 99.995, 0.99995, ...).
+                (0..7_i32, -3..3_i64, proptest::bool::ANY).prop_map(|(e, k, neg)| {
+                    let v = 10f64.powi(e) - 0.5e-4 + k as f64 * 1e-13;
+                    if neg { -v } else { v }
+                }),
+                (0..7_i32, -3..3_i64).prop_map(|(e, k)| 10f64.powi(e) - 0.005 + k as f64 * 1e-13),
+            ],
+            n in proptest::num::i64::ANY,
+        ) {
+            for cell in [Cell::Index(v), Cell::Component(v), Cell::Number(v), Cell::Int(n)] {
+                proptest::prop_assert_eq!(cell.shown_width(), text_width(&cell.shown()), "{:?}", cell);
+            }
+        }
     }
 
     #[test]
