@@ -174,11 +174,8 @@ pub fn load(config: &Config, progress: Progress<'_>) -> Result<Loaded> {
         ingest::read_inputs(&config.input)
     })?;
     let normalised = timed(&mut timings, progress, "normalise", || {
-        normalise::normalise_with(&ingested, Arc::new(concordance), &synonyms)
+        normalise::normalise_with(&mut ingested, Arc::new(concordance), &synonyms)
     })?;
-    // The raw cells are not needed past this point; freeing them now lets the renderers reuse
-    // the memory (on 20,000 x 30 entities the raw tables are a quarter of the peak).
-    ingested.tables = Vec::new();
     let panel = timed(&mut timings, progress, "panel", || {
         panel::build(&normalised, config, named.panel.as_deref())
     })?;

@@ -188,14 +188,23 @@ pub(crate) fn fill_pattern(pattern: &str, args: &[(&str, &str)]) -> String {
 /// Short English display names, embedded per country: (ISO3, name, takes `the`).
 const DISPLAY_NAMES: &str = include_str!("display-names.csv");
 
+/// A country's short English name and whether it takes `the`, if it has one: parsed once, then
+/// looked up by ISO3 (tables name each country once per row).
 fn display_name(iso3: &str) -> Option<(&'static str, bool)> {
-    DISPLAY_NAMES.lines().skip(1).find_map(|line| {
-        let mut parts = line.split(',');
-        (parts.next()? == iso3).then(|| {
-            let short = parts.next().unwrap_or_default();
-            (short, parts.next() == Some("the"))
-        })
-    })
+    static NAMES: std::sync::LazyLock<BTreeMap<&'static str, (&'static str, bool)>> =
+        std::sync::LazyLock::new(|| {
+            DISPLAY_NAMES
+                .lines()
+                .skip(1)
+                .filter_map(|line| {
+                    let mut parts = line.split(',');
+                    let iso3 = parts.next()?;
+                    let short = parts.next().unwrap_or_default();
+                    Some((iso3, (short, parts.next() == Some("the"))))
+                })
+                .collect()
+        });
+    NAMES.get(iso3).copied()
 }
 
 fn flatten(
