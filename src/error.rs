@@ -734,8 +734,8 @@ impl From<&crate::source::SourceRef> for Location {
     fn from(s: &crate::source::SourceRef) -> Self {
         Self {
             row: Some(s.row),
-            column: s.column.as_ref().map(|(c, h)| (*c, h.to_string())),
-            ..Self::from(&*s.table)
+            column: s.column().map(|(c, h)| (c, h.to_string())),
+            ..Self::from(&**s.table())
         }
     }
 }

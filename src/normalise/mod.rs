@@ -532,8 +532,8 @@ fn merge_facts(
                 (&*last, &*fact)
             };
             let pair = (
-                precise.source.table.file.clone(),
-                coarse.source.table.file.clone(),
+                precise.source.table().file.clone(),
+                coarse.source.table().file.clone(),
             );
             rounded
                 .entry(pair.clone())
@@ -602,7 +602,7 @@ fn merge_incomes(
             }
             continue;
         }
-        let table = source.table.to_string();
+        let table = source.table().to_string();
         if !tables.contains(&table) {
             tables.push(table);
         }

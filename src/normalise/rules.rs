@@ -103,7 +103,7 @@ pub(super) fn find_zero_sub_indices(facts: &FactTable, oddities: &mut Vec<Oddity
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::{SourceRef, TableRef};
+    use crate::source::{SourceRef, TableColumns, TableRef};
     use std::sync::Arc;
 
     fn fact(value: f64, decimals: u8) -> Fact {
@@ -114,7 +114,7 @@ mod tests {
         Fact {
             value,
             decimals,
-            source: SourceRef::row(&table, 2),
+            source: SourceRef::row(&TableColumns::unnamed(&table), 2),
         }
     }
 

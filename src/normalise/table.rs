@@ -12,8 +12,9 @@ use super::{EQUAL_TOLERANCE, Fact, FactKey, MAX_ERRORS, TableShape, TableSummary
 use crate::error::{Diagnostic, Error, Result, echo};
 use crate::ingest::{Cell, RawRow, RawTable};
 use crate::model::{Measure, Region, Year};
-use crate::source::SourceRef;
+use crate::source::{SourceRef, TableColumns};
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 /// Everything read from one table.
 pub(super) struct TableOutcome {
@@ -49,6 +50,8 @@ type RowKey = (Option<Year>, Option<Measure>);
 struct Reader<'a> {
     raw: &'a RawTable,
     layout: &'a Layout,
+    /// The table with its headers, shared by the references to its cells.
+    columns: Arc<TableColumns>,
     concordance: &'a Concordance,
     sheet_year: Option<Year>,
     name_year: Option<Year>,
@@ -118,6 +121,7 @@ pub(super) fn read_table(
     }
     let mut reader = Reader {
         raw,
+        columns: TableColumns::new(&raw.table, layout.headers.clone()),
         layout: &layout,
         concordance,
         sheet_year,
@@ -191,18 +195,13 @@ impl Reader<'_> {
     }
 
     fn at(&self, row: &RawRow, col: usize) -> SourceRef {
-        SourceRef::cell(
-            &self.raw.table,
-            row.number,
-            col as u32,
-            &self.layout.headers[col],
-        )
+        SourceRef::cell(&self.columns, row.number, col as u32)
     }
 
     fn read_row(&mut self, row: &RawRow) {
         let has_values = self.has_values(row);
         let country = match resolve_country(
-            self.raw,
+            &self.columns,
             row,
             self.layout,
             self.concordance,
@@ -212,7 +211,7 @@ impl Reader<'_> {
             Ok(None) => {
                 if has_values {
                     self.out.errors.push(Error::CountryEmpty {
-                        at: SourceRef::row(&self.raw.table, row.number),
+                        at: SourceRef::row(&self.columns, row.number),
                     });
                 }
                 return;
@@ -409,7 +408,7 @@ impl Reader<'_> {
             .iter()
             .map(|(c, v, _)| (c.measure, c.year, *v))
             .collect();
-        let row_ref = SourceRef::row(&self.raw.table, row.number);
+        let row_ref = SourceRef::row(&self.columns, row.number);
         if let Some((first, first_values)) = self.seen.get(&(country, key)) {
             if same_values(first_values, &values) {
                 self.repeated_rows += 1;
@@ -522,7 +521,7 @@ fn same_values(a: &RowValues, b: &RowValues) -> bool {
 
 /// Resolves the row's country from its code and/or name. `Ok(None)` when both are blank.
 fn resolve_country(
-    raw: &RawTable,
+    columns: &Arc<TableColumns>,
     row: &RawRow,
     layout: &Layout,
     concordance: &Concordance,
@@ -534,7 +533,7 @@ fn resolve_country(
         let t = t.trim().to_string();
         if t.is_empty() { None } else { Some((c, t)) }
     };
-    let at = |c: usize| SourceRef::cell(&raw.table, row.number, c as u32, &layout.headers[c]);
+    let at = |c: usize| SourceRef::cell(columns, row.number, c as u32);
     let name = text_of(layout.name);
     let code = text_of(layout.code);
     let name_match = name.as_ref().map(|(c, t)| (c, t, concordance.lookup(t)));
@@ -557,7 +556,7 @@ fn resolve_country(
         (Some((_, code_text, Some((code_id, _)))), Some((_, name_text, Some((name_id, _))))) => {
             if code_id != name_id {
                 return Err(Error::CountryMismatch {
-                    at: SourceRef::row(&raw.table, row.number),
+                    at: SourceRef::row(columns, row.number),
                     code: (*code_text).clone(),
                     code_country: concordance.get(*code_id).name_en.clone(),
                     name: (*name_text).clone(),

@@ -380,7 +380,8 @@ fn equal_duplicates_within_float_noise_merge_silently() {
         .unwrap();
     assert_eq!(fact.value, 0.12857);
     assert_eq!(
-        fact.source.table.file, "a2018.csv",
+        fact.source.table().file,
+        "a2018.csv",
         "the first source in path order is kept"
     );
 }
