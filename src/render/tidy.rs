@@ -481,12 +481,22 @@ impl<'a> Table<'a> {
         self.len() == 0
     }
 
-    /// The rows in order.
-    pub fn rows(&self) -> impl Iterator<Item = std::borrow::Cow<'_, [Value]>> + '_ {
-        (0..self.len()).map(move |i| match &self.rows {
+    /// Row `i` (`i < len`).
+    pub fn row(&self, i: usize) -> std::borrow::Cow<'_, [Value]> {
+        match &self.rows {
             Rows::Built(rows) => std::borrow::Cow::Borrowed(rows[i].as_slice()),
             Rows::Made { row, .. } => std::borrow::Cow::Owned(row(i)),
-        })
+        }
+    }
+
+    /// Whether the rows are made when read (the tables with a row per country and survey).
+    pub fn is_made(&self) -> bool {
+        matches!(self.rows, Rows::Made { .. })
+    }
+
+    /// The rows in order.
+    pub fn rows(&self) -> impl Iterator<Item = std::borrow::Cow<'_, [Value]>> + '_ {
+        (0..self.len()).map(move |i| self.row(i))
     }
 
     /// Number of extra columns.

@@ -312,7 +312,7 @@ impl Notes {
     }
 
     /// The `Notes` sheet.
-    fn sheet(&self, labels: &Labels) -> Result<TableSheet> {
+    fn sheet<'a>(&self, labels: &Labels) -> Result<TableSheet<'a>> {
         let rows = self
             .notes
             .iter()
@@ -483,7 +483,7 @@ const CELL_LIMIT: usize = 32_767;
 
 /// The input's README as plain lines, one per row (an appendix sheet); a line longer than a
 /// cell can hold is cut with a note. None without a README.
-fn readme_sheet(ctx: &RenderContext<'_>, labels: &Labels) -> Result<Option<TableSheet>> {
+fn readme_sheet<'a>(ctx: &RenderContext<'_>, labels: &Labels) -> Result<Option<TableSheet<'a>>> {
     let Some(text) = &ctx.provenance.readme else {
         return Ok(None);
     };
@@ -545,7 +545,7 @@ fn write_cover(
 }
 
 /// The Contents sheet: each sheet's name (a link) and its line.
-fn contents_sheet(labels: &Labels, names: &[(String, String)]) -> Result<TableSheet> {
+fn contents_sheet<'a>(labels: &Labels, names: &[(String, String)]) -> Result<TableSheet<'a>> {
     let rows = names
         .iter()
         .map(|(name, line)| vec![Cell::Sheet(name.clone()), Cell::Text(line.clone())])

@@ -157,8 +157,7 @@ pub(super) struct LineChart {
 }
 
 /// One sheet holding one table (and optionally a chart of it).
-#[derive(Debug, Clone)]
-pub(super) struct TableSheet {
+pub(super) struct TableSheet<'a> {
     /// A language-independent key (`table1`); also the Excel Table's name.
     pub(super) key: String,
     /// The sheet's line in the Contents sheet.
@@ -172,11 +171,86 @@ pub(super) struct TableSheet {
     /// Column headers.
     pub(super) headers: Vec<String>,
     /// The rows; every row has one cell per header.
-    pub(super) rows: Vec<Vec<Cell>>,
+    pub(super) rows: Rows<'a>,
     /// A chart of the table, for figures.
     pub(super) chart: Option<LineChart>,
     /// What the sheet holds, written in A2 instead of the standard line.
     pub(super) description: Option<String>,
+}
+
+/// A sheet's rows: built, or made one at a time while they are written (the sheets with a row
+/// per country and survey, which held whole were the largest part of a large run's peak).
+pub(super) enum Rows<'a> {
+    /// Every row, in order.
+    Built(Vec<Vec<Cell>>),
+    /// `len` rows, row `i` being `row(i)`.
+    Made { len: usize, row: MakeRow<'a> },
+}
+
+impl From<Vec<Vec<Cell>>> for Rows<'_> {
+    fn from(rows: Vec<Vec<Cell>>) -> Self {
+        Rows::Built(rows)
+    }
+}
+
+impl FromIterator<Vec<Cell>> for Rows<'_> {
+    fn from_iter<I: IntoIterator<Item = Vec<Cell>>>(rows: I) -> Self {
+        Rows::Built(rows.into_iter().collect())
+    }
+}
+
+/// Makes row `i` of a sheet.
+pub(super) type MakeRow<'a> =
+    Box<dyn Fn(usize) -> crate::error::Result<Vec<Cell>> + Send + Sync + 'a>;
+
+impl Rows<'_> {
+    pub(super) fn len(&self) -> usize {
+        match self {
+            Rows::Built(rows) => rows.len(),
+            Rows::Made { len, .. } => *len,
+        }
+    }
+
+    pub(super) fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Row `i` (`i < len`).
+    fn get(&self, i: usize) -> Result<std::borrow::Cow<'_, [Cell]>, XlsxError> {
+        match self {
+            Rows::Built(rows) => Ok(std::borrow::Cow::Borrowed(&rows[i])),
+            Rows::Made { row, .. } => row(i)
+                .map(std::borrow::Cow::Owned)
+                .map_err(|e| XlsxError::ParameterError(e.to_string())),
+        }
+    }
+
+    /// The rows in order.
+    fn iter(&self) -> impl Iterator<Item = Result<std::borrow::Cow<'_, [Cell]>, XlsxError>> {
+        (0..self.len()).map(|i| self.get(i))
+    }
+
+    /// The built rows, to change them.
+    ///
+    /// # Panics
+    /// For made rows: only sheets built whole are changed after they are made.
+    pub(super) fn built_mut(&mut self) -> &mut Vec<Vec<Cell>> {
+        match self {
+            Rows::Built(rows) => rows,
+            Rows::Made { .. } => panic!("made rows are not changed"),
+        }
+    }
+
+    /// The built rows (a chart's sheet is built).
+    ///
+    /// # Panics
+    /// For made rows.
+    fn built(&self) -> &[Vec<Cell>] {
+        match self {
+            Rows::Built(rows) => rows,
+            Rows::Made { .. } => panic!("a chart's sheet is built"),
+        }
+    }
 }
 
 /// The texts the writer itself adds around a table.
@@ -326,25 +400,6 @@ fn unique_headers(headers: &[String]) -> Vec<String> {
         .collect()
 }
 
-/// The number format shared by every cell of column `c`, when all are of one numeric kind.
-fn uniform_format<'f>(formats: &'f Formats, rows: &[Vec<Cell>], c: usize) -> Option<&'f Format> {
-    let mut kind: Option<&'f Format> = None;
-    for row in rows {
-        let format = match row.get(c)? {
-            Cell::Int(_) => &formats.int,
-            Cell::Index(_) => &formats.index,
-            Cell::Component(_) => &formats.component,
-            _ => return None,
-        };
-        match kind {
-            None => kind = Some(format),
-            Some(k) if std::ptr::eq(k, format) => {}
-            Some(_) => return None,
-        }
-    }
-    kind
-}
-
 fn write_cell(
     ws: &mut Worksheet,
     formats: &Formats,
@@ -416,11 +471,11 @@ pub(super) fn write_table_sheet(
                 &formats.header,
             )?;
         }
-        set_widths(ws, &headers, &[])?;
+        set_widths(ws, &headers, &Rows::Built(Vec::new()))?;
         set_print(ws);
         return Ok(());
     }
-    let rows: &[Vec<Cell>] = &sheet.rows;
+    let rows = &sheet.rows;
     let widths = set_widths(ws, &headers, rows)?;
     let header_lines = headers
         .iter()
@@ -437,9 +492,10 @@ pub(super) fn write_table_sheet(
         0,
         last_row,
         last_col,
-        &table(formats, &sheet.key, &headers, rows),
+        &table(formats, &sheet.key, &headers, rows)?,
     )?;
     for (r, row) in rows.iter().enumerate() {
+        let row = row?;
         let r = TABLE_ROW + 1 + row_num(r)?;
         let mut lines = 1.0_f64;
         for (c, cell) in row.iter().enumerate() {
@@ -462,21 +518,64 @@ pub(super) fn write_table_sheet(
     Ok(())
 }
 
+/// What a column holds, gathered in one pass over the rows.
+#[derive(Clone, Copy)]
+struct ColumnKind<'f> {
+    /// Every cell a number, missing or empty.
+    numeric_or_blank: bool,
+    /// Some cell a number.
+    any_number: bool,
+    /// The number format every cell shares: `None` before the first cell, `Some(None)` once two
+    /// differ or a cell has none.
+    format: Option<Option<&'f Format>>,
+}
+
+impl<'f> ColumnKind<'f> {
+    const EMPTY: Self = Self {
+        numeric_or_blank: true,
+        any_number: false,
+        format: None,
+    };
+
+    fn add(&mut self, formats: &'f Formats, cell: Option<&Cell>) {
+        let number = cell.is_some_and(|c| c.number().is_some());
+        self.any_number |= number;
+        self.numeric_or_blank &=
+            number || cell.is_some_and(|c| *c == Cell::Missing || *c == Cell::Empty);
+        let format = match cell {
+            Some(Cell::Int(_)) => Some(&formats.int),
+            Some(Cell::Index(_)) => Some(&formats.index),
+            Some(Cell::Component(_)) => Some(&formats.component),
+            _ => None,
+        };
+        self.format = match (self.format, format) {
+            (None, f) => Some(f),
+            (Some(Some(k)), Some(f)) if std::ptr::eq(k, f) => Some(Some(k)),
+            _ => Some(None),
+        };
+    }
+}
+
 /// The Excel Table of a sheet: its columns' headers, header formats (numeric columns' headers
 /// right-aligned) and, for a column of one numeric kind, its number format.
-fn table(formats: &Formats, key: &str, headers: &[String], rows: &[Vec<Cell>]) -> Table {
+fn table(
+    formats: &Formats,
+    key: &str,
+    headers: &[String],
+    rows: &Rows<'_>,
+) -> Result<Table, XlsxError> {
+    let mut kinds = vec![ColumnKind::EMPTY; headers.len()];
+    for row in rows.iter() {
+        let row = row?;
+        for (c, kind) in kinds.iter_mut().enumerate() {
+            kind.add(formats, row.get(c));
+        }
+    }
     let columns: Vec<TableColumn> = headers
         .iter()
-        .enumerate()
-        .map(|(c, h)| {
-            let is_numeric = rows.iter().all(|r| {
-                r.get(c).is_some_and(|cell| {
-                    cell.number().is_some() || *cell == Cell::Missing || *cell == Cell::Empty
-                })
-            }) && rows
-                .iter()
-                .any(|r| r.get(c).is_some_and(|cell| cell.number().is_some()));
-            let header_format = if is_numeric {
+        .zip(&kinds)
+        .map(|(h, kind)| {
+            let header_format = if kind.numeric_or_blank && kind.any_number {
                 &formats.header_numeric
             } else {
                 &formats.header
@@ -484,16 +583,16 @@ fn table(formats: &Formats, key: &str, headers: &[String], rows: &[Vec<Cell>]) -
             let column = TableColumn::new()
                 .set_header(spreadsheet_safe(h))
                 .set_header_format(header_format);
-            match uniform_format(formats, rows, c) {
+            match kind.format.flatten() {
                 Some(f) => column.set_format(f),
                 None => column,
             }
         })
         .collect();
-    Table::new()
+    Ok(Table::new()
         .set_name(key)
         .set_style(TableStyle::Light1)
-        .set_columns(&columns)
+        .set_columns(&columns))
 }
 
 /// Landscape, every column on one page width, the header repeated on each page.
@@ -514,7 +613,7 @@ pub(super) fn wrapped_lines(text: &str, width: f64) -> f64 {
 fn set_widths(
     ws: &mut Worksheet,
     headers: &[String],
-    rows: &[Vec<Cell>],
+    rows: &Rows<'_>,
 ) -> Result<Vec<f64>, XlsxError> {
     // Widths are measured on at most `SAMPLE` rows spread evenly over the table: a 300,000-row
     // panel sheet would otherwise spend seconds formatting numbers only to measure them.
@@ -522,14 +621,16 @@ fn set_widths(
     // A header wraps rather than widening its column past the widest value (or 12).
     const HEADER_WRAP: f64 = 12.0;
     let step = rows.len().div_ceil(SAMPLE).max(1);
-    let mut widths = Vec::with_capacity(headers.len());
-    for (c, header) in headers.iter().enumerate() {
-        let mut width: f64 = 0.0;
-        for row in rows.iter().step_by(step) {
-            if let Some(cell) = row.get(c) {
-                width = width.max(cell.shown_width());
-            }
+    let mut widest = vec![0.0_f64; headers.len()];
+    for i in (0..rows.len()).step_by(step) {
+        for (w, cell) in widest.iter_mut().zip(rows.get(i)?.iter()) {
+            *w = w.max(cell.shown_width());
         }
+    }
+    let mut widths = Vec::with_capacity(headers.len());
+    for (header, &widest) in headers.iter().zip(&widest) {
+        let mut width = widest;
+        let c = widths.len();
         // Bold header text is about a tenth wider than regular text; its longest word fits.
         let longest_word = header
             .split_whitespace()
@@ -556,7 +657,8 @@ fn write_chart(
     spec: &LineChart,
     table_last_row: u32,
 ) -> Result<(), XlsxError> {
-    let has_missing = sheet.rows.iter().flatten().any(|c| *c == Cell::Missing);
+    let rows = sheet.rows.built();
+    let has_missing = rows.iter().flatten().any(|c| *c == Cell::Missing);
     let header_row = if has_missing {
         let caption_row = table_last_row + 2;
         ws.write_string(caption_row, 0, &captions.chart_data)?;
@@ -565,7 +667,7 @@ fn write_chart(
             let c = col_num(c)?;
             ws.write_string(header_row, c, spreadsheet_safe(h))?;
         }
-        for (r, row) in sheet.rows.iter().enumerate() {
+        for (r, row) in rows.iter().enumerate() {
             let r = header_row + 1 + row_num(r)?;
             for (c, cell) in row.iter().enumerate() {
                 let c = col_num(c)?;
@@ -579,18 +681,14 @@ fn write_chart(
         TABLE_ROW
     };
     let first = header_row + 1;
-    let last = header_row + row_num(sheet.rows.len().max(1))?;
+    let last = header_row + row_num(rows.len().max(1))?;
     let series = col_num(sheet.headers.len().saturating_sub(1))?;
 
     // A scatter chart with straight lines puts the survey years on a value axis, so that time
     // is drawn to scale (a line chart's category axis spaces 2005 -> 2008 as one step).
     let mut chart = Chart::new(ChartType::ScatterStraight);
     chart.title().set_name(&spec.title);
-    let years: Vec<f64> = sheet
-        .rows
-        .iter()
-        .filter_map(|r| r.first()?.number())
-        .collect();
+    let years: Vec<f64> = rows.iter().filter_map(|r| r.first()?.number()).collect();
     let x_axis = chart.x_axis();
     x_axis.set_name(&spec.x_axis).set_num_format("0");
     if let (Some(&lo), Some(&hi)) = (years.first(), years.last()) {
@@ -699,6 +797,99 @@ mod tests {
                 proptest::prop_assert_eq!(cell.shown_width(), text_width(&cell.shown()), "{:?}", cell);
             }
         }
+    }
+
+    /// The workbook of one sheet, its rows built or made one at a time.
+    fn one_sheet(rows: Rows<'_>) -> Vec<u8> {
+        let formats = Formats::new();
+        let captions = Captions {
+            one_table: "one table".into(),
+            with_chart: "a chart".into(),
+            chart_data: "data".into(),
+            empty: "empty".into(),
+        };
+        let sheet = TableSheet {
+            key: "panel".into(),
+            contents: String::new(),
+            name: "Panel".into(),
+            title: "Panel".into(),
+            notes: String::new(),
+            headers: vec!["Code".into(), "Year".into(), "EGDI".into(), "Note".into()],
+            rows,
+            chart: None,
+            description: None,
+        };
+        let mut workbook = rust_xlsxwriter::Workbook::new();
+        let mut ws = workbook.new_worksheet_with_constant_memory().unwrap();
+        write_table_sheet(&mut ws, &formats, &captions, &sheet).unwrap();
+        workbook.push_worksheet(ws);
+        workbook.save_to_buffer().unwrap()
+    }
+
+    fn sample_row(i: usize) -> Vec<Cell> {
+        vec![
+            Cell::Text(format!("C{i:03}")),
+            Cell::Int(2000 + i64::try_from(i % 12).unwrap()),
+            if i % 7 == 3 {
+                Cell::Missing
+            } else {
+                Cell::Index(i as f64 / 3001.0)
+            },
+            if i.is_multiple_of(5) {
+                Cell::Text("long text that wraps ".repeat(i % 3 + 1))
+            } else {
+                Cell::NotApplicable
+            },
+        ]
+    }
+
+    #[test]
+    fn rows_made_while_written_give_the_same_workbook_as_built_rows() {
+        let n = 3_000;
+        let built = one_sheet(Rows::Built((0..n).map(sample_row).collect()));
+        let made = one_sheet(Rows::Made {
+            len: n,
+            row: Box::new(|i| Ok(sample_row(i))),
+        });
+        assert!(built == made, "the two workbooks differ");
+        // A row that cannot be made fails the sheet, naming the reason.
+        let failing = {
+            let formats = Formats::new();
+            let captions = Captions {
+                one_table: String::new(),
+                with_chart: String::new(),
+                chart_data: String::new(),
+                empty: String::new(),
+            };
+            let sheet = TableSheet {
+                key: "t".into(),
+                contents: String::new(),
+                name: "T".into(),
+                title: String::new(),
+                notes: String::new(),
+                headers: vec!["A".into()],
+                rows: Rows::Made {
+                    len: 2,
+                    row: Box::new(|i| {
+                        if i == 1 {
+                            Err(crate::error::Error::Render {
+                                output: "workbook.xlsx".into(),
+                                message: "no message `x`".into(),
+                            })
+                        } else {
+                            Ok(vec![Cell::Int(1)])
+                        }
+                    }),
+                },
+                chart: None,
+                description: None,
+            };
+            let mut ws = Worksheet::new();
+            write_table_sheet(&mut ws, &formats, &captions, &sheet)
+                .err()
+                .map(|e| e.to_string())
+        };
+        assert!(failing.is_some_and(|m| m.contains("no message `x`")));
     }
 
     #[test]

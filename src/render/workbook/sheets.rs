@@ -6,7 +6,7 @@
 //! (counts as whole numbers, indices with four decimals, components with two, `[x]` for a
 //! missing value); every number is the one in `tables/*.csv`.
 
-use super::layout::{Cell, LineChart, TableSheet};
+use super::layout::{Cell, LineChart, Rows, TableSheet};
 use super::{Labels, Note, Notes};
 use crate::analysis::beyond::FigureSeries;
 use crate::analysis::tables::ComponentTable;
@@ -17,11 +17,11 @@ use crate::render::RenderContext;
 use crate::render::tidy::{Extra, Kind, Table, Value};
 
 /// Builds the data sheets, in workbook order.
-pub(super) fn data_sheets(
-    ctx: &RenderContext<'_>,
-    labels: &Labels,
-    notes: &Notes,
-) -> Result<Vec<TableSheet>> {
+pub(super) fn data_sheets<'a>(
+    ctx: &'a RenderContext<'a>,
+    labels: &'a Labels<'a>,
+    notes: &'a Notes,
+) -> Result<Vec<TableSheet<'a>>> {
     let b = Builder::new(ctx, labels, notes)?;
     let r = ctx.results;
     let mut sheets = vec![
@@ -51,6 +51,45 @@ fn count(n: usize) -> Cell {
 
 fn year(y: Year) -> Cell {
     Cell::Int(i64::from(y.get()))
+}
+
+/// A `countries` cell: the names in order, or an empty cell for a row of no country (its count
+/// says 0).
+fn countries_cell(ctx: &RenderContext<'_>, labels: &Labels, ids: &[CountryId]) -> Result<Cell> {
+    if ids.is_empty() {
+        Ok(Cell::Empty)
+    } else {
+        Ok(Cell::Text(labels.country_list(ctx, ids)?))
+    }
+}
+
+/// An output table's value as a cell of its kind, in the workbook's language.
+fn tidy_cell(ctx: &RenderContext<'_>, labels: &Labels, value: &Value, kind: Kind) -> Result<Cell> {
+    Ok(match value {
+        Value::Int(n) => Cell::Int(*n),
+        Value::Number(v) => match kind {
+            Kind::Index => Cell::Index(*v),
+            Kind::Component => Cell::Component(*v),
+            _ => Cell::Number(*v),
+        },
+        Value::Missing => Cell::Missing,
+        Value::NotApplicable => Cell::NotApplicable,
+        Value::Text(t) => Cell::Text(t.clone()),
+        Value::Country(c) if kind == Kind::Name => Cell::Text(labels.country(ctx, *c)),
+        Value::Country(c) => Cell::Text(ctx.countries.names.get(*c).iso3.clone()),
+        Value::Countries(ids) => countries_cell(ctx, labels, ids)?,
+        Value::Level(l) => Cell::Text(labels.level(*l)?),
+        Value::Measure(m) => Cell::Text(labels.measure_short(*m)?),
+        Value::Stage(n) => {
+            let stage = Measure::STAGES[usize::from(n.clamp(&1, &4) - 1)];
+            Cell::Text(labels.measure(stage)?)
+        }
+        Value::Region(r) => Cell::Text(labels.region(*r)?),
+        Value::Word { message, args, .. } => {
+            let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            Cell::Text(labels.fill(message, &args)?)
+        }
+    })
 }
 
 struct Builder<'a> {
@@ -95,8 +134,8 @@ impl<'a> Builder<'a> {
         notes: &[Note],
         headers: Vec<String>,
         rows: Vec<Vec<Cell>>,
-    ) -> Result<TableSheet> {
-        self.sheet_of(key.to_string(), key, &[], notes, headers, rows)
+    ) -> Result<TableSheet<'a>> {
+        self.sheet_of(key.to_string(), key, &[], notes, headers, Rows::Built(rows))
     }
 
     /// A sheet named, titled and listed by the `sheet.`, `heading.` and `contents.` messages
@@ -108,8 +147,8 @@ impl<'a> Builder<'a> {
         extra: &[(&str, String)],
         notes: &[Note],
         headers: Vec<String>,
-        rows: Vec<Vec<Cell>>,
-    ) -> Result<TableSheet> {
+        rows: Rows<'a>,
+    ) -> Result<TableSheet<'a>> {
         let args: Vec<(&str, &str)> = self
             .heading_args
             .iter()
@@ -131,46 +170,29 @@ impl<'a> Builder<'a> {
 
     /// A sheet of one output table: the schema's columns (names beside codes), each value shown
     /// by its kind in the report language.
-    fn tidy(&self, table: &Table<'_>, notes: &[Note]) -> Result<TableSheet> {
-        let conc = &self.ctx.countries.names;
-        let layout = table.layout();
-        let cell = |value: &Value, kind: Kind| -> Result<Cell> {
-            Ok(match value {
-                Value::Int(n) => Cell::Int(*n),
-                Value::Number(v) => match kind {
-                    Kind::Index => Cell::Index(*v),
-                    Kind::Component => Cell::Component(*v),
-                    _ => Cell::Number(*v),
-                },
-                Value::Missing => Cell::Missing,
-                Value::NotApplicable => Cell::NotApplicable,
-                Value::Text(t) => Cell::Text(t.clone()),
-                Value::Country(c) if kind == Kind::Name => Cell::Text(self.country(*c)),
-                Value::Country(c) => Cell::Text(conc.get(*c).iso3.clone()),
-                Value::Countries(list) => self.country_cell(list)?,
-                Value::Level(l) => Cell::Text(self.labels.level(*l)?),
-                Value::Measure(m) => Cell::Text(self.labels.measure_short(*m)?),
-                Value::Stage(n) => {
-                    let stage = Measure::STAGES[usize::from(n.clamp(&1, &4) - 1)];
-                    Cell::Text(self.labels.measure(stage)?)
-                }
-                Value::Region(r) => Cell::Text(self.labels.region(*r)?),
-                Value::Word { message, args, .. } => {
-                    let args: Vec<(&str, &str)> =
-                        args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-                    Cell::Text(self.labels.fill(message, &args)?)
-                }
-            })
+    fn tidy(&self, table: &'a Table<'a>, notes: &[Note]) -> Result<TableSheet<'a>> {
+        let (ctx, labels) = (self.ctx, self.labels);
+        let layout: Vec<Kind> = table.layout().into_iter().map(|(kind, _)| kind).collect();
+        let convert = move |row: &[Value]| -> Result<Vec<Cell>> {
+            row.iter()
+                .zip(&layout)
+                .map(|(value, &kind)| tidy_cell(ctx, labels, value, kind))
+                .collect()
         };
-        let rows = table
-            .rows()
-            .map(|row| {
-                row.iter()
-                    .zip(&layout)
-                    .map(|(value, (kind, _))| cell(value, *kind))
-                    .collect::<Result<Vec<_>>>()
-            })
-            .collect::<Result<_>>()?;
+        let rows = if table.is_made() {
+            // Made again as the sheet is written, so that the rows are never all held.
+            Rows::Made {
+                len: table.len(),
+                row: Box::new(move |i| convert(&table.row(i))),
+            }
+        } else {
+            Rows::Built(
+                table
+                    .rows()
+                    .map(|row| convert(&row))
+                    .collect::<Result<_>>()?,
+            )
+        };
         let mut headers = table
             .schema
             .columns
@@ -182,21 +204,16 @@ impl<'a> Builder<'a> {
             Extra::Countries(list) => headers.extend(list.iter().map(|&c| self.country(c))),
             Extra::Measures(list) => headers.extend(list.iter().map(|m| m.key().to_string())),
         }
-        self.sheet(table.schema.key, notes, headers, rows)
+        let key = table.schema.key;
+        self.sheet_of(key.to_string(), key, &[], notes, headers, rows)
     }
 
     fn country(&self, id: CountryId) -> String {
         self.labels.country(self.ctx, id)
     }
 
-    /// A `countries` cell: the names in order, or an empty cell for a row of no country (its
-    /// count says 0).
     fn country_cell(&self, ids: &[CountryId]) -> Result<Cell> {
-        if ids.is_empty() {
-            Ok(Cell::Empty)
-        } else {
-            Ok(Cell::Text(self.labels.country_list(self.ctx, ids)?))
-        }
+        countries_cell(self.ctx, self.labels, ids)
     }
 
     /// Headers `year`, (`first` ...), then one column per country.
@@ -206,7 +223,7 @@ impl<'a> Builder<'a> {
         Ok(headers)
     }
 
-    fn table1(&self) -> Result<TableSheet> {
+    fn table1(&self) -> Result<TableSheet<'a>> {
         let rows = self
             .ctx
             .results
@@ -241,7 +258,7 @@ impl<'a> Builder<'a> {
         self.sheet("table1", &notes, headers, rows)
     }
 
-    fn table2(&self) -> Result<TableSheet> {
+    fn table2(&self) -> Result<TableSheet<'a>> {
         let separator = self.labels.get("path_separator")?;
         let rows = self
             .ctx
@@ -271,7 +288,7 @@ impl<'a> Builder<'a> {
 
     /// One row per survey, the 12 columns OSI, TII, HCI x very high ... low (flat headers),
     /// and a missing column per index when an analysed (not required) index has gaps.
-    fn table3(&self) -> Result<TableSheet> {
+    fn table3(&self) -> Result<TableSheet<'a>> {
         let r = self.ctx.results;
         let indices: Vec<Measure> = Measure::table3_indices(&r.measures).collect();
         let missing = r.table3.iter().any(|row| row.missing > 0);
@@ -320,13 +337,13 @@ impl<'a> Builder<'a> {
         self.sheet("table3", &notes, headers, rows)
     }
 
-    fn table4(&self) -> Result<TableSheet> {
+    fn table4(&self) -> Result<TableSheet<'a>> {
         let notes = [Note::Levels, Note::Stages, Note::Panel, Note::Boundary];
         self.tidy(self.ctx.table("table4"), &notes)
     }
 
     /// Table 5 or 6.
-    fn components(&self, key: &'static str, table: &ComponentTable) -> Result<TableSheet> {
+    fn components(&self, key: &'static str, table: &ComponentTable) -> Result<TableSheet<'a>> {
         let rows = table
             .rows
             .iter()
@@ -347,7 +364,7 @@ impl<'a> Builder<'a> {
         self.sheet(key, &[Note::Components, Note::Missing], headers, rows)
     }
 
-    fn figure(&self, figure: &FigureSeries) -> Result<TableSheet> {
+    fn figure(&self, figure: &FigureSeries) -> Result<TableSheet<'a>> {
         let rows = figure
             .years
             .iter()
@@ -407,38 +424,48 @@ impl<'a> Builder<'a> {
         Ok(sheet)
     }
 
-    fn panel(&self) -> Result<TableSheet> {
-        let panel = self.ctx.panel;
-        let mut rows = Vec::with_capacity(panel.len() * panel.years.len());
-        for (c, &country) in panel.countries.iter().enumerate() {
-            let iso3 = &self.ctx.countries.names.get(country).iso3;
-            let region = self.labels.region(panel.regions[c])?;
-            for (y, &survey) in panel.years.iter().enumerate() {
-                let mut cells = vec![
-                    Cell::Text(iso3.clone()),
-                    Cell::Text(self.country(country)),
-                    Cell::Text(region.clone()),
-                    year(survey),
-                ];
-                cells.extend(
-                    panel
-                        .measures
-                        .iter()
-                        .map(|&m| Cell::or_missing(panel.value(c, y, m), Cell::Index)),
-                );
-                rows.push(cells);
-            }
-        }
+    fn panel(&self) -> Result<TableSheet<'a>> {
+        let (ctx, labels) = (self.ctx, self.labels);
+        let panel = ctx.panel;
+        let regions = panel
+            .regions
+            .iter()
+            .map(|&r| labels.region(r))
+            .collect::<Result<Vec<_>>>()?;
+        let years = panel.years.len();
+        // One row per country and survey, made as the sheet is written.
+        let row = move |i: usize| -> Result<Vec<Cell>> {
+            let (c, y) = (i / years, i % years);
+            let country = panel.countries[c];
+            let mut cells = vec![
+                Cell::Text(ctx.countries.names.get(country).iso3.clone()),
+                Cell::Text(labels.country(ctx, country)),
+                Cell::Text(regions[c].clone()),
+                year(panel.years[y]),
+            ];
+            cells.extend(
+                panel
+                    .measures
+                    .iter()
+                    .map(|&m| Cell::or_missing(panel.value(c, y, m), Cell::Index)),
+            );
+            Ok(cells)
+        };
+        let rows = Rows::Made {
+            len: panel.len() * years,
+            row: Box::new(row),
+        };
         let mut headers = crate::render::tidy::schema("panel")
             .columns
             .iter()
             .map(|c| self.labels.get(&format!("column.{}", c.label)))
             .collect::<Result<Vec<_>>>()?;
         headers.extend(panel.measures.iter().map(|m| m.key().to_string()));
-        self.sheet("panel", &[Note::Panel, Note::Weighted], headers, rows)
+        let notes = [Note::Panel, Note::Weighted];
+        self.sheet_of("panel".into(), "panel", &[], &notes, headers, rows)
     }
 
-    fn countries(&self) -> Result<TableSheet> {
+    fn countries(&self) -> Result<TableSheet<'a>> {
         let panel = self.ctx.panel;
         let mut members: Vec<(CountryId, Option<String>)> =
             panel.countries.iter().map(|&c| (c, None)).collect();
@@ -484,13 +511,13 @@ impl<'a> Builder<'a> {
         )
     }
 
-    fn quality(&self) -> Result<TableSheet> {
+    fn quality(&self) -> Result<TableSheet<'a>> {
         let notes = [Note::NotApplicable, Note::Weighted, Note::Boundary];
         let mut sheet = self.tidy(self.ctx.table("quality"), &notes)?;
         // The detail is a sentence in the report language, not the CSV's English.
         let details = self.ctx.words.findings.iter().cloned();
-        let column = sheet.rows.first().map_or(0, |r| r.len() - 1);
-        for (row, detail) in sheet.rows.iter_mut().zip(details) {
+        let column = sheet.rows.built_mut().first().map_or(0, |r| r.len() - 1);
+        for (row, detail) in sheet.rows.built_mut().iter_mut().zip(details) {
             row[column] = Cell::Text(detail);
         }
         Ok(sheet)
@@ -499,9 +526,12 @@ impl<'a> Builder<'a> {
     /// The schema's table, each difference in the report's words: its table, row and column,
     /// a published country by its name, and the explaining sentence in a last column; the cells
     /// compared and matched in the description.
-    fn reproduction(&self, words: &crate::render::report::ReproductionWords) -> Result<TableSheet> {
+    fn reproduction(
+        &self,
+        words: &crate::render::report::ReproductionWords,
+    ) -> Result<TableSheet<'a>> {
         let mut sheet = self.tidy(self.ctx.table("reproduction"), &[Note::Reproduction])?;
-        for (row, w) in sheet.rows.iter_mut().zip(&words.differences) {
+        for (row, w) in sheet.rows.built_mut().iter_mut().zip(&words.differences) {
             let shown = |text: &String, cell: &Cell| match cell {
                 Cell::Text(_) => Cell::Text(text.clone()),
                 other => other.clone(),
@@ -522,17 +552,17 @@ impl<'a> Builder<'a> {
     }
 
     /// The sheets of the tables beyond the paper, in the order the Contents lists them.
-    fn beyond(&self) -> Result<Vec<TableSheet>> {
+    fn beyond(&self) -> Result<Vec<TableSheet<'a>>> {
         let r = self.ctx.results;
         let mut groups = self.tidy(self.ctx.table("groups"), &[Note::Levels])?;
         // Group names in the workbook's language (the CSV keeps the embedded lists' names).
-        for (row, g) in groups.rows.iter_mut().zip(&r.groups) {
+        for (row, g) in groups.rows.built_mut().iter_mut().zip(&r.groups) {
             row[1] = Cell::Text(self.labels.group_name(g.kind, &g.group)?);
         }
         let mut sensitivity = self.tidy(self.ctx.table("sensitivity"), &[Note::Levels])?;
         if let Some(s) = &r.sensitivity {
             // The rows of Tables 1 and 3 as the report names them (`stayed low`).
-            let changed = sensitivity.rows.iter_mut().skip(s.near.len());
+            let changed = sensitivity.rows.built_mut().iter_mut().skip(s.near.len());
             for (row, c) in changed.zip(&s.changed) {
                 row[2] = Cell::Text(crate::render::report::row_words(
                     self.ctx,
@@ -554,7 +584,7 @@ impl<'a> Builder<'a> {
     /// The level changes between consecutive surveys, pivoted as the report shows them: one
     /// row per index and kind of change, one column per interval, an interval across a survey
     /// that does not compare with the others marked.
-    fn transitions(&self) -> Result<TableSheet> {
+    fn transitions(&self) -> Result<TableSheet<'a>> {
         let pivot = &self.ctx.words.transitions;
         let mut headers = self.labels.columns(&["index", "change"])?;
         headers.extend(pivot.intervals.iter().cloned());
