@@ -115,6 +115,7 @@ mod tests {
             value,
             decimals,
             source: SourceRef::row(&TableColumns::unnamed(&table), 2),
+            order: 0,
         }
     }
 

@@ -447,6 +447,7 @@ impl Reader<'_> {
                     value: v,
                     decimals,
                     source: at,
+                    order: 0,
                 },
             ));
         }
