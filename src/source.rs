@@ -44,11 +44,6 @@ impl TableColumns {
             headers,
         })
     }
-
-    /// A table whose columns are not named (for references to whole rows).
-    pub fn unnamed(table: &Arc<TableRef>) -> Arc<Self> {
-        Self::new(table, Vec::new())
-    }
 }
 
 /// The column index of a reference to a whole row.

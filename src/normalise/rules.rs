@@ -114,7 +114,7 @@ mod tests {
         Fact {
             value,
             decimals,
-            source: SourceRef::row(&TableColumns::unnamed(&table), 2),
+            source: SourceRef::row(&TableColumns::new(&table, Vec::new()), 2),
             order: 0,
         }
     }

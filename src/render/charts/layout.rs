@@ -413,37 +413,29 @@ pub(crate) fn lay_out(text: &FigureText, series: &[Series], m: &Metrics) -> Scen
 fn header(text: &FigureText, width: f64, m: &Metrics) -> (Vec<Label>, f64) {
     let mut labels = Vec::new();
     let mut top = MARGIN;
-    // The title is the caption's (HTML, Markdown, workbook) and the SVG's `<title>`: an empty
-    // one is not drawn.
-    if !text.title.is_empty() {
-        let title_line = m.line_height(TITLE_SIZE);
-        for line in wrap(&text.title, TITLE_SIZE, width - 2.0 * MARGIN, m) {
+    // Each line of `text` wrapped to the width, from `top` down.
+    let mut lines = |text: &str, size: f64, colour, top: &mut f64| {
+        let line_height = m.line_height(size);
+        for line in wrap(text, size, width - 2.0 * MARGIN, m) {
             labels.push(Label::at_top(
                 m,
                 line,
                 MARGIN,
-                top,
-                TITLE_SIZE,
+                *top,
+                size,
                 Anchor::Start,
-                INK,
+                colour,
             ));
-            top += line_step(title_line);
+            *top += line_step(line_height);
         }
+    };
+    // The title is the caption's (HTML, Markdown, workbook) and the SVG's `<title>`: an empty
+    // one is not drawn.
+    if !text.title.is_empty() {
+        lines(&text.title, TITLE_SIZE, INK, &mut top);
         top += 2.0 * GAP;
     }
-    let label_line = m.line_height(LABEL_SIZE);
-    for line in wrap(&text.y_title, LABEL_SIZE, width - 2.0 * MARGIN, m) {
-        labels.push(Label::at_top(
-            m,
-            line,
-            MARGIN,
-            top,
-            LABEL_SIZE,
-            Anchor::Start,
-            MUTED_INK,
-        ));
-        top += line_step(label_line);
-    }
+    lines(&text.y_title, LABEL_SIZE, MUTED_INK, &mut top);
     (labels, top)
 }
 
