@@ -820,6 +820,10 @@ mod tests {
             description: None,
         };
         let mut workbook = rust_xlsxwriter::Workbook::new();
+        // A fixed creation date: the two workbooks are compared byte for byte.
+        let created = rust_xlsxwriter::ExcelDateTime::from_timestamp(0).unwrap();
+        workbook
+            .set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&created));
         let mut ws = workbook.new_worksheet_with_constant_memory().unwrap();
         write_table_sheet(&mut ws, &formats, &captions, &sheet).unwrap();
         workbook.push_worksheet(ws);
