@@ -254,11 +254,15 @@ pub fn prepare(config: &Config, progress: Progress<'_>) -> Result<Prepared> {
     })
 }
 
-/// The renderers of a run, in output order.
+/// The renderers of a run, in the order they start (the artifacts are sorted by path after).
+///
+/// The workbook starts first: its sheets are filled in parallel, but its save (deflating every
+/// sheet) runs on one thread, and started first it overlaps the other renderers instead of
+/// ending the run alone.
 pub fn renderers() -> Vec<&'static dyn Renderer> {
     vec![
-        &render::tables::TablesCsv,
         &render::workbook::Workbook,
+        &render::tables::TablesCsv,
         &render::charts::Charts,
         &render::report::Report,
     ]
