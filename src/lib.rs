@@ -299,8 +299,11 @@ pub fn with_context<T>(
     product: &Product,
     f: impl FnOnce(&RenderContext<'_>) -> Result<T>,
 ) -> Result<T> {
-    let tables = render::tidy::tables(&product.results, &product.panel, &product.countries.names);
-    let catalogue = render::i18n::Catalogue::load(config.lang, config.templates.as_deref())?;
+    let (tables, catalogue) = rayon::join(
+        || render::tidy::tables(&product.results, &product.panel, &product.countries.names),
+        || render::i18n::Catalogue::load(config.lang, config.templates.as_deref()),
+    );
+    let catalogue = catalogue?;
     let ctx = RenderContext::new(config, product, &tables, &catalogue);
     let words = render::report::words(&ctx)?;
     f(&RenderContext {
