@@ -78,7 +78,8 @@ pub(crate) fn rasterise_with_plotters_text(scene: &Scene) -> Result<(u32, u32, V
 fn rasterise_for(scene: &Scene, target: Target) -> Result<(u32, u32, Vec<u8>), String> {
     let scale = PNG_SCALE.unsigned_abs();
     let (w, h) = (scene.width * scale, scene.height * scale);
-    let mut pixels = vec![0u8; w as usize * h as usize * 3];
+    // Allocated white: the background is the buffer's first and only fill (see `paint`).
+    let mut pixels = vec![u8::MAX; w as usize * h as usize * 3];
     {
         let root = BitMapBackend::with_buffer(&mut pixels, (w, h)).into_drawing_area();
         paint(&root, scene, target)?;
@@ -130,7 +131,10 @@ fn paint<DB: DrawingBackend>(
     };
     let at = |(x, y): (i32, i32)| (x * scale, y * scale);
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
-    root.fill(&WHITE).map_err(err)?;
+    // A PNG's pixel buffer is allocated white; the SVG needs its white background drawn.
+    if target == Target::Svg {
+        root.fill(&WHITE).map_err(err)?;
+    }
     for mark in &scene.marks {
         match mark {
             Mark::Line {
