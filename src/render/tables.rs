@@ -3,6 +3,8 @@
 //! UTF-8 without BOM, `\n` line ends, quoted only where needed, numbers as parsed (shortest
 //! round-trip form, never rounded), missing values as empty cells.
 
+use std::borrow::Cow;
+
 use super::tidy::{Extra, Kind, Shown, Table, Value};
 use super::{Artifact, RenderContext, Renderer};
 use crate::error::{Error, Result};
@@ -17,28 +19,28 @@ pub fn number(v: f64) -> String {
 }
 
 /// A value as a CSV field: keys and ISO3 codes, numbers as parsed, missing values empty.
-fn field(value: &Value, kind: Kind, concordance: &Concordance) -> String {
+fn field<'v>(value: &'v Value, kind: Kind, concordance: &'v Concordance) -> Cow<'v, str> {
     match value {
-        Value::Country(c) if kind == Kind::Name => concordance.get(*c).name_en.clone(),
-        Value::Int(n) => n.to_string(),
-        Value::Number(v) => number(*v),
-        Value::Missing | Value::NotApplicable => String::new(),
-        Value::Text(t) => t.clone(),
-        Value::Country(c) => concordance.get(*c).iso3.clone(),
+        Value::Country(c) if kind == Kind::Name => Cow::Borrowed(&concordance.get(*c).name_en),
+        Value::Int(n) => n.to_string().into(),
+        Value::Number(v) => number(*v).into(),
+        Value::Missing | Value::NotApplicable => Cow::Borrowed(""),
+        Value::Text(t) => Cow::Borrowed(t),
+        Value::Country(c) => Cow::Borrowed(&concordance.get(*c).iso3),
         Value::Countries(list) => list
             .iter()
             .map(|&c| concordance.get(c).iso3.as_str())
             .collect::<Vec<_>>()
-            .join(";"),
-        Value::Level(l) => l.key().to_string(),
-        Value::Measure(m) => m.key().to_string(),
-        Value::Stage(n) => n.to_string(),
-        Value::Region(r) => r.name().to_string(),
-        Value::Word { key, .. } => key.clone(),
+            .join(";")
+            .into(),
+        Value::Level(l) => Cow::Borrowed(l.key()),
+        Value::Measure(m) => Cow::Borrowed(m.key()),
+        Value::Stage(n) => n.to_string().into(),
+        Value::Region(r) => Cow::Borrowed(r.name()),
+        Value::Word { key, .. } => Cow::Borrowed(key),
     }
 }
 
-/// A CSV of one table: the schema's columns, then its extra ones.
 fn table_csv(table: &Table<'_>, concordance: &Concordance) -> Result<Artifact> {
     let mut header: Vec<String> = table
         .schema
@@ -87,14 +89,17 @@ impl Csv {
         }
     }
 
-    /// Writes one record; every field passes [`super::spreadsheet_safe`] (fields are UTF-8
-    /// text built by this module).
-    fn row<I: IntoIterator<Item = S>, S: AsRef<[u8]>>(&mut self, fields: I) {
-        let fields = fields.into_iter().map(|f| {
-            let text = String::from_utf8_lossy(f.as_ref()).into_owned();
-            super::spreadsheet_safe(&text).into_owned()
-        });
-        self.writer.write_record(fields).expect("writing to memory");
+    /// Writes one record; every field passes [`super::spreadsheet_safe`], and none is copied
+    /// on the way (most are borrowed from the table or the concordance).
+    fn row<'f>(&mut self, fields: impl IntoIterator<Item = Cow<'f, str>>) {
+        for f in fields {
+            self.writer
+                .write_field(super::spreadsheet_safe(&f).as_bytes())
+                .expect("writing to memory");
+        }
+        self.writer
+            .write_record(None::<&[u8]>)
+            .expect("writing to memory");
     }
 
     fn finish(self) -> Result<Artifact> {
