@@ -603,6 +603,12 @@ pub(super) fn set_print(ws: &mut Worksheet) {
 /// How many lines `text` takes in a column `width` characters wide (wrapping at the width).
 pub(super) fn wrapped_lines(text: &str, width: f64) -> f64 {
     let usable = (width - 1.0).max(1.0);
+    // Most cells are short ASCII on one line (codes, names): an ASCII character is at most one
+    // column wide, so one that fits in bytes fits in columns, without measuring it.
+    #[allow(clippy::cast_precision_loss)]
+    if (text.len() as f64) <= usable && text.is_ascii() && !text.contains('\n') {
+        return 1.0;
+    }
     text.lines()
         .map(|l| (text_width(l) / usable).ceil().max(1.0))
         .sum::<f64>()
@@ -796,6 +802,22 @@ mod tests {
             for cell in [Cell::Index(v), Cell::Component(v), Cell::Number(v), Cell::Int(n)] {
                 proptest::prop_assert_eq!(cell.shown_width(), text_width(&cell.shown()), "{:?}", cell);
             }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn short_ascii_text_is_one_line_as_measured(
+            text in "[ -~\t\r\n]{0,40}|\\PC{0,20}",
+            width in 0.0..50.0_f64,
+        ) {
+            let usable = (width - 1.0).max(1.0);
+            let measured = text
+                .lines()
+                .map(|l| (text_width(l) / usable).ceil().max(1.0))
+                .sum::<f64>()
+                .max(1.0);
+            proptest::prop_assert_eq!(wrapped_lines(&text, width), measured, "{:?}", text);
         }
     }
 
