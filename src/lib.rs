@@ -12,6 +12,7 @@
 //! Only `ingest`, `render` and the binary touch the disk. The contract is the project's
 //! `docs/SPEC.md`; `README.md` documents the command line and the configuration.
 
+pub mod allocator;
 pub mod analysis;
 pub mod config;
 pub mod error;
@@ -404,6 +405,8 @@ pub fn run(config: &Config, mode: Mode, progress: Progress<'_>) -> Result<Summar
         Mode::Check => None,
     };
     let (product, mut timings) = prepare(config, progress)?.into_product();
+    // The facts and raw cells were just freed: give their pages back before rendering.
+    allocator::release_freed();
     progress("render");
     let artifacts = render_outputs(config, &product, &mut timings)?;
     let differences = product.results.reproduction.as_ref().map(Vec::len);

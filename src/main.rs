@@ -25,45 +25,6 @@ use crate::cli::{Cli, Command, CommonArgs, LangArg, ProfileLang, Verbosity};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-mod allocator {
-    use libmimalloc_sys::{mi_option_set, mi_option_t};
-
-    /// `mi_option_purge_delay` in mimalloc's `mi_option_e` (`mimalloc.h`), which the -sys crate
-    /// does not name. A test checks it against the option's documented default.
-    pub(crate) const PURGE_DELAY: mi_option_t = 15;
-
-    /// Stops mimalloc from returning freed memory to the kernel from now on: called when the
-    /// work is done. At exit mimalloc otherwise returns every freed range (`madvise`), work the
-    /// kernel does anyway when the process ends (3 ms of the bundled run's 80 ms of CPU). Set at
-    /// the start, it would keep the memory freed during a run too: a 10,000 x 30 run peaked at
-    /// 450 MB instead of 340.
-    pub(crate) fn no_purge_at_exit() {
-        // SAFETY: sets one integer option; mimalloc reads it when it next considers purging.
-        unsafe { mi_option_set(PURGE_DELAY, -1) };
-    }
-
-    /// The option's value.
-    #[cfg(test)]
-    fn purge_delay() -> std::ffi::c_long {
-        // SAFETY: reads one integer option.
-        unsafe { libmimalloc_sys::mi_option_get(PURGE_DELAY) }
-    }
-
-    #[cfg(test)]
-    mod tests {
-        #[test]
-        fn purge_delay_is_the_option_it_names() {
-            // mimalloc v3's default purge delay is 1000 ms (`options.c`); another option at
-            // this index would have another default.
-            if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
-                assert_eq!(super::purge_delay(), 1000);
-            }
-            super::no_purge_at_exit();
-            assert_eq!(super::purge_delay(), -1);
-        }
-    }
-}
-
 fn main() -> ExitCode {
     // With transparent huge pages, each first touch of mimalloc's arenas makes the kernel zero a
     // whole 2 MiB page: 45% of a 10,000 x 30 run's samples were in `clear_page_erms`. Off, the
@@ -94,7 +55,7 @@ fn main() -> ExitCode {
         Command::Profile(args) => profile(&args),
         Command::Synth(args) => synth(&args),
     });
-    allocator::no_purge_at_exit();
+    egov_report::allocator::no_purge_at_exit();
     ExitCode::from(u8::try_from(code).unwrap_or(1))
 }
 
