@@ -343,6 +343,17 @@ impl Formats {
         Ok(())
     }
 
+    /// The number format of a cell of a formatted numeric kind (whole numbers, indices,
+    /// components); `None` for any other cell.
+    fn number_format(&self, cell: &Cell) -> Option<&Format> {
+        match cell {
+            Cell::Int(_) => Some(&self.int),
+            Cell::Index(_) => Some(&self.index),
+            Cell::Component(_) => Some(&self.component),
+            _ => None,
+        }
+    }
+
     /// The title format (A1 of every sheet).
     pub(super) fn title(&self) -> &Format {
         &self.title
@@ -414,11 +425,13 @@ fn write_cell(
             ws.write_string_with_format(row, col, spreadsheet_safe(t), &formats.wrap)?
         }
         Cell::Text(t) => ws.write_string(row, col, spreadsheet_safe(t))?,
-        #[allow(clippy::cast_precision_loss)]
-        Cell::Int(n) => ws.write_number_with_format(row, col, *n as f64, &formats.int)?,
-        Cell::Index(v) => ws.write_number_with_format(row, col, *v, &formats.index)?,
-        Cell::Component(v) => ws.write_number_with_format(row, col, *v, &formats.component)?,
-        Cell::Number(v) => ws.write_number(row, col, *v)?,
+        Cell::Int(_) | Cell::Index(_) | Cell::Component(_) | Cell::Number(_) => {
+            let v = cell.number().unwrap_or_default();
+            match formats.number_format(cell) {
+                Some(format) => ws.write_number_with_format(row, col, v, format)?,
+                None => ws.write_number(row, col, v)?,
+            }
+        }
         Cell::Missing => ws.write_string_with_format(row, col, MISSING, &formats.missing)?,
         Cell::NotApplicable => {
             ws.write_string_with_format(row, col, NOT_APPLICABLE, &formats.missing)?
@@ -542,12 +555,7 @@ impl<'f> ColumnKind<'f> {
         self.any_number |= number;
         self.numeric_or_blank &=
             number || cell.is_some_and(|c| *c == Cell::Missing || *c == Cell::Empty);
-        let format = match cell {
-            Some(Cell::Int(_)) => Some(&formats.int),
-            Some(Cell::Index(_)) => Some(&formats.index),
-            Some(Cell::Component(_)) => Some(&formats.component),
-            _ => None,
-        };
+        let format = cell.and_then(|c| formats.number_format(c));
         self.format = match (self.format, format) {
             (None, f) => Some(f),
             (Some(Some(k)), Some(f)) if std::ptr::eq(k, f) => Some(Some(k)),
