@@ -745,6 +745,128 @@ mod tests {
         assert_eq!(previous, "(10, 0, 12, 3) / A11:D13");
     }
 
+    /// The XML of the first worksheet of a workbook saved to memory.
+    fn first_sheet_xml(workbook: &mut XlsxWorkbook) -> String {
+        let bytes = workbook.save_to_buffer().unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut xml = String::new();
+        std::io::Read::read_to_string(
+            &mut zip.by_name("xl/worksheets/sheet1.xml").unwrap(),
+            &mut xml,
+        )
+        .unwrap();
+        xml
+    }
+
+    /// `vendor/rust_xlsxwriter` writes cell numbers with ryu where that gives `Display`'s text
+    /// (at most 15 significant digits, no exponent) and with `Display` otherwise: every number
+    /// must read exactly as `{x}` formats it, in streamed and in-memory sheets alike. The
+    /// samples include ties that ryu and `Display` round differently at 17 digits, whole
+    /// numbers (ryu writes "1.0"), both zeros and the ends of ryu's plain notation.
+    #[test]
+    fn cell_numbers_are_written_as_display_writes_them() {
+        let mut rng = fastrand::Rng::with_seed(14);
+        let mut numbers = vec![
+            0.0,
+            -0.0,
+            1.0,
+            -3.0,
+            0.1 + 0.2,
+            1e-5,
+            9.999e-6,
+            1e15,
+            1e16,
+            123_456_789_012_345.6,
+            1e21,
+            2_145_817_513_396_668.0 + 0.25,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+            5e-324,
+        ];
+        while numbers.len() < 40_000 {
+            let x = match numbers.len() % 4 {
+                0 => f64::from_bits(rng.u64(..)),
+                1 => rng.f64(),
+                2 => (rng.f64() * 1e6).round() / 1e4,
+                _ => rng.i64(-1_000_000..1_000_000) as f64 * 10f64.powi(rng.i32(-25..25)),
+            };
+            if x.is_finite() {
+                numbers.push(x);
+            }
+        }
+        let format = rust_xlsxwriter::Format::new().set_bold();
+        for streamed in [true, false] {
+            let mut workbook = XlsxWorkbook::new();
+            let ws = if streamed {
+                workbook.add_worksheet_with_constant_memory().unwrap()
+            } else {
+                workbook.add_worksheet()
+            };
+            for (row, &x) in (0u32..).zip(&numbers) {
+                if row % 2 == 0 {
+                    ws.write_number(row, 0, x).unwrap();
+                } else {
+                    ws.write_number_with_format(row, 0, x, &format).unwrap();
+                }
+            }
+            let xml = first_sheet_xml(&mut workbook);
+            let written: Vec<&str> = xml
+                .split("<v>")
+                .skip(1)
+                .map(|v| v.split_once("</v>").unwrap().0)
+                .collect();
+            assert_eq!(written.len(), numbers.len(), "streamed: {streamed}");
+            for (x, text) in numbers.iter().zip(written) {
+                assert_eq!(text, format!("{x}"), "{x:?}, streamed: {streamed}");
+            }
+            assert!(
+                xml.contains(r#"<c r="A1"><v>0</v></c>"#),
+                "streamed: {streamed}"
+            );
+            assert!(
+                xml.contains(r#"<c r="A2" s="1"><v>-0</v></c>"#),
+                "streamed: {streamed}"
+            );
+        }
+    }
+
+    /// The cell writers of `vendor/rust_xlsxwriter` write their XML piece by piece instead of
+    /// through `write!`: the text of each kind of cell, with and without a format.
+    #[test]
+    fn cells_are_written_as_the_release_wrote_them() {
+        let format = rust_xlsxwriter::Format::new().set_italic();
+        for streamed in [true, false] {
+            let mut workbook = XlsxWorkbook::new();
+            let ws = if streamed {
+                workbook.add_worksheet_with_constant_memory().unwrap()
+            } else {
+                workbook.add_worksheet()
+            };
+            ws.write_string(0, 0, "a & b").unwrap();
+            ws.write_string_with_format(0, 1, " lead", &format).unwrap();
+            ws.write_blank(0, 2, &format).unwrap();
+            ws.write_number_with_format(0, 27, 2.5, &format).unwrap();
+            let xml = first_sheet_xml(&mut workbook);
+            let expected: &[&str] = if streamed {
+                &[
+                    r#"<c r="A1" t="inlineStr"><is><t>a &amp; b</t></is></c>"#,
+                    r#"<c r="B1" s="1" t="inlineStr"><is><t xml:space="preserve"> lead</t></is></c>"#,
+                ]
+            } else {
+                &[
+                    r#"<c r="A1" t="s"><v>0</v></c>"#,
+                    r#"<c r="B1" s="1" t="s"><v>1</v></c>"#,
+                ]
+            };
+            for cell in expected
+                .iter()
+                .chain(&[r#"<c r="C1" s="1"/>"#, r#"<c r="AB1" s="1"><v>2.5</v></c>"#])
+            {
+                assert!(xml.contains(cell), "{cell} in {xml}");
+            }
+        }
+    }
+
     #[test]
     fn sheet_names_are_valid_excel_names_in_every_language() {
         for lang in [Lang::En, Lang::Zh] {

@@ -1364,6 +1364,9 @@ use std::{cmp, fmt};
 #[cfg(feature = "constant_memory")]
 use std::io::BufWriter;
 
+// How many of the formats last looked up in the workbook's format table a worksheet keeps.
+const RECENT_GLOBAL_XFS: usize = 16;
+
 #[cfg(feature = "constant_memory")]
 use std::fs::File;
 
@@ -1533,6 +1536,8 @@ pub struct Worksheet {
     pub(crate) use_inline_strings: bool,
     pub(crate) current_row: RowNum,
     pub(crate) workbook_xf_indices: Arc<RwLock<HashMap<Format, u32>>>,
+    // The formats last looked up in `workbook_xf_indices`, with their indices, newest first.
+    recent_global_xfs: Vec<(Format, u32)>,
     pub(crate) string_table: Arc<Mutex<SharedStringsTable>>,
 
     pub(crate) has_workbook_global_xfs: bool,
@@ -1770,6 +1775,7 @@ impl Worksheet {
             xf_formats: vec![Format::default()],
             dxf_formats: vec![],
             xf_indices: HashMap::from_iter([(Format::default(), 0)]),
+            recent_global_xfs: Vec::with_capacity(RECENT_GLOBAL_XFS),
             dxf_indices: HashMap::default(),
             global_xf_indices: vec![],
             global_dxf_indices: vec![],
@@ -16483,6 +16489,20 @@ impl Worksheet {
     // Look up the Format index from the workbook/global format index table via
     // the worksheet's Arc<RwLock<HashMap>> clone.
     fn format_xf_index_global(&mut self, format: &Format) -> u32 {
+        // A worksheet writes its cells with a few formats: compared with the ones last used,
+        // most lookups need neither the shared lock nor a hash of the whole format. An index,
+        // once given, never changes.
+        if let Some((_, xf_index)) = self.recent_global_xfs.iter().find(|(f, _)| f == format) {
+            return *xf_index;
+        }
+        let xf_index = self.format_xf_index_shared(format);
+        self.recent_global_xfs.truncate(RECENT_GLOBAL_XFS - 1);
+        self.recent_global_xfs.insert(0, (format.clone(), xf_index));
+        xf_index
+    }
+
+    // Look up, or add, the Format in the workbook/global format index table.
+    fn format_xf_index_shared(&mut self, format: &Format) -> u32 {
         // Try a read() lock first to see if the format is known.
         let xf_indices = self.workbook_xf_indices.read().expect("RwLock poisoned");
 
@@ -16494,12 +16514,11 @@ impl Worksheet {
         // add the format and create a new index.
         drop(xf_indices);
 
-        // Add the new format and give it an index.
+        // Add the new format and give it an index. Another worksheet may have added it
+        // between the two locks.
         let mut xf_indices = self.workbook_xf_indices.write().expect("RwLock poisoned");
         let xf_index = xf_indices.len() as u32;
-        xf_indices.insert(format.clone(), xf_index);
-
-        xf_index
+        *xf_indices.entry(format.clone()).or_insert(xf_index)
     }
 
     // Look up the Format index from the worksheet/local format index table.
@@ -19647,15 +19666,39 @@ impl Worksheet {
         #[cfg(any(feature = "ryu", feature = "zmij"))]
         let number = buffer.format_finite(number);
 
-        if xf_index > 0 {
-            write!(
-                writer,
-                r#"<c r="{col_name}{row}" s="{xf_index}"><v>{number}</v></c>"#
-            )
+        Self::write_cell_start(writer, row, col_name, xf_index, b"");
+        writer.write_all(b"><v>").expect(XML_WRITE_ERROR);
+        #[cfg(any(feature = "ryu", feature = "zmij"))]
+        writer.write_all(number.as_bytes()).expect(XML_WRITE_ERROR);
+        #[cfg(not(any(feature = "ryu", feature = "zmij")))]
+        write_display_f64(writer, number);
+        writer.write_all(b"</v></c>").expect(XML_WRITE_ERROR);
+    }
+
+    // Write `<c r="{col_name}{row}"` with ` s="{xf_index}"` when the index is not 0, then
+    // `attributes`, leaving the tag open. The cell writers below write their bytes piece by
+    // piece: through `write!` the formatting machinery was most of their time.
+    fn write_cell_start<W: Write>(
+        writer: &mut W,
+        row: RowNum,
+        col_name: &str,
+        xf_index: u32,
+        attributes: &[u8],
+    ) {
+        let mut integer = itoa::Buffer::new();
+        writer.write_all(b"<c r=\"").expect(XML_WRITE_ERROR);
+        writer.write_all(col_name.as_bytes()).expect(XML_WRITE_ERROR);
+        writer
+            .write_all(integer.format(row).as_bytes())
             .expect(XML_WRITE_ERROR);
-        } else {
-            write!(writer, r#"<c r="{col_name}{row}"><v>{number}</v></c>"#).expect(XML_WRITE_ERROR);
+        if xf_index > 0 {
+            writer.write_all(b"\" s=\"").expect(XML_WRITE_ERROR);
+            writer
+                .write_all(integer.format(xf_index).as_bytes())
+                .expect(XML_WRITE_ERROR);
         }
+        writer.write_all(b"\"").expect(XML_WRITE_ERROR);
+        writer.write_all(attributes).expect(XML_WRITE_ERROR);
     }
 
     // Write the <c> element for a string.
@@ -19666,19 +19709,12 @@ impl Worksheet {
         string_index: u32,
         xf_index: u32,
     ) {
-        if xf_index > 0 {
-            write!(
-                writer,
-                r#"<c r="{col_name}{row}" s="{xf_index}" t="s"><v>{string_index}</v></c>"#
-            )
+        let mut integer = itoa::Buffer::new();
+        Self::write_cell_start(writer, row, col_name, xf_index, b" t=\"s\"><v>");
+        writer
+            .write_all(integer.format(string_index).as_bytes())
             .expect(XML_WRITE_ERROR);
-        } else {
-            write!(
-                writer,
-                r#"<c r="{col_name}{row}" t="s"><v>{string_index}</v></c>"#
-            )
-            .expect(XML_WRITE_ERROR);
-        }
+        writer.write_all(b"</v></c>").expect(XML_WRITE_ERROR);
     }
 
     // Write the <c> element for an inline string.
@@ -19699,19 +19735,11 @@ impl Worksheet {
         let string = crate::xmlwriter::escape_xml_escapes(string);
         let string = crate::xmlwriter::escape_xml_data(&string);
 
-        if xf_index > 0 {
-            write!(
-                writer,
-                r#"<c r="{col_name}{row}" s="{xf_index}" t="inlineStr"><is><t{preserve}>{string}</t></is></c>"#
-            )
-            .expect(XML_WRITE_ERROR);
-        } else {
-            write!(
-                writer,
-                r#"<c r="{col_name}{row}" t="inlineStr"><is><t{preserve}>{string}</t></is></c>"#
-            )
-            .expect(XML_WRITE_ERROR);
-        }
+        Self::write_cell_start(writer, row, col_name, xf_index, b" t=\"inlineStr\"><is><t");
+        writer.write_all(preserve.as_bytes()).expect(XML_WRITE_ERROR);
+        writer.write_all(b">").expect(XML_WRITE_ERROR);
+        writer.write_all(string.as_bytes()).expect(XML_WRITE_ERROR);
+        writer.write_all(b"</t></is></c>").expect(XML_WRITE_ERROR);
     }
 
     // Write the <c> element for an inline rich string.
@@ -19848,7 +19876,7 @@ impl Worksheet {
         // Write formatted blank cells and ignore unformatted blank cells (like
         // Excel does).
         if xf_index > 0 {
-            write!(writer, r#"<c r="{col_name}{row}" s="{xf_index}"/>"#).expect(XML_WRITE_ERROR);
+            Self::write_cell_start(writer, row, col_name, xf_index, b"/>");
         }
     }
 
@@ -21538,4 +21566,26 @@ pub(crate) enum BorderPosition {
     BottomLeft,
     BottomCenter,
     BottomRight,
+}
+
+// Writes a finite `number` as `{number}` (`Display`) does, faster. When ryu's shortest form has
+// at most 15 significant digits it is the only decimal of that length that reads back as
+// `number` (any 15-digit decimal survives a round trip through an f64), so `Display`'s shortest
+// form is the same; ryu adds ".0" to whole numbers, which `Display` does not. Longer forms
+// (where the two can break a tie differently) and ryu's exponent forms go through `Display`.
+#[cfg(not(any(feature = "ryu", feature = "zmij")))]
+fn write_display_f64<W: Write>(writer: &mut W, number: f64) {
+    let mut buffer = ryu::Buffer::new();
+    let text = buffer.format_finite(number);
+    let text = text.strip_suffix(".0").unwrap_or(text);
+    let significant = text
+        .bytes()
+        .skip_while(|b| matches!(b, b'-' | b'0' | b'.'))
+        .filter(u8::is_ascii_digit)
+        .count();
+    if significant > 15 || text.contains('e') {
+        write!(writer, "{number}").expect(XML_WRITE_ERROR);
+    } else {
+        writer.write_all(text.as_bytes()).expect(XML_WRITE_ERROR);
+    }
 }
