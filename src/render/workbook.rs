@@ -745,6 +745,15 @@ mod tests {
         assert_eq!(previous, "(10, 0, 12, 3) / A11:D13");
     }
 
+    /// A workbook's first worksheet, streamed (constant memory) or held in memory.
+    fn first_sheet(workbook: &mut XlsxWorkbook, streamed: bool) -> &mut Worksheet {
+        if streamed {
+            workbook.add_worksheet_with_constant_memory().unwrap()
+        } else {
+            workbook.add_worksheet()
+        }
+    }
+
     /// The XML of the first worksheet of a workbook saved to memory.
     fn first_sheet_xml(workbook: &mut XlsxWorkbook) -> String {
         let bytes = workbook.save_to_buffer().unwrap();
@@ -797,11 +806,7 @@ mod tests {
         let format = rust_xlsxwriter::Format::new().set_bold();
         for streamed in [true, false] {
             let mut workbook = XlsxWorkbook::new();
-            let ws = if streamed {
-                workbook.add_worksheet_with_constant_memory().unwrap()
-            } else {
-                workbook.add_worksheet()
-            };
+            let ws = first_sheet(&mut workbook, streamed);
             for (row, &x) in (0u32..).zip(&numbers) {
                 if row % 2 == 0 {
                     ws.write_number(row, 0, x).unwrap();
@@ -837,11 +842,7 @@ mod tests {
         let format = rust_xlsxwriter::Format::new().set_italic();
         for streamed in [true, false] {
             let mut workbook = XlsxWorkbook::new();
-            let ws = if streamed {
-                workbook.add_worksheet_with_constant_memory().unwrap()
-            } else {
-                workbook.add_worksheet()
-            };
+            let ws = first_sheet(&mut workbook, streamed);
             ws.write_string(0, 0, "a & b").unwrap();
             ws.write_string_with_format(0, 1, " lead", &format).unwrap();
             ws.write_blank(0, 2, &format).unwrap();
