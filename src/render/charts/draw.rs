@@ -53,7 +53,7 @@ pub enum PngEncoding {
 }
 
 /// The encoding of the figures' PNGs (see the README's performance section for why).
-pub const PNG_ENCODING: PngEncoding = PngEncoding::FastPaeth;
+pub const PNG_ENCODING: PngEncoding = PngEncoding::Fast;
 
 /// The scene as PNG bytes, at [`PNG_SCALE`] times its size.
 ///
