@@ -278,6 +278,7 @@ pub fn render_outputs(
     config: &Config,
     product: &Product,
     timings: &mut Vec<Timing>,
+    deliver: render::Deliver<'_>,
 ) -> Result<Vec<Artifact>> {
     let start = Instant::now();
     with_context(config, product, |ctx| {
@@ -285,7 +286,7 @@ pub fn render_outputs(
             stage: "render:shared".into(),
             ms: start.elapsed().as_secs_f64() * 1000.0,
         });
-        render_with(ctx, start, timings)
+        render_with(ctx, start, timings, deliver)
     })
 }
 
@@ -318,6 +319,7 @@ fn render_with(
     ctx: &RenderContext<'_>,
     start: Instant,
     timings: &mut Vec<Timing>,
+    deliver: render::Deliver<'_>,
 ) -> Result<Vec<Artifact>> {
     let layout_start = Instant::now();
     let figures = render::charts::draw_all(ctx)?;
@@ -329,7 +331,7 @@ fn render_with(
         stage: "render:figure_layout".into(),
         ms: layout_start.elapsed().as_secs_f64() * 1000.0,
     });
-    let rendered = render::render_all(&renderers(), &ctx)?;
+    let rendered = render::render_all(&renderers(), &ctx, deliver)?;
     let mut artifacts = Vec::new();
     for (name, elapsed, files) in rendered {
         timings.push(Timing {
@@ -408,15 +410,24 @@ pub fn run(config: &Config, mode: Mode, progress: Progress<'_>) -> Result<Summar
     // The facts and raw cells were just freed: give their pages back before rendering.
     allocator::release_freed();
     progress("render");
-    let artifacts = render_outputs(config, &product, &mut timings)?;
     let differences = product.results.reproduction.as_ref().map(Vec::len);
+    // Each renderer's files go into the staging folder as soon as they are made; the folder
+    // replaces the output only once every file is written and durable.
+    let staging = match (&lock, mode) {
+        (Some(lock), _) if mode == Mode::Write || differences.unwrap_or(0) == 0 => {
+            Some(lock.stage()?)
+        }
+        _ => None,
+    };
+    let deliver = |files: &[Artifact]| staging.as_ref().map_or(Ok(()), |s| s.add(files));
+    let artifacts = render_outputs(config, &product, &mut timings, &deliver)?;
     let mut written = false;
     let mut drift = render::drift::Drift::default();
-    let changed = match (&lock, mode) {
-        (Some(lock), _) if mode == Mode::Write || differences.unwrap_or(0) == 0 => {
+    let changed = match (staging, mode) {
+        (Some(staging), _) => {
             progress("write");
             let start = Instant::now();
-            lock.write(&artifacts)?;
+            staging.finish(&artifacts)?;
             written = true;
             timings.push(Timing {
                 stage: "write".into(),

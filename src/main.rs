@@ -31,6 +31,7 @@ fn main() -> ExitCode {
     // run's system time halves. A kernel without the setting just keeps its default.
     #[cfg(target_os = "linux")]
     let _ = rustix::thread::disable_transparent_huge_pages(true);
+    egov_report::allocator::one_c_arena();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

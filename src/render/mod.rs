@@ -135,20 +135,28 @@ pub trait Renderer: Sync {
     fn render(&self, ctx: &RenderContext<'_>) -> Result<Vec<Artifact>>;
 }
 
-/// Runs renderers in parallel; artifacts come back sorted by path.
+/// Where each renderer's files go as soon as it has made them, while the others still render
+/// (the output's staging folder; nowhere with `--check`).
+pub type Deliver<'a> = &'a (dyn Fn(&[Artifact]) -> Result<()> + Sync);
+
+/// Runs renderers in parallel, handing each one's files to `deliver` when it is done; every
+/// renderer's files come back with its name and time (without the delivery).
 ///
 /// # Errors
-/// The first renderer error in renderer order.
+/// The first renderer or delivery error in renderer order.
 pub fn render_all(
     renderers: &[&dyn Renderer],
     ctx: &RenderContext<'_>,
+    deliver: Deliver<'_>,
 ) -> Result<Vec<(String, std::time::Duration, Vec<Artifact>)>> {
     let results: Vec<Result<(String, std::time::Duration, Vec<Artifact>)>> = renderers
         .par_iter()
         .map(|r| {
             let start = std::time::Instant::now();
             let artifacts = r.render(ctx)?;
-            Ok((r.name().to_string(), start.elapsed(), artifacts))
+            let elapsed = start.elapsed();
+            deliver(&artifacts)?;
+            Ok((r.name().to_string(), elapsed, artifacts))
         })
         .collect();
     results.into_iter().collect()

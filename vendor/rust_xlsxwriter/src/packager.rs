@@ -48,7 +48,8 @@ use std::io::{BufReader, Seek};
 
 use std::sync::{Arc, Mutex};
 #[cfg(not(target_arch = "wasm32"))]
-use std::thread;
+#[cfg(not(target_arch = "wasm32"))]
+use rayon::prelude::*;
 
 use zip::write::{SimpleFileOptions, StreamWriter};
 use zip::{DateTime, ZipWriter};
@@ -133,16 +134,16 @@ impl<W: Write + Send> Packager<W> {
         // generally the largest files, and threading can help performance if
         // there are multiple large worksheets. We don't do this in "constant
         // memory" mode because the cell data is already written to disk.
+        //
+        // On rayon's threads (the caller's pool when called from one) instead of a
+        // new thread per worksheet: no thread is started on each save, and a
+        // process that cannot start one still saves.
         #[cfg(not(target_arch = "wasm32"))]
-        thread::scope(|scope| {
-            for worksheet in &mut workbook.worksheets {
-                if !worksheet.use_constant_memory {
-                    scope.spawn(|| {
-                        worksheet.assemble_xml_file();
-                    });
-                }
-            }
-        });
+        workbook
+            .worksheets
+            .par_iter_mut()
+            .filter(|worksheet| !worksheet.use_constant_memory)
+            .for_each(|worksheet| worksheet.assemble_xml_file());
 
         // For wasm targets  we don't use threading.
         #[cfg(target_arch = "wasm32")]
