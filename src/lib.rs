@@ -332,20 +332,21 @@ fn render_with(
         ms: layout_start.elapsed().as_secs_f64() * 1000.0,
     });
     let rendered = render::render_all(&renderers(), &ctx, deliver)?;
-    let mut artifacts = Vec::new();
-    for (name, elapsed, files) in rendered {
+    let mut outputs = Vec::new();
+    for r in rendered {
         timings.push(Timing {
-            stage: format!("render:{name}"),
-            ms: elapsed.as_secs_f64() * 1000.0,
+            stage: format!("render:{}", r.name),
+            ms: r.elapsed.as_secs_f64() * 1000.0,
         });
-        artifacts.extend(files);
+        outputs.extend(r.artifacts.into_iter().zip(r.sha256));
     }
     timings.push(Timing {
         stage: "render".into(),
         ms: start.elapsed().as_secs_f64() * 1000.0,
     });
-    artifacts.sort_by(|a, b| a.path.cmp(&b.path));
-    let manifest = render::manifest::manifest(&ctx, &artifacts, timings);
+    outputs.sort_by(|(a, _), (b, _)| a.path.cmp(&b.path));
+    let manifest = render::manifest::manifest(&ctx, &outputs, timings);
+    let mut artifacts: Vec<Artifact> = outputs.into_iter().map(|(a, _)| a).collect();
     artifacts.push(manifest);
     Ok(artifacts)
 }

@@ -9,8 +9,7 @@ use std::path::{Component, Path, PathBuf};
 use serde::Serialize;
 
 use super::{Artifact, RenderContext};
-use crate::ingest::{InputFile, sha256_hex};
-use rayon::prelude::*;
+use crate::ingest::InputFile;
 
 /// Name of the manifest in the output folder.
 pub const MANIFEST: &str = "manifest.json";
@@ -28,7 +27,7 @@ pub struct Timing {
 struct Output<'a> {
     path: &'a str,
     bytes: usize,
-    sha256: String,
+    sha256: &'a str,
 }
 
 #[derive(Serialize)]
@@ -147,18 +146,22 @@ struct Manifest<'a> {
     timings: &'a [Timing],
 }
 
-/// Builds the manifest for the artifacts written in this run.
+/// Builds the manifest for the artifacts written in this run, each with its SHA-256 (lowercase
+/// hex, as [`crate::ingest::sha256_hex`] gives it).
 ///
 /// # Panics
 /// Never in practice: serialising plain data to JSON cannot fail.
-pub fn manifest(ctx: &RenderContext<'_>, artifacts: &[Artifact], timings: &[Timing]) -> Artifact {
-    // Hashed in parallel: the manifest is made after every renderer, on the run's critical path.
+pub fn manifest(
+    ctx: &RenderContext<'_>,
+    artifacts: &[(Artifact, String)],
+    timings: &[Timing],
+) -> Artifact {
     let outputs = artifacts
-        .par_iter()
-        .map(|a| Output {
+        .iter()
+        .map(|(a, sha256)| Output {
             path: &a.path,
             bytes: a.bytes.len(),
-            sha256: sha256_hex(&a.bytes),
+            sha256,
         })
         .collect();
     let m = Manifest {

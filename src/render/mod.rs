@@ -139,8 +139,22 @@ pub trait Renderer: Sync {
 /// (the output's staging folder; nowhere with `--check`).
 pub type Deliver<'a> = &'a (dyn Fn(&[Artifact]) -> Result<()> + Sync);
 
-/// Runs renderers in parallel, handing each one's files to `deliver` when it is done; every
-/// renderer's files come back with its name and time (without the delivery).
+/// What one renderer made.
+#[derive(Debug)]
+pub struct Rendered {
+    /// The renderer's name.
+    pub name: &'static str,
+    /// Its time, without the delivery and the hashing.
+    pub elapsed: std::time::Duration,
+    /// Its files.
+    pub artifacts: Vec<Artifact>,
+    /// The SHA-256 of each file (lowercase hex), in the same order. Hashed on the renderer's
+    /// thread as soon as it is done, while the others still render: the manifest, made after
+    /// the last one, then hashes nothing on the run's critical path.
+    pub sha256: Vec<String>,
+}
+
+/// Runs renderers in parallel, handing each one's files to `deliver` when it is done.
 ///
 /// # Errors
 /// The first renderer or delivery error in renderer order.
@@ -148,15 +162,24 @@ pub fn render_all(
     renderers: &[&dyn Renderer],
     ctx: &RenderContext<'_>,
     deliver: Deliver<'_>,
-) -> Result<Vec<(String, std::time::Duration, Vec<Artifact>)>> {
-    let results: Vec<Result<(String, std::time::Duration, Vec<Artifact>)>> = renderers
+) -> Result<Vec<Rendered>> {
+    let results: Vec<Result<Rendered>> = renderers
         .par_iter()
         .map(|r| {
             let start = std::time::Instant::now();
             let artifacts = r.render(ctx)?;
             let elapsed = start.elapsed();
             deliver(&artifacts)?;
-            Ok((r.name().to_string(), elapsed, artifacts))
+            let sha256 = artifacts
+                .iter()
+                .map(|a| crate::ingest::sha256_hex(&a.bytes))
+                .collect();
+            Ok(Rendered {
+                name: r.name(),
+                elapsed,
+                artifacts,
+                sha256,
+            })
         })
         .collect();
     results.into_iter().collect()
