@@ -269,11 +269,11 @@ pub fn renderers() -> Vec<&'static dyn Renderer> {
     ]
 }
 
-/// Renders every output in memory, the manifest last; the render times are added to
-/// `timings`.
+/// Renders every output in memory, the manifest last, handing each renderer's files to
+/// `deliver` as soon as that renderer is done; the render times are added to `timings`.
 ///
 /// # Errors
-/// [`Error::Render`] from a renderer.
+/// [`Error::Render`] from a renderer, or `deliver`'s error.
 pub fn render_outputs(
     config: &Config,
     product: &Product,

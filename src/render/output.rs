@@ -328,10 +328,7 @@ impl Staging<'_> {
     fn complete(&self, artifacts: &[Artifact]) -> Result<()> {
         let lock = self.lock;
         let pending: Vec<&Artifact> = {
-            let state = self
-                .state
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let state = locked(&self.state);
             artifacts
                 .iter()
                 .filter(|a| !state.written.contains(&a.path))
@@ -354,12 +351,7 @@ impl Staging<'_> {
         if let Some((rel, e)) = self.syncer.wait() {
             return Err(Error::io("write", lock.shown.join(rel), e));
         }
-        let folders = self
-            .state
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .folders
-            .clone();
+        let folders = locked(&self.state).folders.clone();
         for dir in folders.iter().rev() {
             sync_folder(dir).map_err(|e| Error::io("write", &lock.shown, e))?;
         }
@@ -376,10 +368,7 @@ impl Staging<'_> {
         for a in artifacts {
             let path = lock.staging.join(&a.path);
             if let Some(dir) = path.parent() {
-                let mut state = self
-                    .state
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                let mut state = locked(&self.state);
                 if !state.folders.iter().any(|f| f == dir) {
                     std::fs::create_dir_all(dir)
                         .map_err(|e| Error::io("create folder", lock.shown.join(&a.path), e))?;
@@ -388,11 +377,7 @@ impl Staging<'_> {
             }
             let file = write_file(&path, &a.bytes)
                 .map_err(|e| Error::io("write", lock.shown.join(&a.path), e))?;
-            self.state
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .written
-                .insert(a.path.clone());
+            locked(&self.state).written.insert(a.path.clone());
             files.push((a.path.clone(), file));
         }
         Ok(files)
@@ -410,13 +395,19 @@ impl Drop for Staging<'_> {
     }
 }
 
+/// `mutex`'s guard, also after a thread panicked holding it (the data under these locks, file
+/// lists and a first error, is whole at every point a panic can happen).
+fn locked<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// `SYNC_THREADS` threads that sync the files they are given, started with the staging folder:
 /// a sync waits on the disk, not the CPU, and files synced together are committed together by
 /// the file system's journal. Where no thread can be started, files are synced when given.
-///
-/// The threads never allocate (a queue under a lock and a condition variable, no channel): a
-/// thread's first allocation gives it the allocator's thread heap, and under a cap on the
-/// address space (`ulimit -v`) 8 of those failed a run that needed the memory elsewhere.
+/// They live through rendering: see `allocator::one_c_arena` for what that asked of a run under
+/// a cap on its address space.
 #[derive(Debug)]
 struct Syncer {
     shared: std::sync::Arc<SyncQueue>,
@@ -440,9 +431,7 @@ struct SyncState {
 
 impl SyncQueue {
     fn state(&self) -> std::sync::MutexGuard<'_, SyncState> {
-        self.state
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        locked(&self.state)
     }
 
     /// Syncs files from the queue until it is closed and empty.
@@ -488,11 +477,7 @@ impl Syncer {
 
     /// Syncs the files in the background, or now when no thread could be started.
     fn sync(&self, files: Vec<(String, File)>) {
-        let background = !self
-            .threads
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .is_empty();
+        let background = !locked(&self.threads).is_empty();
         if background {
             self.shared.state().files.extend(files);
             self.shared.ready.notify_all();
@@ -509,12 +494,7 @@ impl Syncer {
     fn wait(&self) -> Option<(String, std::io::Error)> {
         self.shared.state().closed = true;
         self.shared.ready.notify_all();
-        let threads = std::mem::take(
-            &mut *self
-                .threads
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner),
-        );
+        let threads = std::mem::take(&mut *locked(&self.threads));
         for thread in threads {
             if let Err(panic) = thread.join() {
                 std::panic::resume_unwind(panic);
@@ -596,9 +576,8 @@ fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
 /// How many threads sync the written files.
 const SYNC_THREADS: usize = 8;
 
-/// The stack of a sync thread: it only makes system calls. With the default 2 MiB
-/// each, the syncers' stacks alone took 16 MiB of address space while the workbook was saved;
-/// under a cap on it (`ulimit -v`), the run could not start its other threads.
+/// The stack of a sync thread: it only makes system calls, and the 8 live through rendering, so
+/// they take 2 MiB of address space instead of 16 with the default stacks.
 const SYNC_STACK_BYTES: usize = 256 << 10;
 
 /// Creates `path` with `bytes`, not yet synced: the caller syncs the returned file.
