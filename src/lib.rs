@@ -255,11 +255,11 @@ pub fn prepare(config: &Config, progress: Progress<'_>) -> Result<Prepared> {
     })
 }
 
-/// The renderers of a run, in the order they start (the artifacts are sorted by path after).
+/// The renderers of a run (the artifacts are sorted by path after).
 ///
-/// The workbook starts first: its sheets are filled in parallel, but its save (deflating every
-/// sheet) runs on one thread, and started first it overlaps the other renderers instead of
-/// ending the run alone.
+/// The workbook's sheets and the figures are made first, on every thread; then the workbook's
+/// save (deflating every sheet, on one thread) runs beside the tables and the report (see
+/// [`render::Renderer::start`]).
 pub fn renderers() -> Vec<&'static dyn Renderer> {
     vec![
         &render::workbook::Workbook,

@@ -15,7 +15,7 @@ mod tests;
 use rayon::prelude::*;
 
 use super::i18n::Catalogue;
-use super::{Artifact, RenderContext, Renderer};
+use super::{Artifact, RenderContext, Renderer, Rest};
 use crate::analysis::beyond::FigureSeries;
 use crate::error::{Error, Result};
 
@@ -81,6 +81,12 @@ fn title_of(
 impl Renderer for Charts {
     fn name(&self) -> &'static str {
         "charts"
+    }
+
+    /// Draws every figure at the start: four short jobs, whatever the panel's size.
+    fn start<'a>(&'a self, ctx: &'a RenderContext<'a>) -> Result<Rest<'a>> {
+        let artifacts = self.render(ctx)?;
+        Ok(Box::new(move || Ok(artifacts)))
     }
 
     /// The SVG drawn by [`draw_all`], and the PNG of the same scene.

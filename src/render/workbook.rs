@@ -19,7 +19,7 @@ use rayon::prelude::*;
 use self::layout::{Captions, Cell, Formats, TableSheet};
 use super::i18n::Catalogue;
 use super::tables::number;
-use super::{Artifact, RenderContext, Renderer};
+use super::{Artifact, RenderContext, Renderer, Rest};
 use crate::analysis::levels::{Level, LevelRule, Side};
 use crate::analysis::quality::FindingKind;
 use crate::error::{Error, Result};
@@ -39,10 +39,19 @@ impl Renderer for Workbook {
     }
 
     fn render(&self, ctx: &RenderContext<'_>) -> Result<Vec<Artifact>> {
-        Ok(vec![Artifact {
-            path: WORKBOOK.into(),
-            bytes: build(ctx, true)?,
-        }])
+        self.start(ctx)?()
+    }
+
+    /// Fills the sheets, in parallel; the save, which deflates every sheet on one thread, is
+    /// the rest.
+    fn start<'a>(&'a self, ctx: &'a RenderContext<'a>) -> Result<Rest<'a>> {
+        let mut workbook = build(ctx, true)?;
+        Ok(Box::new(move || {
+            Ok(vec![Artifact {
+                path: WORKBOOK.into(),
+                bytes: workbook.save_to_buffer().map_err(render_error)?,
+            }])
+        }))
     }
 }
 
@@ -585,9 +594,9 @@ fn properties(ctx: &RenderContext<'_>, labels: &Labels) -> Result<DocProperties>
         .set_creation_datetime(&created))
 }
 
-/// Builds the workbook in memory; with `stream`, the sheets without a chart are streamed (see
-/// [`new_worksheets`]).
-fn build(ctx: &RenderContext<'_>, stream: bool) -> Result<Vec<u8>> {
+/// Builds the workbook, every sheet filled, ready to save; with `stream`, the sheets without a
+/// chart are streamed (see [`new_worksheets`]).
+fn build(ctx: &RenderContext<'_>, stream: bool) -> Result<XlsxWorkbook> {
     let labels = Labels::new(ctx);
     let notes = Notes::new(ctx, &labels)?;
     let mut data = sheets::data_sheets(ctx, &labels, &notes)?;
@@ -623,7 +632,7 @@ fn build(ctx: &RenderContext<'_>, stream: bool) -> Result<Vec<u8>> {
     for ws in worksheets {
         workbook.push_worksheet(ws);
     }
-    workbook.save_to_buffer().map_err(render_error)
+    Ok(workbook)
 }
 
 /// Fills each worksheet with its table. Sheets are independent: they are filled in parallel,
@@ -928,8 +937,10 @@ mod tests {
         // The workbook draws its charts from the data, not from the figures' scenes.
         let (in_memory, in_memory_xml, streamed, streamed_xml) =
             crate::with_context(&config, &product, |ctx| {
-                let (in_memory, in_memory_xml) = read_back(&build(ctx, false).unwrap());
-                let (streamed, streamed_xml) = read_back(&build(ctx, true).unwrap());
+                let (in_memory, in_memory_xml) =
+                    read_back(&build(ctx, false).unwrap().save_to_buffer().unwrap());
+                let (streamed, streamed_xml) =
+                    read_back(&build(ctx, true).unwrap().save_to_buffer().unwrap());
                 Ok((in_memory, in_memory_xml, streamed, streamed_xml))
             })
             .unwrap();
