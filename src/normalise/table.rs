@@ -229,11 +229,16 @@ impl Reader<'_> {
         let Some((key, cells)) = self.value_cells(row) else {
             return;
         };
+        // One entry per (country, year) of the row, not per cell: the cells of a row mostly
+        // share their year, and the entries are sorted once all tables are read.
+        let row_start = self.out.rows_seen.len();
         for c in &cells {
             if !self.years.contains(&c.year) {
                 self.years.push(c.year);
             }
-            self.out.rows_seen.push((country, c.year));
+            if !self.out.rows_seen[row_start..].contains(&(country, c.year)) {
+                self.out.rows_seen.push((country, c.year));
+            }
         }
         if let Some(col) = self.layout.region {
             let text = Self::cell(row, Some(col)).text();

@@ -5,6 +5,7 @@
 //! EGDI > 0), their index values, and for every country left out the years and measures that
 //! kept it out. It does not classify or count (that is `analysis`).
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::Config;
@@ -249,22 +250,18 @@ pub fn build(
         .collect();
     candidates.dedup();
 
+    // Every candidate's gaps, once: the panel's countries, its exclusions and the survey
+    // warnings all read them.
+    let candidate_gaps: Vec<Vec<Gap>> = candidates.par_iter().map(|&c| gaps_of(c)).collect();
     let countries = match fixed {
         Some(list) => fixed_countries(normalised, config, list, &gaps_of)?,
         None => candidates
             .iter()
-            .copied()
-            .filter(|&c| gaps_of(c).is_empty())
+            .zip(&candidate_gaps)
+            .filter(|(_, gaps)| gaps.is_empty())
+            .map(|(&c, _)| c)
             .collect(),
     };
-    let exclusions: Vec<Exclusion> = candidates
-        .iter()
-        .filter(|c| countries.binary_search(c).is_err())
-        .map(|&c| Exclusion {
-            country: c,
-            gaps: gaps_of(c),
-        })
-        .collect();
     if countries.is_empty() {
         let list: Vec<String> = years.iter().map(ToString::to_string).collect();
         let names: Vec<String> = required.iter().map(ToString::to_string).collect();
@@ -277,26 +274,29 @@ pub fn build(
             years: list.join(", "),
         });
     }
-
-    let measures = config.analysed_measures.clone();
-    let mut values = Vec::with_capacity(countries.len() * years.len() * measures.len());
-    for &c in &countries {
-        for &y in &years {
-            values.extend(measures.iter().map(|&m| normalised.facts.value(c, y, m)));
-        }
-    }
-    let regions = countries.iter().map(|&c| normalised.region(c)).collect();
     let warnings = if fixed.is_some() {
         Vec::new()
     } else {
-        // The countries in the panel have no gap; the others' gaps are their exclusions.
-        survey_warnings(normalised, &years, &candidates, &|c| {
-            exclusions
-                .binary_search_by(|e| e.country.cmp(&c))
-                .map(|i| exclusions[i].gaps.iter().map(|g| g.year).collect())
-                .unwrap_or_default()
-        })
+        survey_warnings(normalised, &years, &candidate_gaps)
     };
+    let exclusions: Vec<Exclusion> = candidates
+        .iter()
+        .zip(candidate_gaps)
+        .filter(|(c, _)| countries.binary_search(c).is_err())
+        .map(|(&country, gaps)| Exclusion { country, gaps })
+        .collect();
+
+    let measures = config.analysed_measures.clone();
+    let per_country = years.len() * measures.len();
+    let values = (0..countries.len() * per_country)
+        .into_par_iter()
+        .map(|i| {
+            let (c, rest) = (i / per_country, i % per_country);
+            let (y, m) = (rest / measures.len(), rest % measures.len());
+            normalised.facts.value(countries[c], years[y], measures[m])
+        })
+        .collect();
+    let regions = countries.iter().map(|&c| normalised.region(c)).collect();
     Ok(Panel {
         years,
         countries,
@@ -403,31 +403,36 @@ const FEW_COUNTRIES: f64 = 0.5;
 fn survey_warnings(
     normalised: &Normalised,
     years: &[Year],
-    candidates: &[CountryId],
-    gap_years: &dyn Fn(CountryId) -> Vec<Year>,
+    candidate_gaps: &[Vec<Gap>],
 ) -> Vec<Diagnostic> {
-    let grid: Vec<Vec<bool>> = candidates
-        .iter()
-        .map(|&c| {
-            let gaps = gap_years(c);
-            years.iter().map(|y| !gaps.contains(y)).collect()
-        })
-        .collect();
-    let with_all = grid.iter().filter(|row| row.iter().all(|u| *u)).count();
-    let rows_in = |y: Year| {
-        candidates
-            .iter()
-            .filter(|&&c| normalised.has_row(c, y))
-            .count()
-    };
-    let largest = years.iter().map(|&y| rows_in(y)).max().unwrap_or(0);
+    // A candidate is in the panel with every survey when it has no gap, and in the panel
+    // without survey `i` when its only gap is in `i`.
+    let mut with_all = 0;
+    let mut only_gap_in = vec![0usize; years.len()];
+    for gaps in candidate_gaps {
+        match gaps.as_slice() {
+            [] => with_all += 1,
+            [gap] => {
+                if let Ok(i) = years.binary_search(&gap.year) {
+                    only_gap_in[i] += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    // The candidates with a row in each survey: every country with a row in a survey year is
+    // a candidate, and `rows_seen` holds each (country, year) once.
+    let mut rows_in = vec![0usize; years.len()];
+    for (_, year) in &normalised.rows_seen {
+        if let Ok(i) = years.binary_search(year) {
+            rows_in[i] += 1;
+        }
+    }
+    let largest = rows_in.iter().copied().max().unwrap_or(0);
     let mut out = Vec::new();
     for (i, &year) in years.iter().enumerate() {
-        let without = grid
-            .iter()
-            .filter(|row| row.iter().enumerate().all(|(j, u)| j == i || *u))
-            .count();
-        let rows = rows_in(year);
+        let without = with_all + only_gap_in[i];
+        let rows = rows_in[i];
         let few = (rows as f64) < FEW_COUNTRIES * largest as f64;
         let shrinks = (with_all as f64) < SHRINK_LIMIT * without as f64;
         if !few && !shrinks {

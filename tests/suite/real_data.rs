@@ -698,6 +698,29 @@ fn a_survey_covering_a_few_countries_is_warned_with_the_panel_before_and_after()
 }
 
 #[test]
+fn a_country_missing_two_surveys_is_not_counted_in_the_panel_without_either() {
+    // Peru has rows in 2003 and 2020 only: without 2024 it would still miss 2022.
+    let peru = "\"Peru \",80,0.60000,0.50000,0.60000,0.60000,0.60000";
+    let with_peru: Vec<&str> = ROWS_A.iter().copied().chain([peru]).collect();
+    let (_d, input) = input_with(&[
+        ("EGOV_DATA_2003.csv", &dc_file(2003, &with_peru)),
+        ("EGOV_DATA_2020.csv", &dc_file(2020, &with_peru)),
+        ("EGOV_DATA_2022.csv", &dc_file(2022, &ROWS_B)),
+        ("extra-2024.csv", &dc_file(2024, &[ROWS_B[0]])),
+    ]);
+    let (_g, _, err) = run_on(&input, &[]);
+    assert!(
+        err.contains(
+            "warning: `extra-2024.csv`: survey 2024 (`extra-2024.csv`) covers only 1 country (the \
+             largest survey covers 4); the panel has 1 country with it and would have 3 without it"
+        ),
+        "{err}"
+    );
+    // 2022 covers 3 of 4 and the panel without it is no larger: no warning names it.
+    assert!(!err.contains("survey 2022"), "{err}");
+}
+
+#[test]
 fn a_single_survey_is_an_input_error_saying_so() {
     let (_d, input) = input_with(&[("EGOV_DATA_2018.csv", &dc_file(2018, &ROWS_A))]);
     let (code, _, err) = validate(&input, &[]);
