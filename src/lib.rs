@@ -269,8 +269,9 @@ pub fn renderers() -> Vec<&'static dyn Renderer> {
     ]
 }
 
-/// Renders every output in memory, the manifest last, handing each renderer's files to
-/// `deliver` as soon as that renderer is done; the render times are added to `timings`.
+/// Renders every output, the manifest last, handing each renderer's files to `deliver` as soon
+/// as that renderer is done (the workbook in parts while it is saved); the render times are
+/// added to `timings`.
 ///
 /// # Errors
 /// [`Error::Render`] from a renderer, or `deliver`'s error.
@@ -278,7 +279,7 @@ pub fn render_outputs(
     config: &Config,
     product: &Product,
     timings: &mut Vec<Timing>,
-    deliver: render::Deliver<'_>,
+    deliver: &dyn render::Deliver,
 ) -> Result<Vec<Artifact>> {
     let start = Instant::now();
     with_context(config, product, |ctx| {
@@ -319,7 +320,7 @@ fn render_with(
     ctx: &RenderContext<'_>,
     start: Instant,
     timings: &mut Vec<Timing>,
-    deliver: render::Deliver<'_>,
+    deliver: &dyn render::Deliver,
 ) -> Result<Vec<Artifact>> {
     let layout_start = Instant::now();
     let figures = render::charts::draw_all(ctx)?;
@@ -420,8 +421,12 @@ pub fn run(config: &Config, mode: Mode, progress: Progress<'_>) -> Result<Summar
         }
         _ => None,
     };
-    let deliver = |files: &[Artifact]| staging.as_ref().map_or(Ok(()), |s| s.add(files));
-    let artifacts = render_outputs(config, &product, &mut timings, &deliver)?;
+    let nowhere = |_: &[&Artifact]| Ok(());
+    let deliver: &dyn render::Deliver = match &staging {
+        Some(staging) => staging,
+        None => &nowhere,
+    };
+    let artifacts = render_outputs(config, &product, &mut timings, deliver)?;
     let mut written = false;
     let mut drift = render::drift::Drift::default();
     let changed = match (staging, mode) {

@@ -86,7 +86,7 @@ impl Renderer for Charts {
     /// Draws every figure at the start: four short jobs, whatever the panel's size.
     fn start<'a>(&'a self, ctx: &'a RenderContext<'a>) -> Result<Rest<'a>> {
         let artifacts = self.render(ctx)?;
-        Ok(Box::new(move || Ok(artifacts)))
+        Ok(Box::new(move |_| Ok(artifacts)))
     }
 
     /// The SVG drawn by [`draw_all`], and the PNG of the same scene.

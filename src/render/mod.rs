@@ -1,10 +1,13 @@
-//! Stage 5: turn the results into files, in memory, then write them all at once.
+//! Stage 5: turn the results into files.
 //!
 //! Consumes a [`RenderContext`] (read-only views of the analysis [`Product`]); each [`Renderer`]
 //! returns [`Artifact`]s (a relative path and bytes). Renderers recompute nothing: they only
-//! lay out what `analysis` produced. [`write_atomically`] swaps the new output folder in.
+//! lay out what `analysis` produced. Each renderer's files go to a [`Deliver`] (the output's
+//! staging folder) as soon as they are made, the workbook while it is saved; the staging folder
+//! replaces the output folder at the end ([`output::Staging`], [`write_atomically`]).
 
 pub mod charts;
+pub mod deliver;
 pub mod drift;
 pub mod i18n;
 pub mod manifest;
@@ -25,6 +28,8 @@ use crate::config::Config;
 use crate::error::{Diagnostic, Result};
 use crate::panel::Panel;
 use crate::product::{Countries, Product, Provenance};
+
+pub use deliver::{Deliver, Outlet, PartWriter};
 
 /// Series colours of the benchmarks in the figures and the workbook's charts, so that a country
 /// has the same colour in both: Okabe-Ito hues muted towards grey, so that the focus country
@@ -145,23 +150,21 @@ pub trait Renderer: Sync {
     /// # Errors
     /// As [`Renderer::render`].
     fn start<'a>(&'a self, ctx: &'a RenderContext<'a>) -> Result<Rest<'a>> {
-        Ok(Box::new(move || self.render(ctx)))
+        Ok(Box::new(move |_| self.render(ctx)))
     }
 }
 
-/// What is left of a renderer's work after [`Renderer::start`].
-pub type Rest<'a> = Box<dyn FnOnce() -> Result<Vec<Artifact>> + Send + 'a>;
-
-/// Where each renderer's files go as soon as it has made them, while the others still render
-/// (the output's staging folder; nowhere with `--check`).
-pub type Deliver<'a> = &'a (dyn Fn(&[Artifact]) -> Result<()> + Sync);
+/// What is left of a renderer's work after [`Renderer::start`]. It may write a large file as
+/// it makes it, through the [`Outlet`].
+pub type Rest<'a> = Box<dyn FnOnce(&Outlet<'_>) -> Result<Vec<Artifact>> + Send + 'a>;
 
 /// What one renderer made.
 #[derive(Debug)]
 pub struct Rendered {
     /// The renderer's name.
     pub name: &'static str,
-    /// Its time, without the delivery and the hashing.
+    /// Its time, without the delivery and the hashing (but for the files it wrote through its
+    /// [`Outlet`], written and hashed as they were made).
     pub elapsed: std::time::Duration,
     /// Its files.
     pub artifacts: Vec<Artifact>,
@@ -179,7 +182,7 @@ pub struct Rendered {
 pub fn render_all<'a>(
     renderers: &[&'a dyn Renderer],
     ctx: &'a RenderContext<'a>,
-    deliver: Deliver<'_>,
+    deliver: &dyn Deliver,
 ) -> Result<Vec<Rendered>> {
     let started: Vec<Result<(&dyn Renderer, Rest<'_>, std::time::Duration)>> = renderers
         .par_iter()
@@ -194,13 +197,30 @@ pub fn render_all<'a>(
         .into_par_iter()
         .map(|(r, rest, ahead)| {
             let start = std::time::Instant::now();
-            let artifacts = rest()?;
+            let outlet = Outlet::new(deliver);
+            let artifacts = rest(&outlet)?;
             let elapsed = ahead + start.elapsed();
-            deliver(&artifacts)?;
-            let sha256 = artifacts
+            let streamed: Vec<Option<String>> =
+                artifacts.iter().map(|a| outlet.streamed(&a.path)).collect();
+            let made: Vec<&Artifact> = artifacts
                 .iter()
-                .map(|a| crate::ingest::sha256_hex(&a.bytes))
+                .zip(&streamed)
+                .filter(|(_, sha)| sha.is_none())
+                .map(|(a, _)| a)
                 .collect();
+            // The files are written and hashed at once: for the last renderer, nothing else is
+            // left to run on the other threads.
+            let (delivered, sha256) = rayon::join(
+                || deliver.deliver(&made),
+                || {
+                    artifacts
+                        .par_iter()
+                        .zip(streamed)
+                        .map(|(a, sha)| sha.unwrap_or_else(|| crate::ingest::sha256_hex(&a.bytes)))
+                        .collect()
+                },
+            );
+            delivered?;
             Ok(Rendered {
                 name: r.name(),
                 elapsed,
@@ -308,10 +328,10 @@ mod tests {
         }
         fn start<'a>(&'a self, ctx: &'a RenderContext<'a>) -> Result<Rest<'a>> {
             if !self.ahead {
-                return Ok(Box::new(move || self.render(ctx)));
+                return Ok(Box::new(move |_| self.render(ctx)));
             }
             let done = self.work("start")?;
-            Ok(Box::new(move || Ok(done)))
+            Ok(Box::new(move |_| Ok(done)))
         }
     }
 
@@ -344,7 +364,7 @@ mod tests {
             let (a, b, c, d) = (r("a", false), r("b", true), r("c", false), r("d", true));
             let renderers: [&dyn Renderer; 4] = [&a, &b, &c, &d];
             let delivered = Mutex::new(Vec::new());
-            let deliver = |files: &[Artifact]| {
+            let deliver = |files: &[&Artifact]| {
                 delivered
                     .lock()
                     .unwrap()
@@ -373,6 +393,48 @@ mod tests {
         });
     }
 
+    /// A renderer that streams a file: it also returns a file made whole.
+    struct Streamer;
+
+    impl Renderer for Streamer {
+        fn name(&self) -> &'static str {
+            "streamer"
+        }
+        fn render(&self, _: &RenderContext<'_>) -> Result<Vec<Artifact>> {
+            unreachable!("render_all runs the rest")
+        }
+        fn start<'a>(&'a self, _: &'a RenderContext<'a>) -> Result<Rest<'a>> {
+            Ok(Box::new(|outlet| {
+                let big = outlet.stream("big.bin", |out| {
+                    out.write_all(&vec![7u8; 3 << 20]).unwrap();
+                    Ok(())
+                })?;
+                Ok(vec![Artifact::text("small.txt", "small".into()), big])
+            }))
+        }
+    }
+
+    /// A file written in parts is not delivered again, and its SHA-256 is that of its bytes, as
+    /// for the files delivered whole.
+    #[test]
+    fn a_streamed_file_is_hashed_and_not_delivered_again() {
+        with_bundled_context(|ctx| {
+            let recording = deliver::tests::Recording::default();
+            let rendered = render_all(&[&Streamer], ctx, &recording).unwrap();
+            assert_eq!(*recording.delivered.lock().unwrap(), ["small.txt"]);
+            assert_eq!(*recording.finished.lock().unwrap(), ["big.bin"]);
+            assert_eq!(recording.parts.lock().unwrap().concat(), vec![7u8; 3 << 20]);
+            let r = &rendered[0];
+            let hashes: Vec<String> = r
+                .artifacts
+                .iter()
+                .map(|a| crate::ingest::sha256_hex(&a.bytes))
+                .collect();
+            assert_eq!(r.sha256, hashes);
+            assert_eq!(r.artifacts[1].bytes.len(), 3 << 20);
+        });
+    }
+
     /// A start that fails fails the run before any rest runs or any file is delivered.
     #[test]
     fn a_failed_start_runs_no_rest() {
@@ -390,7 +452,7 @@ mod tests {
                 fail: true,
                 log: &log,
             };
-            let deliver = |_: &[Artifact]| panic!("nothing may be delivered");
+            let deliver = |_: &[&Artifact]| panic!("nothing may be delivered");
             let err = render_all(&[&ok, &failing], ctx, &deliver).unwrap_err();
             assert!(err.to_string().contains("failing"), "{err}");
             assert_eq!(log.into_inner().unwrap(), ["failing start"]);

@@ -306,8 +306,8 @@ impl Staging<'_> {
     ///
     /// # Errors
     /// [`Error::Io`] naming the output file that could not be written.
-    pub fn add(&self, artifacts: &[Artifact]) -> Result<()> {
-        let files = self.write_files(artifacts)?;
+    pub fn add(&self, artifacts: &[&Artifact]) -> Result<()> {
+        let files = self.write_files(artifacts.iter().copied())?;
         self.syncer.sync(files);
         Ok(())
     }
@@ -363,24 +363,68 @@ impl Staging<'_> {
         &self,
         artifacts: impl IntoIterator<Item = &'b Artifact>,
     ) -> Result<Vec<(String, File)>> {
-        let lock = self.lock;
         let mut files = Vec::new();
         for a in artifacts {
-            let path = lock.staging.join(&a.path);
-            if let Some(dir) = path.parent() {
-                let mut state = locked(&self.state);
-                if !state.folders.iter().any(|f| f == dir) {
-                    std::fs::create_dir_all(dir)
-                        .map_err(|e| Error::io("create folder", lock.shown.join(&a.path), e))?;
-                    state.folders.push(dir.to_path_buf());
-                }
-            }
-            let file = write_file(&path, &a.bytes)
-                .map_err(|e| Error::io("write", lock.shown.join(&a.path), e))?;
+            let mut file = self.create(&a.path)?;
+            file.write_all(&a.bytes)
+                .map_err(|e| Error::io("write", self.lock.shown.join(&a.path), e))?;
             locked(&self.state).written.insert(a.path.clone());
             files.push((a.path.clone(), file));
         }
         Ok(files)
+    }
+
+    /// Creates the file `rel` (relative to the output folder) and its folders.
+    fn create(&self, rel: &str) -> Result<File> {
+        let lock = self.lock;
+        let path = lock.staging.join(rel);
+        if let Some(dir) = path.parent() {
+            let mut state = locked(&self.state);
+            if !state.folders.iter().any(|f| f == dir) {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| Error::io("create folder", lock.shown.join(rel), e))?;
+                state.folders.push(dir.to_path_buf());
+            }
+        }
+        File::create(&path).map_err(|e| Error::io("write", lock.shown.join(rel), e))
+    }
+}
+
+impl super::Deliver for Staging<'_> {
+    fn deliver(&self, artifacts: &[&Artifact]) -> Result<()> {
+        self.add(artifacts)
+    }
+
+    /// The file in the staging folder: once finished, it is made durable in the background
+    /// and counts as written.
+    fn open(&self, path: &str) -> Result<Option<Box<dyn super::PartWriter + '_>>> {
+        Ok(Some(Box::new(StagedFile {
+            file: self.create(path)?,
+            rel: path.to_string(),
+            staging: self,
+        })))
+    }
+}
+
+/// A file of the staging folder written in parts (see [`super::Deliver::open`]).
+struct StagedFile<'s, 'a> {
+    file: File,
+    rel: String,
+    staging: &'s Staging<'a>,
+}
+
+impl super::PartWriter for StagedFile<'_, '_> {
+    fn write(&mut self, bytes: &[u8]) -> Result<()> {
+        self.file
+            .write_all(bytes)
+            .map_err(|e| Error::io("write", self.staging.lock.shown.join(&self.rel), e))
+    }
+
+    fn finish(self: Box<Self>) -> Result<()> {
+        let StagedFile { file, rel, staging } = *self;
+        locked(&staging.state).written.insert(rel.clone());
+        staging.syncer.sync(vec![(rel, file)]);
+        Ok(())
     }
 }
 
@@ -713,7 +757,7 @@ mod tests {
         let lock = OutputLock::acquire(&output).unwrap();
         let staging = lock.stage().unwrap();
         staging
-            .add(&[Artifact::text("tables/a.csv", "a\n".into())])
+            .add(&[&Artifact::text("tables/a.csv", "a\n".into())])
             .unwrap();
         assert_eq!(
             std::fs::read_to_string(output.join("report.md")).unwrap(),
@@ -726,7 +770,7 @@ mod tests {
         let early: Vec<Artifact> = (0..20)
             .map(|i| Artifact::text(format!("tables/t{i}.csv"), format!("{i}\n")))
             .collect();
-        staging.add(&early).unwrap();
+        staging.add(&early.iter().collect::<Vec<_>>()).unwrap();
         let mut all = early;
         all.push(Artifact::text("manifest.json", "{}".into()));
         staging.finish(&all).unwrap();
@@ -741,6 +785,39 @@ mod tests {
             "7\n"
         );
         assert_eq!(entries(dir.path()), ["output"]);
+    }
+
+    /// A file written in parts goes into the output with the rest and is not written again
+    /// when the run finishes; one opened but never finished (its renderer failed) is not
+    /// counted as written, so the finish writes it whole.
+    #[test]
+    fn a_file_written_in_parts_is_swapped_in_as_written() {
+        use super::super::Deliver as _;
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("output");
+        let lock = OutputLock::acquire(&output).unwrap();
+        let staging = lock.stage().unwrap();
+        let mut file = staging.open("book/workbook.xlsx").unwrap().unwrap();
+        file.write(b"first part, ").unwrap();
+        file.write(b"second part").unwrap();
+        file.finish().unwrap();
+        let abandoned = staging.open("late.csv").unwrap().unwrap();
+        drop(abandoned);
+        let finished = [
+            // Other bytes under the same path: the finish must not write them.
+            Artifact::text("book/workbook.xlsx", "not these".into()),
+            Artifact::text("late.csv", "whole\n".into()),
+        ];
+        staging.finish(&finished).unwrap();
+        drop(lock);
+        assert_eq!(
+            std::fs::read_to_string(output.join("book/workbook.xlsx")).unwrap(),
+            "first part, second part"
+        );
+        assert_eq!(
+            std::fs::read_to_string(output.join("late.csv")).unwrap(),
+            "whole\n"
+        );
     }
 
     /// The previous output is removed from several threads: links in it are removed, never

@@ -19,7 +19,7 @@ use rayon::prelude::*;
 use self::layout::{Captions, Cell, Formats, TableSheet};
 use super::i18n::Catalogue;
 use super::tables::number;
-use super::{Artifact, RenderContext, Renderer, Rest};
+use super::{Artifact, Outlet, RenderContext, Renderer, Rest};
 use crate::analysis::levels::{Level, LevelRule, Side};
 use crate::analysis::quality::FindingKind;
 use crate::error::{Error, Result};
@@ -39,18 +39,18 @@ impl Renderer for Workbook {
     }
 
     fn render(&self, ctx: &RenderContext<'_>) -> Result<Vec<Artifact>> {
-        self.start(ctx)?()
+        self.start(ctx)?(&Outlet::nowhere())
     }
 
     /// Fills the sheets, in parallel; the save, which deflates every sheet on one thread, is
-    /// the rest.
+    /// the rest, and the file is written as it is saved.
     fn start<'a>(&'a self, ctx: &'a RenderContext<'a>) -> Result<Rest<'a>> {
         let mut workbook = build(ctx, true)?;
-        Ok(Box::new(move || {
-            Ok(vec![Artifact {
-                path: WORKBOOK.into(),
-                bytes: workbook.save_to_buffer().map_err(render_error)?,
-            }])
+        Ok(Box::new(move |outlet| {
+            let file = outlet.stream(WORKBOOK, |out| {
+                workbook.save_to_writer(out).map_err(render_error)
+            })?;
+            Ok(vec![file])
         }))
     }
 }
