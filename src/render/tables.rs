@@ -15,6 +15,26 @@ pub struct TablesCsv;
 
 /// A number as written in the CSVs and reports: the shortest form that reads back exactly.
 pub fn number(v: f64) -> String {
+    // When ryu's shortest form has at most 15 significant digits it is the only decimal of
+    // that length that reads back as `v` (any 15-digit decimal survives a round trip through an
+    // f64), so `Display`'s shortest form is the same; ryu adds ".0" to whole numbers, which
+    // `Display` does not. Longer forms (where the two can break a tie differently), ryu's
+    // exponent forms and the non-finite values go through `Display`. At 10,000 x 30 entities
+    // `Display` was a fifth of the tidy CSVs' time. `vendor/rust_xlsxwriter` writes the
+    // workbook's numbers by the same rule.
+    if v.is_finite() {
+        let mut buffer = ryu::Buffer::new();
+        let text = buffer.format_finite(v);
+        let text = text.strip_suffix(".0").unwrap_or(text);
+        let significant = text
+            .bytes()
+            .skip_while(|b| matches!(b, b'-' | b'0' | b'.'))
+            .filter(u8::is_ascii_digit)
+            .count();
+        if significant <= 15 && !text.contains('e') {
+            return text.to_string();
+        }
+    }
     v.to_string()
 }
 
@@ -125,5 +145,54 @@ impl Renderer for TablesCsv {
             .iter()
             .map(|t| table_csv(t, concordance))
             .collect()
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::number;
+
+    /// 40,000 finite numbers to compare with `Display`: ties that ryu and `Display` round
+    /// differently at 17 digits, whole numbers (ryu writes "1.0"), both zeros, the ends of
+    /// ryu's plain notation, random bit patterns and values like the surveys'.
+    pub(crate) fn display_samples() -> Vec<f64> {
+        let mut rng = fastrand::Rng::with_seed(14);
+        let mut numbers = vec![
+            0.0,
+            -0.0,
+            1.0,
+            -3.0,
+            0.1 + 0.2,
+            1e-5,
+            9.999e-6,
+            1e15,
+            1e16,
+            123_456_789_012_345.6,
+            1e21,
+            2_145_817_513_396_668.0 + 0.25,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+            5e-324,
+        ];
+        while numbers.len() < 40_000 {
+            let x = match numbers.len() % 4 {
+                0 => f64::from_bits(rng.u64(..)),
+                1 => rng.f64(),
+                2 => (rng.f64() * 1e6).round() / 1e4,
+                _ => rng.i64(-1_000_000..1_000_000) as f64 * 10f64.powi(rng.i32(-25..25)),
+            };
+            if x.is_finite() {
+                numbers.push(x);
+            }
+        }
+        numbers
+    }
+
+    #[test]
+    fn numbers_are_written_as_display_writes_them() {
+        let special = [f64::NAN, f64::INFINITY, f64::NEG_INFINITY];
+        for x in display_samples().into_iter().chain(special) {
+            assert_eq!(number(x), x.to_string(), "{:e}", x);
+        }
     }
 }

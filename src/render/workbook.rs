@@ -783,35 +783,7 @@ mod tests {
     /// numbers (ryu writes "1.0"), both zeros and the ends of ryu's plain notation.
     #[test]
     fn cell_numbers_are_written_as_display_writes_them() {
-        let mut rng = fastrand::Rng::with_seed(14);
-        let mut numbers = vec![
-            0.0,
-            -0.0,
-            1.0,
-            -3.0,
-            0.1 + 0.2,
-            1e-5,
-            9.999e-6,
-            1e15,
-            1e16,
-            123_456_789_012_345.6,
-            1e21,
-            2_145_817_513_396_668.0 + 0.25,
-            f64::MAX,
-            f64::MIN_POSITIVE,
-            5e-324,
-        ];
-        while numbers.len() < 40_000 {
-            let x = match numbers.len() % 4 {
-                0 => f64::from_bits(rng.u64(..)),
-                1 => rng.f64(),
-                2 => (rng.f64() * 1e6).round() / 1e4,
-                _ => rng.i64(-1_000_000..1_000_000) as f64 * 10f64.powi(rng.i32(-25..25)),
-            };
-            if x.is_finite() {
-                numbers.push(x);
-            }
-        }
+        let numbers = crate::render::tables::tests::display_samples();
         let format = rust_xlsxwriter::Format::new().set_bold();
         for streamed in [true, false] {
             let mut workbook = XlsxWorkbook::new();
