@@ -289,7 +289,7 @@ fn list_files(root: &Path, dir: &Path, out: &mut Vec<String>) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use std::sync::Mutex;
 
@@ -335,7 +335,7 @@ mod tests {
         }
     }
 
-    fn with_bundled_context(f: impl FnOnce(&RenderContext<'_>)) {
+    pub(crate) fn with_bundled_context(f: impl FnOnce(&RenderContext<'_>)) {
         let input = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("input");
         let out = tempfile::tempdir().unwrap();
         let config = crate::config::Config::with_defaults(input, out.path().join("output"));

@@ -378,7 +378,7 @@ impl Value {
         v.map_or(Value::Missing, Value::Number)
     }
 
-    fn word(key: impl Into<String>, message: String) -> Self {
+    pub(crate) fn word(key: impl Into<String>, message: String) -> Self {
         Value::Word {
             key: key.into(),
             message,

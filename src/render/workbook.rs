@@ -65,13 +65,28 @@ fn render_error(message: impl ToString) -> Error {
 /// The workbook's labels: the `workbook.*` messages of the catalogue, plus the names of things.
 pub(super) struct Labels<'a> {
     catalogue: &'a Catalogue,
+    /// Each level's and region's word (by [`Level::rank`] and by place in [`Region::ALL`]),
+    /// looked up once: the Panel sheet names a level or a region in every row, and its rows are
+    /// made twice (measured, then written). `None` where the catalogue has no such message
+    /// (the lookup then gives its error).
+    levels: [Option<String>; 4],
+    regions: [Option<String>; Region::ALL.len()],
 }
 
 impl<'a> Labels<'a> {
     fn new(ctx: &RenderContext<'a>) -> Self {
-        Self {
-            catalogue: ctx.catalogue,
-        }
+        Self::of(ctx.catalogue)
+    }
+
+    fn of(catalogue: &'a Catalogue) -> Self {
+        let mut labels = Self {
+            catalogue,
+            levels: Default::default(),
+            regions: Default::default(),
+        };
+        labels.levels = Level::ASCENDING.map(|l| labels.look_up_level(l).ok());
+        labels.regions = Region::ALL.map(|r| labels.look_up_region(r).ok());
+        labels
     }
 
     /// The message `workbook.<key>`.
@@ -94,10 +109,25 @@ impl<'a> Labels<'a> {
     }
 
     pub(super) fn level(&self, level: Level) -> Result<String> {
+        match &self.levels[usize::from(level.rank())] {
+            Some(word) => Ok(word.clone()),
+            None => self.look_up_level(level),
+        }
+    }
+
+    fn look_up_level(&self, level: Level) -> Result<String> {
         self.get(&format!("level.{}", level.key()))
     }
 
     pub(super) fn region(&self, region: Region) -> Result<String> {
+        let place = Region::ALL.iter().position(|&r| r == region);
+        match place.and_then(|i| self.regions[i].as_ref()) {
+            Some(word) => Ok(word.clone()),
+            None => self.look_up_region(region),
+        }
+    }
+
+    fn look_up_region(&self, region: Region) -> Result<String> {
         self.get(&format!("region.{}", region.name()))
     }
 
@@ -898,6 +928,33 @@ mod tests {
         (sheets, xml)
     }
 
+    /// The words looked up once are the catalogue's, in both languages; where none was kept, the
+    /// lookup gives it.
+    #[test]
+    fn the_level_and_region_words_kept_are_the_catalogue_words() {
+        for language in [Lang::En, Lang::Zh] {
+            let catalogue = Catalogue::load(language, None).unwrap();
+            let look_up = |key: String| catalogue.get(&format!("workbook.{key}")).unwrap();
+            let labels = Labels::of(&catalogue);
+            let words: Vec<String> = Level::ASCENDING
+                .iter()
+                .map(|&l| labels.level(l).unwrap())
+                .collect();
+            let looked_up: Vec<&str> = Level::ASCENDING
+                .iter()
+                .map(|l| look_up(format!("level.{}", l.key())))
+                .collect();
+            assert_eq!(words, looked_up);
+            for region in Region::ALL {
+                let word = look_up(format!("region.{}", region.name()));
+                assert_eq!(labels.region(region).unwrap(), word);
+            }
+            let mut missing = Labels::of(&catalogue);
+            missing.levels[2] = None;
+            assert_eq!(missing.level(Level::High).unwrap(), words[2]);
+        }
+    }
+
     #[test]
     fn streamed_sheets_read_back_cell_for_cell_as_the_sheets_built_in_memory() {
         let input = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("input");
@@ -937,9 +994,7 @@ mod tests {
     #[test]
     fn level_ranges_follow_the_boundary_sides() {
         let catalogue = Catalogue::load(Lang::En, None).unwrap();
-        let labels = Labels {
-            catalogue: &catalogue,
-        };
+        let labels = Labels::of(&catalogue);
         let ranges = level_ranges(&labels, &LevelRule::default()).unwrap();
         assert_eq!(
             ranges,

@@ -63,8 +63,19 @@ fn countries_cell(ctx: &RenderContext<'_>, labels: &Labels, ids: &[CountryId]) -
     }
 }
 
+/// The words of a sheet's messages without placeholders, each filled once: the Ranks sheet
+/// names its rank's source in every row, and its rows are made twice (measured, then written).
+/// One sheet's rows are made on one thread, so the lock is never waited for.
+type Words = std::sync::Mutex<std::collections::HashMap<String, String>>;
+
 /// An output table's value as a cell of its kind, in the workbook's language.
-fn tidy_cell(ctx: &RenderContext<'_>, labels: &Labels, value: &Value, kind: Kind) -> Result<Cell> {
+fn tidy_cell(
+    ctx: &RenderContext<'_>,
+    labels: &Labels,
+    words: &Words,
+    value: &Value,
+    kind: Kind,
+) -> Result<Cell> {
     Ok(match value {
         Value::Int(n) => Cell::Int(*n),
         Value::Number(v) => match kind {
@@ -85,6 +96,20 @@ fn tidy_cell(ctx: &RenderContext<'_>, labels: &Labels, value: &Value, kind: Kind
             Cell::Text(labels.measure(stage)?)
         }
         Value::Region(r) => Cell::Text(labels.region(*r)?),
+        Value::Word { message, args, .. } if args.is_empty() => {
+            let mut words = words
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let word = match words.get(message.as_str()) {
+                Some(word) => word.clone(),
+                None => {
+                    let word = labels.fill(message, &[])?;
+                    words.insert(message.clone(), word.clone());
+                    word
+                }
+            };
+            Cell::Text(word)
+        }
         Value::Word { message, args, .. } => {
             let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
             Cell::Text(labels.fill(message, &args)?)
@@ -173,10 +198,11 @@ impl<'a> Builder<'a> {
     fn tidy(&self, table: &'a Table<'a>, notes: &[Note]) -> Result<TableSheet<'a>> {
         let (ctx, labels) = (self.ctx, self.labels);
         let layout: Vec<Kind> = table.layout().into_iter().map(|(kind, _)| kind).collect();
+        let words = Words::default();
         let convert = move |row: &[Value]| -> Result<Vec<Cell>> {
             row.iter()
                 .zip(&layout)
-                .map(|(value, &kind)| tidy_cell(ctx, labels, value, kind))
+                .map(|(value, &kind)| tidy_cell(ctx, labels, &words, value, kind))
                 .collect()
         };
         let rows = if table.is_made() {
@@ -608,5 +634,34 @@ impl<'a> Builder<'a> {
             Note::Missing,
         ];
         self.sheet("transitions", &notes, headers, rows)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Words kept for a sheet are the words of their own message, whatever came before.
+    #[test]
+    fn each_kept_word_is_its_own_message_filled() {
+        crate::render::tests::with_bundled_context(|ctx| {
+            let labels = Labels::new(ctx);
+            let words = Words::default();
+            let keys = ["published", "computed", "published", "computed"];
+            for key in keys {
+                let value = Value::word(key, format!("rank_source.{key}"));
+                let cell = tidy_cell(ctx, &labels, &words, &value, Kind::Text).unwrap();
+                let expected = labels.fill(&format!("rank_source.{key}"), &[]).unwrap();
+                assert!(
+                    matches!(&cell, Cell::Text(t) if *t == expected),
+                    "{key}: {cell:?}"
+                );
+            }
+            assert_ne!(
+                labels.fill("rank_source.published", &[]).unwrap(),
+                labels.fill("rank_source.computed", &[]).unwrap()
+            );
+            assert_eq!(words.lock().unwrap().len(), 2);
+        });
     }
 }
