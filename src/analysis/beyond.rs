@@ -83,24 +83,45 @@ pub fn transitions(panel: &Panel, rule: &LevelRule) -> Vec<Transition> {
         .copied()
         .flat_map(|m| (1..panel.years.len()).map(move |y| (m, y)))
         .collect();
-    // Each matrix is an integer count, so computing them in parallel cannot change a result.
-    pairs
-        .par_iter()
-        .map(|&(measure, y)| {
-            let mut counts = [[0usize; 4]; 4];
-            for c in 0..panel.len() {
-                if let (Some(a), Some(b)) =
-                    (panel.value(c, y - 1, measure), panel.value(c, y, measure))
-                {
-                    counts[col(rule.classify(a))][col(rule.classify(b))] += 1;
+    // Counted country by country (the panel holds a country's surveys and measures together,
+    // so each reads its part in order), on every thread for a share of the countries, then
+    // summed: integer counts, so the split cannot change a result.
+    let counts = (0..panel.len())
+        .into_par_iter()
+        .fold(
+            || vec![[[0usize; 4]; 4]; pairs.len()],
+            |mut counts, c| {
+                for (matrix, &(measure, y)) in counts.iter_mut().zip(&pairs) {
+                    if let (Some(a), Some(b)) =
+                        (panel.value(c, y - 1, measure), panel.value(c, y, measure))
+                    {
+                        matrix[col(rule.classify(a))][col(rule.classify(b))] += 1;
+                    }
                 }
-            }
-            Transition {
-                measure,
-                from: panel.years[y - 1],
-                to: panel.years[y],
-                counts,
-            }
+                counts
+            },
+        )
+        .reduce(
+            || vec![[[0usize; 4]; 4]; pairs.len()],
+            |mut a, b| {
+                for (x, y) in a.iter_mut().zip(&b) {
+                    for (rx, ry) in x.iter_mut().zip(y) {
+                        for (cx, cy) in rx.iter_mut().zip(ry) {
+                            *cx += cy;
+                        }
+                    }
+                }
+                a
+            },
+        );
+    pairs
+        .iter()
+        .zip(counts)
+        .map(|(&(measure, y), counts)| Transition {
+            measure,
+            from: panel.years[y - 1],
+            to: panel.years[y],
+            counts,
         })
         .collect()
 }

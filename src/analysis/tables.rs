@@ -218,17 +218,26 @@ fn column(level: Level) -> usize {
 
 /// Table 3: panel countries per level of each analysed index but EGDI, in every survey.
 pub fn table3(panel: &Panel, rule: &LevelRule) -> Vec<Table3Row> {
-    let mut rows = Vec::new();
-    for (y, &year) in panel.years.iter().enumerate() {
-        for index in panel.sub_indices() {
-            let mut counts = [0usize; 4];
-            let mut missing = 0;
-            for c in 0..panel.len() {
+    let indices: Vec<Measure> = panel.sub_indices().collect();
+    // (counts, missing) per (survey, index). Counted country by country: the panel holds a
+    // country's surveys and measures together, so this reads it in order (by survey, the loop
+    // over countries read one value per cache line, and a 20,000-country panel from memory).
+    let mut cells = vec![([0usize; 4], 0usize); panel.years.len() * indices.len()];
+    for c in 0..panel.len() {
+        for y in 0..panel.years.len() {
+            for (i, &index) in indices.iter().enumerate() {
+                let (counts, missing) = &mut cells[y * indices.len() + i];
                 match panel.value(c, y, index) {
                     Some(v) => counts[column(rule.classify(v))] += 1,
-                    None => missing += 1,
+                    None => *missing += 1,
                 }
             }
+        }
+    }
+    let mut rows = Vec::with_capacity(cells.len());
+    for (y, &year) in panel.years.iter().enumerate() {
+        for (i, &index) in indices.iter().enumerate() {
+            let (counts, missing) = cells[y * indices.len() + i];
             rows.push(Table3Row {
                 year,
                 index,

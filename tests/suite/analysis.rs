@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use egov_report::analysis::levels::{Level, LevelRule, Side};
-use egov_report::analysis::tables;
+use egov_report::analysis::{beyond, tables};
 use egov_report::model::{Measure, Region, Year};
 use egov_report::normalise::country::{Concordance, CountryId};
 use egov_report::panel::Panel;
@@ -282,22 +282,28 @@ fn panel_strategy() -> impl Strategy<Value = (Vec<Vec<[f64; 4]>>, usize)> {
 }
 
 fn build_panel(values: &[Vec<[f64; 4]>], years: usize) -> Panel {
-    let conc = Concordance::embedded();
-    let ids: Vec<CountryId> = conc.iter().map(|(id, _)| id).take(values.len()).collect();
     let years: Vec<Year> = (0..years)
         .map(|i| Year::new(2001 + 2 * i64::try_from(i).unwrap()).unwrap())
         .collect();
-    let regions = vec![Region::Asia; ids.len()];
     let values: Vec<Vec<Vec<Option<f64>>>> = values
         .iter()
         .map(|c| c.iter().map(|y| y.map(Some).to_vec()).collect())
         .collect();
+    panel_from(&values, years)
+}
+
+/// A panel of the first countries of the concordance, one per entry of `values`
+/// (`values[country][year]` = the default analysed measures), all in Asia.
+fn panel_from(values: &[Vec<Vec<Option<f64>>>], years: Vec<Year>) -> Panel {
+    let conc = Concordance::embedded();
+    let ids: Vec<CountryId> = conc.iter().map(|(id, _)| id).take(values.len()).collect();
+    let regions = vec![Region::Asia; ids.len()];
     Panel::from_values(
         years,
         ids,
         regions,
         Measure::DEFAULT_ANALYSED.to_vec(),
-        &values,
+        values,
     )
 }
 
@@ -351,6 +357,97 @@ proptest! {
         let v = rule.thresholds[t];
         let expected = if upper { Level::from_rank(u8::try_from(t).unwrap() + 1) } else { Level::from_rank(u8::try_from(t).unwrap()) };
         prop_assert_eq!(Some(rule.classify(v)), expected);
+    }
+}
+
+/// A panel of `n` countries over 6 surveys whose sub-indices are missing in a pattern (EGDI is
+/// always present), with values on and between the default thresholds.
+fn panel_with_gaps(n: usize) -> Panel {
+    let years: Vec<Year> = (0..6).map(|i| Year::new(2003 + 2 * i).unwrap()).collect();
+    let values: Vec<Vec<Vec<Option<f64>>>> = (0..n)
+        .map(|c| {
+            (0..years.len())
+                .map(|y| {
+                    (0..4)
+                        .map(|m| {
+                            let k = (c * 7 + y * 3 + m * 5) % 23;
+                            (m == 0 || k % 5 != 0)
+                                .then(|| f64::from(u32::try_from(k).unwrap()) * 0.05)
+                        })
+                        .collect()
+                })
+                .collect()
+        })
+        .collect();
+    panel_from(&values, years)
+}
+
+#[test]
+fn table3_and_the_transitions_equal_a_recount_survey_by_survey_on_any_thread_count() {
+    // Enough countries that the transitions are split across threads.
+    let panel = panel_with_gaps(190);
+    let rule = LevelRule::default();
+    let column = |v: f64| 3 - usize::from(rule.classify(v).rank());
+    let compute = || {
+        (
+            tables::table3(&panel, &rule),
+            beyond::transitions(&panel, &rule),
+        )
+    };
+    let one = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap()
+        .install(compute);
+    let many = rayon::ThreadPoolBuilder::new()
+        .num_threads(4)
+        .build()
+        .unwrap()
+        .install(compute);
+    assert_eq!(one, many);
+    let (t3, transitions) = one;
+    let mut rows = 0;
+    for (y, &year) in panel.years.iter().enumerate() {
+        for index in panel.sub_indices() {
+            let mut counts = [0; 4];
+            let mut missing = 0;
+            for c in 0..panel.len() {
+                match panel.value(c, y, index) {
+                    Some(v) => counts[column(v)] += 1,
+                    None => missing += 1,
+                }
+            }
+            let row = t3
+                .iter()
+                .find(|r| r.year == year && r.index == index)
+                .unwrap();
+            assert_eq!(
+                (row.counts, row.missing),
+                (counts, missing),
+                "{year:?} {index:?}"
+            );
+            rows += 1;
+        }
+    }
+    assert_eq!(t3.len(), rows);
+    assert!(t3.iter().any(|r| r.missing > 0), "the panel has gaps");
+    assert_eq!(
+        transitions.len(),
+        panel.measures.len() * (panel.years.len() - 1)
+    );
+    for t in &transitions {
+        let from = panel.years.iter().position(|&y| y == t.from).unwrap();
+        assert_eq!(panel.years[from + 1], t.to);
+        let mut counts = [[0; 4]; 4];
+        for c in 0..panel.len() {
+            if let (Some(a), Some(b)) = (
+                panel.value(c, from, t.measure),
+                panel.value(c, from + 1, t.measure),
+            ) {
+                counts[column(a)][column(b)] += 1;
+            }
+        }
+        assert_eq!(t.counts, counts, "{:?} {:?}-{:?}", t.measure, t.from, t.to);
     }
 }
 
