@@ -8,6 +8,7 @@
 mod draw;
 mod font;
 mod layout;
+mod pixels;
 mod profile;
 #[cfg(test)]
 mod tests;

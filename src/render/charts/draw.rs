@@ -10,6 +10,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::font::{FAMILY, Metrics, SVG_SIZE_DIVISOR, SVG_TOP_DY_EM};
 use super::layout::{Anchor, Label, Mark, Scene, Shape};
+use super::pixels::Pixels;
 
 /// Pixels per layout pixel in the PNG (sharp enough for print).
 pub(crate) const PNG_SCALE: i32 = 2;
@@ -65,21 +66,21 @@ pub(crate) fn png(scene: &Scene) -> Result<Vec<u8>, String> {
 }
 
 /// The scene's RGB pixels at [`PNG_SCALE`] times its size: (width, height, pixels).
-pub(crate) fn rasterise(scene: &Scene) -> Result<(u32, u32, Vec<u8>), String> {
+pub(crate) fn rasterise(scene: &Scene) -> Result<(u32, u32, Pixels), String> {
     rasterise_for(scene, Target::Png)
 }
 
 /// [`rasterise`] with plotters rasterising every character as it draws it.
 #[cfg(test)]
-pub(crate) fn rasterise_with_plotters_text(scene: &Scene) -> Result<(u32, u32, Vec<u8>), String> {
+pub(crate) fn rasterise_with_plotters_text(scene: &Scene) -> Result<(u32, u32, Pixels), String> {
     rasterise_for(scene, Target::PngPlotters)
 }
 
-fn rasterise_for(scene: &Scene, target: Target) -> Result<(u32, u32, Vec<u8>), String> {
+fn rasterise_for(scene: &Scene, target: Target) -> Result<(u32, u32, Pixels), String> {
     let scale = PNG_SCALE.unsigned_abs();
     let (w, h) = (scene.width * scale, scene.height * scale);
     // Allocated white: the background is the buffer's first and only fill (see `paint`).
-    let mut pixels = vec![u8::MAX; w as usize * h as usize * 3];
+    let mut pixels = Pixels::white(w as usize * h as usize * 3);
     {
         let root = BitMapBackend::with_buffer(&mut pixels, (w, h)).into_drawing_area();
         paint(&root, scene, target)?;

@@ -349,7 +349,7 @@ fn every_png_encoding_decodes_to_the_same_pixels() {
         let mut decoded = vec![0; reader.output_buffer_size()];
         let info = reader.next_frame(&mut decoded).unwrap();
         assert_eq!((info.width, info.height), (w, h));
-        assert!(decoded == pixels, "{encoding:?} changes pixels");
+        assert!(*decoded == *pixels, "{encoding:?} changes pixels");
     }
     // The figures are written with the chosen encoding.
     let (_, _, again) = draw::rasterise(&scene).unwrap();
