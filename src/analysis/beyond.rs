@@ -77,47 +77,44 @@ pub struct Transition {
 /// a country without a value in either survey is in no cell.
 pub fn transitions(panel: &Panel, rule: &LevelRule) -> Vec<Transition> {
     let col = |l: Level| 3 - usize::from(l.rank());
-    let pairs: Vec<(Measure, usize)> = panel
-        .measures
-        .iter()
-        .copied()
-        .flat_map(|m| (1..panel.years.len()).map(move |y| (m, y)))
-        .collect();
-    // Counted country by country (the panel holds a country's surveys and measures together,
-    // so each reads its part in order), on every thread for a share of the countries, then
+    let intervals = panel.years.len().saturating_sub(1);
+    if intervals == 0 {
+        return Vec::new();
+    }
+    // One matrix per (measure, interval), measure by measure. Counted country by country (the
+    // panel holds a country's surveys and measures together, so each reads its part in order,
+    // and each value is classified once), on every thread for a share of the countries, then
     // summed: integer counts, so the split cannot change a result.
+    let empty = || vec![[[0usize; 4]; 4]; panel.measures.len() * intervals];
     let counts = (0..panel.len())
         .into_par_iter()
-        .fold(
-            || vec![[[0usize; 4]; 4]; pairs.len()],
-            |mut counts, c| {
-                for (matrix, &(measure, y)) in counts.iter_mut().zip(&pairs) {
-                    if let (Some(a), Some(b)) =
-                        (panel.value(c, y - 1, measure), panel.value(c, y, measure))
-                    {
-                        matrix[col(rule.classify(a))][col(rule.classify(b))] += 1;
+        .fold(empty, |mut counts, c| {
+            for (matrices, &measure) in counts.chunks_mut(intervals).zip(&panel.measures) {
+                let level = |y: usize| panel.value(c, y, measure).map(|v| col(rule.classify(v)));
+                let mut before = level(0);
+                for (y, matrix) in (1..).zip(matrices) {
+                    let after = level(y);
+                    if let (Some(a), Some(b)) = (before, after) {
+                        matrix[a][b] += 1;
                     }
+                    before = after;
                 }
-                counts
-            },
-        )
-        .reduce(
-            || vec![[[0usize; 4]; 4]; pairs.len()],
-            |mut a, b| {
-                for (x, y) in a.iter_mut().zip(&b) {
-                    for (rx, ry) in x.iter_mut().zip(y) {
-                        for (cx, cy) in rx.iter_mut().zip(ry) {
-                            *cx += cy;
-                        }
-                    }
-                }
-                a
-            },
-        );
-    pairs
+            }
+            counts
+        })
+        .reduce(empty, |mut a, b| {
+            let cells = a.as_flattened_mut().as_flattened_mut();
+            for (x, y) in cells.iter_mut().zip(b.as_flattened().as_flattened()) {
+                *x += y;
+            }
+            a
+        });
+    panel
+        .measures
         .iter()
+        .flat_map(|&m| (1..panel.years.len()).map(move |y| (m, y)))
         .zip(counts)
-        .map(|(&(measure, y), counts)| Transition {
+        .map(|((measure, y), counts)| Transition {
             measure,
             from: panel.years[y - 1],
             to: panel.years[y],
