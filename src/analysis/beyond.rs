@@ -4,7 +4,8 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::levels::{Level, LevelRule};
+use super::levels::LevelRule;
+use super::tables;
 use crate::model::{Measure, Region, Year};
 use crate::normalise::Normalised;
 use crate::normalise::country::CountryId;
@@ -76,7 +77,6 @@ pub struct Transition {
 /// Transition matrices for each analysed index between every pair of consecutive surveys;
 /// a country without a value in either survey is in no cell.
 pub fn transitions(panel: &Panel, rule: &LevelRule) -> Vec<Transition> {
-    let col = |l: Level| 3 - usize::from(l.rank());
     let intervals = panel.years.len().saturating_sub(1);
     if intervals == 0 {
         return Vec::new();
@@ -90,7 +90,11 @@ pub fn transitions(panel: &Panel, rule: &LevelRule) -> Vec<Transition> {
         .into_par_iter()
         .fold(empty, |mut counts, c| {
             for (matrices, &measure) in counts.chunks_mut(intervals).zip(&panel.measures) {
-                let level = |y: usize| panel.value(c, y, measure).map(|v| col(rule.classify(v)));
+                let level = |y: usize| {
+                    panel
+                        .value(c, y, measure)
+                        .map(|v| tables::column(rule.classify(v)))
+                };
                 let mut before = level(0);
                 for (y, matrix) in (1..).zip(matrices) {
                     let after = level(y);

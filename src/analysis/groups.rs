@@ -181,7 +181,7 @@ pub fn groups(
                 }
                 let mut counts = [0usize; 4];
                 for v in &values {
-                    counts[3 - usize::from(rule.classify(*v).rank())] += 1;
+                    counts[tables::column(rule.classify(*v))] += 1;
                 }
                 let mut sorted = values.clone();
                 sorted.sort_by(f64::total_cmp);

@@ -212,7 +212,8 @@ pub fn table2(panel: &Panel, rule: &LevelRule) -> Vec<Table2Row> {
         .collect()
 }
 
-fn column(level: Level) -> usize {
+/// A level's column in the tables' counts: very high first, low last.
+pub(crate) fn column(level: Level) -> usize {
     3 - usize::from(level.rank())
 }
 
