@@ -162,9 +162,10 @@ fn png_encoding(c: &mut Criterion) {
     let figures: Vec<(u32, u32, Vec<u8>)> = (1..=4)
         .map(|n| {
             let path = tmp.path().join(format!("output/figures/figure{n}.png"));
-            let decoder = png::Decoder::new(std::fs::File::open(path).unwrap());
+            let file = std::io::BufReader::new(std::fs::File::open(path).unwrap());
+            let decoder = png::Decoder::new(file);
             let mut reader = decoder.read_info().unwrap();
-            let mut pixels = vec![0; reader.output_buffer_size()];
+            let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
             let info = reader.next_frame(&mut pixels).unwrap();
             (info.width, info.height, pixels)
         })

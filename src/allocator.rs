@@ -1,8 +1,7 @@
 //! The allocators' settings. The binary allocates with mimalloc (see `main.rs`): the first two
 //! functions are the points of a run where its default timing for returning memory to the
 //! kernel is wrong. Called where mimalloc is not the global allocator (the library's tests),
-//! they touch only mimalloc's own, unused heap. The third sets where the process takes
-//! transparent huge pages; the fourth is for the C library's allocator.
+//! they touch only mimalloc's own, unused heap. The third is for the C library's allocator.
 
 use libmimalloc_sys::{mi_collect, mi_option_set, mi_option_t};
 
@@ -29,31 +28,6 @@ pub fn release_freed() {
 pub fn no_purge_at_exit() {
     // SAFETY: sets one integer option; mimalloc reads it when it next considers purging.
     unsafe { mi_option_set(PURGE_DELAY, -1) };
-}
-
-/// Turns transparent huge pages off for the process except in the memory it advises for them
-/// (the figures' pixel buffers, `render::charts::pixels`).
-///
-/// With huge pages, each first touch of mimalloc's arenas made the kernel zero a whole 2 MiB
-/// page: 45% of a 10,000 x 30 run's samples were in `clear_page_erms`; off, the run's system time
-/// halved. A pixel buffer is written whole, so there a huge page saves 511 faults of 512. The
-/// exception (`PR_THP_DISABLE_EXCEPT_ADVISED`) is Linux 6.18's; an older kernel refuses it, and
-/// then huge pages are turned off for all the process's memory (the figures' buffers take
-/// ordinary pages). A kernel without the setting keeps its default.
-pub fn huge_pages_only_where_advised() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    {
-        /// `PR_THP_DISABLE_EXCEPT_ADVISED` of `linux/prctl.h` (6.18), which the libc crate does
-        /// not name yet.
-        const EXCEPT_ADVISED: libc::c_ulong = 1 << 1;
-        let (on, none) = (libc::c_ulong::from(true), 0 as libc::c_ulong);
-        // SAFETY: sets one per-process flag; no pointer is passed.
-        if unsafe { libc::prctl(libc::PR_SET_THP_DISABLE, on, EXCEPT_ADVISED, none, none) } == 0 {
-            return;
-        }
-    }
-    #[cfg(target_os = "linux")]
-    let _ = rustix::thread::disable_transparent_huge_pages(true);
 }
 
 /// Makes the C library's allocator (glibc's `malloc`, which the C library itself and the

@@ -5,10 +5,10 @@
 //! labels that never overlap (`layout` measures every text with the embedded font). SVG and PNG
 //! come from the same laid-out scene and are byte-identical across runs. Recomputes nothing.
 
+mod bands;
 mod draw;
 mod font;
 mod layout;
-mod pixels;
 mod profile;
 #[cfg(test)]
 mod tests;

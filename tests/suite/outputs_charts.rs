@@ -256,7 +256,7 @@ fn read_svg(out: &Path, n: u8) -> String {
 fn decode_png(bytes: &[u8]) -> (u32, u32, Vec<u8>, usize) {
     let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
     let mut reader = decoder.read_info().expect("a PNG header");
-    let mut buf = vec![0; reader.output_buffer_size()];
+    let mut buf = vec![0; reader.output_buffer_size().expect("a PNG's size")];
     let info = reader.next_frame(&mut buf).expect("PNG image data");
     buf.truncate(info.buffer_size());
     let channels = info.color_type.samples();

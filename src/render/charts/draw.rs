@@ -5,25 +5,19 @@
 //! CSS font size, ab_glyph scales the line box, ascent to descent, to `size`), so each target
 //! asks for the size that gives the em the layout measured.
 
+use std::io::Write;
+use std::sync::Arc;
+
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters_backend::DrawingErrorKind;
 
-use super::font::{FAMILY, Metrics, SVG_SIZE_DIVISOR, SVG_TOP_DY_EM};
+use super::bands::{self, Recorder};
+use super::font::{FAMILY, Glyph, Metrics, SVG_SIZE_DIVISOR, SVG_TOP_DY_EM};
 use super::layout::{Anchor, Label, Mark, Scene, Shape};
-use super::pixels::Pixels;
 
 /// Pixels per layout pixel in the PNG (sharp enough for print).
 pub(crate) const PNG_SCALE: i32 = 2;
-
-/// Which backend a scene is painted on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Target {
-    Svg,
-    Png,
-    /// PNG, each character rasterised by plotters as it is drawn (the reference for the tests).
-    #[cfg(test)]
-    PngPlotters,
-}
 
 /// The scene as SVG text.
 ///
@@ -34,7 +28,12 @@ pub(crate) fn svg(scene: &Scene) -> Result<String, String> {
     {
         let root =
             SVGBackend::with_string(&mut out, (scene.width, scene.height)).into_drawing_area();
-        paint(&root, scene, Target::Svg)?;
+        // A PNG's pixel buffer starts white; the SVG needs its white background drawn.
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        paint_marks(&root, scene, 1)?;
+        for label in &scene.labels {
+            draw_svg_label(&root, label).map_err(|e| e.to_string())?;
+        }
         root.present().map_err(|e| e.to_string())?;
     }
     Ok(out)
@@ -45,51 +44,146 @@ pub(crate) fn svg(scene: &Scene) -> Result<String, String> {
 /// `png_encoding` benchmark (`cargo bench -- png_encoding`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PngEncoding {
-    /// zlib's default level, the encoder's default filter.
+    /// zlib's default level (6) after the Sub filter.
     Default,
-    /// The fastest deflate level.
+    /// fdeflate, the PNG encoder's fastest compressing deflate, after the Sub filter.
     Fast,
-    /// The fastest deflate level after the Paeth filter (smaller files on flat-colour charts).
+    /// fdeflate after the Paeth filter (smaller files on flat-colour charts).
     FastPaeth,
 }
 
 /// The encoding of the figures' PNGs (see the README's performance section for why).
 pub const PNG_ENCODING: PngEncoding = PngEncoding::Fast;
 
+/// Rows of a PNG painted at once (see [`png`]): 64 rows of a figure are 369 KB.
+const BAND_ROWS: u32 = 64;
+
+/// Bytes of PNG data per `IDAT` chunk (a figure's PNG is 200-250 KB).
+const IDAT_BYTES: usize = 1 << 16;
+
 /// The scene as PNG bytes, at [`PNG_SCALE`] times its size.
+///
+/// Painted and encoded [`BAND_ROWS`] rows at a time: the marks are drawn once and kept by band
+/// (`bands`), the labels' glyphs placed once ([`inks`]); each band's pixels get its marks and
+/// the glyphs that reach it, and go to the encoder before the next band is painted. A whole
+/// figure's buffer (5.7 MB) was fresh memory for every figure, and the kernel's zeroing of it,
+/// on a machine that had given the pages back to its host, took longer than the drawing.
 ///
 /// # Errors
 /// plotters' or the PNG encoder's message.
 pub(crate) fn png(scene: &Scene) -> Result<Vec<u8>, String> {
-    let (w, h, pixels) = rasterise(scene)?;
-    encode_rgb(w, h, &pixels, PNG_ENCODING)
-}
-
-/// The scene's RGB pixels at [`PNG_SCALE`] times its size: (width, height, pixels).
-pub(crate) fn rasterise(scene: &Scene) -> Result<(u32, u32, Pixels), String> {
-    rasterise_for(scene, Target::Png)
-}
-
-/// [`rasterise`] with plotters rasterising every character as it draws it.
-#[cfg(test)]
-pub(crate) fn rasterise_with_plotters_text(scene: &Scene) -> Result<(u32, u32, Pixels), String> {
-    rasterise_for(scene, Target::PngPlotters)
-}
-
-fn rasterise_for(scene: &Scene, target: Target) -> Result<(u32, u32, Pixels), String> {
     let scale = PNG_SCALE.unsigned_abs();
     let (w, h) = (scene.width * scale, scene.height * scale);
-    // Allocated white: the background is the buffer's first and only fill (see `paint`).
-    let mut pixels = Pixels::white(w as usize * h as usize * 3);
+    let mut marks = Vec::new();
+    {
+        let root = Recorder::new((w, h), BAND_ROWS, &mut marks).into_drawing_area();
+        paint_marks(&root, scene, PNG_SCALE)?;
+    }
+    let inks = inks(scene, Metrics::embedded());
+    let row = w as usize * 3;
+    let mut band = vec![0u8; row * BAND_ROWS.min(h) as usize];
+    let mut bytes = Vec::with_capacity(row * h as usize / 16);
+    {
+        let mut writer = encoder(&mut bytes, w, h, PNG_ENCODING)
+            .write_header()
+            .map_err(|e| e.to_string())?;
+        let mut stream = writer
+            .stream_writer_with_size(IDAT_BYTES)
+            .map_err(|e| e.to_string())?;
+        for (ops, top) in marks.iter().zip((0..h).step_by(BAND_ROWS as usize)) {
+            let rows = BAND_ROWS.min(h - top);
+            let pixels = &mut band[..row * rows as usize];
+            // White: the background is the buffer's first and only fill (see `paint_marks`).
+            pixels.fill(u8::MAX);
+            {
+                let mut bitmap = BitMapBackend::with_buffer(pixels, (w, rows));
+                let top = top as i32;
+                bands::replay(&mut bitmap, top, ops).map_err(|e| e.to_string())?;
+                draw_inks(&mut bitmap, top, &inks).map_err(|e| e.to_string())?;
+            }
+            stream.write_all(pixels).map_err(|e| e.to_string())?;
+        }
+        stream.finish().map_err(|e| e.to_string())?;
+        writer.finish().map_err(|e| e.to_string())?;
+    }
+    Ok(bytes)
+}
+
+/// The scene's RGB pixels at [`PNG_SCALE`] times its size, painted at once on one buffer:
+/// (width, height, pixels). What [`png`]'s bands must add up to.
+#[cfg(test)]
+pub(crate) fn rasterise(scene: &Scene) -> Result<(u32, u32, Vec<u8>), String> {
+    rasterise_for(scene, false)
+}
+
+/// [`rasterise`] with plotters rasterising every character as it draws it (what the cached
+/// glyphs replace).
+#[cfg(test)]
+pub(crate) fn rasterise_with_plotters_text(scene: &Scene) -> Result<(u32, u32, Vec<u8>), String> {
+    rasterise_for(scene, true)
+}
+
+#[cfg(test)]
+fn rasterise_for(scene: &Scene, plotters_text: bool) -> Result<(u32, u32, Vec<u8>), String> {
+    let scale = PNG_SCALE.unsigned_abs();
+    let (w, h) = (scene.width * scale, scene.height * scale);
+    let mut pixels = vec![u8::MAX; w as usize * h as usize * 3];
     {
         let root = BitMapBackend::with_buffer(&mut pixels, (w, h)).into_drawing_area();
-        paint(&root, scene, target)?;
+        paint_marks(&root, scene, PNG_SCALE)?;
+        if plotters_text {
+            let metrics = Metrics::embedded();
+            for label in &scene.labels {
+                let Placed {
+                    size,
+                    y,
+                    start,
+                    glyphs,
+                } = place(label, metrics);
+                let style = FontDesc::new(FontFamily::Name(FAMILY), size, FontStyle::Normal)
+                    .color(&rgb(label.colour))
+                    .pos(Pos::new(HPos::Left, VPos::Top));
+                let mut buf = [0u8; 4];
+                for (c, _, dx) in glyphs {
+                    let text: &str = c.encode_utf8(&mut buf);
+                    root.draw(&Text::new(text, (round(start + dx), y), style.clone()))
+                        .map_err(|e| e.to_string())?;
+                }
+            }
+        }
         root.present().map_err(|e| e.to_string())?;
+    }
+    if !plotters_text {
+        let mut bitmap = BitMapBackend::with_buffer(&mut pixels, (w, h));
+        draw_inks(&mut bitmap, 0, &inks(scene, Metrics::embedded())).map_err(|e| e.to_string())?;
     }
     Ok((w, h, pixels))
 }
 
-/// Encodes 8-bit RGB pixels as PNG.
+/// A PNG encoder of 8-bit RGB pixels with `encoding`'s filter and deflate.
+fn encoder<W: Write>(
+    out: W,
+    width: u32,
+    height: u32,
+    encoding: PngEncoding,
+) -> png::Encoder<'static, W> {
+    let mut encoder = png::Encoder::new(out, width, height);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    let (deflate, filter) = match encoding {
+        PngEncoding::Default => (png::DeflateCompression::Level(6), png::Filter::Sub),
+        PngEncoding::Fast => (png::DeflateCompression::FdeflateUltraFast, png::Filter::Sub),
+        PngEncoding::FastPaeth => (
+            png::DeflateCompression::FdeflateUltraFast,
+            png::Filter::Paeth,
+        ),
+    };
+    encoder.set_deflate_compression(deflate);
+    encoder.set_filter(filter);
+    encoder
+}
+
+/// Encodes 8-bit RGB pixels, all at once, as PNG.
 ///
 /// # Errors
 /// The PNG encoder's message (a buffer of the wrong size).
@@ -99,45 +193,25 @@ pub fn encode_rgb(
     pixels: &[u8],
     encoding: PngEncoding,
 ) -> Result<Vec<u8>, String> {
-    // Room for the whole file at once: grown by doubling, its copies took fresh pages (a figure's
-    // PNG is a twentieth to a twenty-fifth of its pixels; a page is taken only when written).
     let mut bytes = Vec::with_capacity(pixels.len() / 16);
     {
-        let mut encoder = png::Encoder::new(&mut bytes, width, height);
-        encoder.set_color(png::ColorType::Rgb);
-        encoder.set_depth(png::BitDepth::Eight);
-        match encoding {
-            PngEncoding::Default => encoder.set_compression(png::Compression::Default),
-            PngEncoding::Fast => encoder.set_compression(png::Compression::Fast),
-            PngEncoding::FastPaeth => {
-                encoder.set_compression(png::Compression::Fast);
-                encoder.set_filter(png::FilterType::Paeth);
-            }
-        }
-        let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
+        let mut writer = encoder(&mut bytes, width, height, encoding)
+            .write_header()
+            .map_err(|e| e.to_string())?;
         writer.write_image_data(pixels).map_err(|e| e.to_string())?;
         writer.finish().map_err(|e| e.to_string())?;
     }
     Ok(bytes)
 }
 
-fn paint<DB: DrawingBackend>(
+/// Paints the scene's marks (lines and dots) at `scale` on `root`.
+fn paint_marks<DB: DrawingBackend>(
     root: &DrawingArea<DB, plotters::coord::Shift>,
     scene: &Scene,
-    target: Target,
+    scale: i32,
 ) -> Result<(), String> {
-    let scale = match target {
-        Target::Svg => 1,
-        Target::Png => PNG_SCALE,
-        #[cfg(test)]
-        Target::PngPlotters => PNG_SCALE,
-    };
     let at = |(x, y): (i32, i32)| (x * scale, y * scale);
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
-    // A PNG's pixel buffer is allocated white; the SVG needs its white background drawn.
-    if target == Target::Svg {
-        root.fill(&WHITE).map_err(err)?;
-    }
     for mark in &scene.marks {
         match mark {
             Mark::Line {
@@ -186,77 +260,110 @@ fn paint<DB: DrawingBackend>(
             }
         }
     }
-    let metrics = Metrics::embedded();
-    for label in &scene.labels {
-        draw_label(root, label, target, scale, metrics).map_err(err)?;
+    Ok(())
+}
+
+/// A label in the SVG: its font-size is the em the layout measured; the browser puts the
+/// baseline 0.76em below `y` and aligns the text by its `text-anchor`.
+fn draw_svg_label<DB: DrawingBackend>(
+    root: &DrawingArea<DB, plotters::coord::Shift>,
+    label: &Label,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let h = match label.anchor {
+        Anchor::Start => HPos::Left,
+        Anchor::Middle => HPos::Center,
+        Anchor::End => HPos::Right,
+    };
+    let style = FontDesc::new(
+        FontFamily::Name(FAMILY),
+        label.size * SVG_SIZE_DIVISOR,
+        FontStyle::Normal,
+    )
+    .color(&rgb(label.colour))
+    .pos(Pos::new(h, VPos::Top));
+    root.draw(&Text::new(label.text.as_str(), (label.x, label.y), style))
+}
+
+/// One glyph of a label placed in the PNG: the glyph's origin (its pixels are offsets from it).
+struct Ink {
+    x: i32,
+    y: i32,
+    colour: RGBColor,
+    glyph: Arc<Glyph>,
+}
+
+/// Draws the glyphs of `inks` that reach `band`, a bitmap of the figure's rows from `top`.
+fn draw_inks(
+    band: &mut BitMapBackend<'_>,
+    top: i32,
+    inks: &[Ink],
+) -> Result<(), DrawingErrorKind<<BitMapBackend<'static> as DrawingBackend>::ErrorType>> {
+    let rows = top..top + band.get_size().1 as i32;
+    for ink in inks {
+        let (first, last) = ink.glyph.rows;
+        if ink.y + last < rows.start || ink.y + first >= rows.end {
+            continue;
+        }
+        for &(gx, gy, coverage) in &ink.glyph.pixels {
+            let colour = ink.colour.mix(f64::from(coverage)).to_backend_color();
+            band.draw_pixel((ink.x + gx, ink.y + gy - top), colour)?;
+        }
     }
     Ok(())
 }
 
-fn draw_label<DB: DrawingBackend>(
-    root: &DrawingArea<DB, plotters::coord::Shift>,
-    label: &Label,
-    target: Target,
-    scale: i32,
-    metrics: &Metrics,
-) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-    let colour = rgb(label.colour);
-    match target {
-        // The SVG's font-size is the em the layout measured; the browser puts the baseline
-        // 0.76em below `y` and aligns the text by its `text-anchor`.
-        Target::Svg => {
-            let h = match label.anchor {
-                Anchor::Start => HPos::Left,
-                Anchor::Middle => HPos::Center,
-                Anchor::End => HPos::Right,
-            };
-            let style = FontDesc::new(
-                FontFamily::Name(FAMILY),
-                label.size * SVG_SIZE_DIVISOR,
-                FontStyle::Normal,
-            )
-            .color(&colour)
-            .pos(Pos::new(h, VPos::Top));
-            root.draw(&Text::new(label.text.as_str(), (label.x, label.y), style))
-        }
-        // ab_glyph scales the line box (ascent to descent) to the size, and plotters puts the
-        // baseline half the size below `y`. An even whole size keeps that half whole (plotters
-        // truncates it per glyph, which would make baselines jitter) and never makes text
-        // wider than measured. Each glyph is placed on its own at its pen position.
-        _ => {
-            let s = f64::from(scale);
-            let ideal = label.size * s * metrics.line_height_em();
-            let size = (ideal / 2.0).floor() * 2.0;
-            let baseline = f64::from(label.y) * s + SVG_TOP_DY_EM * label.size * s;
-            let y = round(baseline - size / 2.0);
-            let (glyphs, width) = metrics.glyph_offsets(&label.text, size);
-            let x = f64::from(label.x) * s;
-            let start = match label.anchor {
-                Anchor::Start => x,
-                Anchor::Middle => x - width / 2.0,
-                Anchor::End => x - width,
-            };
-            // What the cached glyphs replace: plotters rasterising each character as it draws.
-            #[cfg(test)]
-            if target == Target::PngPlotters {
-                let style = FontDesc::new(FontFamily::Name(FAMILY), size, FontStyle::Normal)
-                    .color(&colour)
-                    .pos(Pos::new(HPos::Left, VPos::Top));
-                let mut buf = [0u8; 4];
-                for (c, _, dx) in glyphs {
-                    let text: &str = c.encode_utf8(&mut buf);
-                    root.draw(&Text::new(text, (round(start + dx), y), style.clone()))?;
-                }
-                return Ok(());
-            }
-            for (_, glyph, dx) in glyphs {
-                let x = round(start + dx);
-                for &(gx, gy, coverage) in &glyph.pixels {
-                    root.draw_pixel((x + gx, y + gy), &colour.mix(f64::from(coverage)))?;
-                }
-            }
-            Ok(())
-        }
+/// Every label's glyphs placed in the PNG, once for all of a figure's bands.
+fn inks(scene: &Scene, metrics: &Metrics) -> Vec<Ink> {
+    let mut inks = Vec::new();
+    for label in &scene.labels {
+        let colour = rgb(label.colour);
+        let Placed {
+            y, start, glyphs, ..
+        } = place(label, metrics);
+        inks.extend(glyphs.into_iter().map(|(_, glyph, dx)| Ink {
+            x: round(start + dx),
+            y,
+            colour,
+            glyph,
+        }));
+    }
+    inks
+}
+
+/// A label set in the PNG.
+struct Placed {
+    /// The ab_glyph size (which the tests' reference, plotters drawing the text, asks for).
+    #[cfg_attr(not(test), allow(dead_code))]
+    size: f64,
+    /// Where plotters would draw the text from: its top and its left.
+    y: i32,
+    start: f64,
+    /// Each visible character with its glyph and x offset from `start`.
+    glyphs: Vec<(char, Arc<Glyph>, f64)>,
+}
+
+/// Sets a label in the PNG. ab_glyph scales the line box (ascent to descent) to the size, and
+/// plotters puts the baseline half the size below `y`. An even whole size keeps that half
+/// whole (plotters truncates it per glyph, which would make baselines jitter) and never makes
+/// text wider than measured. Each glyph is placed on its own at its pen position.
+fn place(label: &Label, metrics: &Metrics) -> Placed {
+    let s = f64::from(PNG_SCALE);
+    let ideal = label.size * s * metrics.line_height_em();
+    let size = (ideal / 2.0).floor() * 2.0;
+    let baseline = f64::from(label.y) * s + SVG_TOP_DY_EM * label.size * s;
+    let y = round(baseline - size / 2.0);
+    let (glyphs, width) = metrics.glyph_offsets(&label.text, size);
+    let x = f64::from(label.x) * s;
+    let start = match label.anchor {
+        Anchor::Start => x,
+        Anchor::Middle => x - width / 2.0,
+        Anchor::End => x - width,
+    };
+    Placed {
+        size,
+        y,
+        start,
+        glyphs,
     }
 }
 

@@ -51,6 +51,8 @@ pub(crate) struct Glyph {
     /// The ink's pixels, (x, y, coverage 0-1), from where plotters puts a glyph drawn alone at
     /// a top-left anchor: x from the ink's left edge, y from the top of the text.
     pub(crate) pixels: Vec<(i32, i32, f32)>,
+    /// The first and last y of the pixels.
+    pub(crate) rows: (i32, i32),
 }
 
 /// Rasterised glyphs by character and size (the size's `f32` bits); `None` for a character
@@ -167,9 +169,12 @@ impl Metrics {
         let (top, mut pixels) = ((size / 2.0 + bounds.min.y) as i32, Vec::new());
         #[allow(clippy::cast_possible_wrap)]
         outline.draw(|x, y, coverage| pixels.push((x as i32, y as i32 + top, coverage)));
+        let ys = || pixels.iter().map(|&(_, y, _)| y);
+        let rows = (ys().min().unwrap_or(0), ys().max().unwrap_or(0));
         Some(Glyph {
             left: f64::from(bounds.min.x),
             pixels,
+            rows,
         })
     }
 

@@ -325,6 +325,20 @@ fn names_join_in_the_catalogue_words() {
     assert_eq!(join_names(&zh, &["美国", "中国"]).unwrap(), "美国、中国");
 }
 
+/// A PNG's size and 8-bit RGB pixels.
+fn decode(bytes: &[u8]) -> (u32, u32, Vec<u8>) {
+    let mut reader = png::Decoder::new(std::io::Cursor::new(bytes))
+        .read_info()
+        .unwrap();
+    let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut pixels).unwrap();
+    assert_eq!(
+        (info.color_type, info.bit_depth),
+        (png::ColorType::Rgb, png::BitDepth::Eight)
+    );
+    (info.width, info.height, pixels)
+}
+
 #[test]
 fn every_png_encoding_decodes_to_the_same_pixels() {
     font::register().unwrap();
@@ -343,20 +357,81 @@ fn every_png_encoding_decodes_to_the_same_pixels() {
         draw::PngEncoding::FastPaeth,
     ] {
         let bytes = draw::encode_rgb(w, h, &pixels, encoding).unwrap();
-        let mut reader = png::Decoder::new(std::io::Cursor::new(bytes))
-            .read_info()
-            .unwrap();
-        let mut decoded = vec![0; reader.output_buffer_size()];
-        let info = reader.next_frame(&mut decoded).unwrap();
-        assert_eq!((info.width, info.height), (w, h));
-        assert!(*decoded == *pixels, "{encoding:?} changes pixels");
+        assert!(
+            decode(&bytes) == (w, h, pixels.clone()),
+            "{encoding:?} changes pixels"
+        );
     }
-    // The figures are written with the chosen encoding.
-    let (_, _, again) = draw::rasterise(&scene).unwrap();
-    assert_eq!(
-        draw::png(&scene).unwrap(),
-        draw::encode_rgb(w, h, &again, draw::PNG_ENCODING).unwrap()
-    );
+}
+
+/// The figure's PNG, painted and encoded band by band, has the pixels of the scene painted at
+/// once on one buffer.
+fn assert_bands_paint_the_whole_figure(scene: &Scene) {
+    let whole = draw::rasterise(scene).unwrap();
+    let banded = decode(&draw::png(scene).unwrap());
+    assert_eq!((banded.0, banded.1), (whole.0, whole.1));
+    if banded.2 != whole.2 {
+        let row = whole.0 as usize * 3;
+        let first = banded
+            .2
+            .iter()
+            .zip(&whole.2)
+            .position(|(a, b)| a != b)
+            .unwrap();
+        panic!(
+            "the bands differ from the whole figure first at pixel ({}, {})",
+            first % row / 3,
+            first / row
+        );
+    }
+}
+
+#[test]
+fn the_bands_paint_the_pixels_of_the_whole_figure() {
+    font::register().unwrap();
+    // Lines crossing every band at many slopes, a gap, markers of every shape.
+    let series: Vec<Series> = (0..6)
+        .map(|i| Series {
+            name: format!("Country {i}"),
+            values: (0..12)
+                .map(|j| {
+                    let v = (f64::from(i * 7 + j * 5) * 0.137).sin().abs();
+                    (j != 4 || i != 2).then_some(v)
+                })
+                .collect(),
+            end_label: Some((11, "0.5000".into())),
+            emphasised: i == 5,
+        })
+        .collect();
+    let mut t = text(12);
+    t.hollow = (0..12).map(|j| j % 3 == 0).collect();
+    t.notes = vec!["Source: UN E-Government Surveys; hollow markers are not comparable.".into()];
+    let scene = layout::lay_out(&t, &series, Metrics::embedded());
+    assert_bands_paint_the_whole_figure(&scene);
+    // And the comparison can fail: a mark more on the PNG than on the reference.
+    let (_, _, whole) = draw::rasterise(&scene).unwrap();
+    let mut more = scene.clone();
+    more.marks.push(layout::Mark::Dot {
+        centre: (100, 100),
+        radius: 4,
+        shape: layout::Shape::Circle,
+        colour: layout::Rgb(200, 0, 0),
+    });
+    assert!(decode(&draw::png(&more).unwrap()).2 != whole);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(8))]
+
+    #[test]
+    fn the_bands_paint_the_whole_figure_whatever_the_data((years, series, zh) in any_series()) {
+        font::register().unwrap();
+        let mut t = text(years);
+        if zh {
+            t.title = "图1　美国、澳大利亚、英国、加拿大、中国EGDI对标分析（2003—2018年）".into();
+        }
+        assert_bands_paint_the_whole_figure(&layout::lay_out(&t, &series, Metrics::embedded()));
+    }
 }
 
 #[test]
