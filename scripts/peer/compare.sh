@@ -31,20 +31,28 @@ for f in "$work"/peer/tables/*.csv; do
 done
 echo "tables identical: $(ls "$work"/peer/tables | wc -l) CSVs"
 
-seconds() { local s e; s=$(date +%s.%N); "$@"; e=$(date +%s.%N); echo "$e - $s" | bc -l; }
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-
-# Prints "rust_median_s peer_median_s ratio" over RUNS turns.
+# Prints "rust_median_s peer_median_s ratio" over RUNS turns. Each run is timed from its start
+# to its exit by the peer's Python (`perf_counter` around `subprocess.run`): timing with
+# `date` in the shell added two processes' start-up to every run, 3 ms on an idle machine and
+# 20-25 ms with a core busy, which is nothing to the peer and half the binary's run.
 measure() {
-  local r=() p=()
-  for _ in $(seq "$RUNS"); do
-    r+=("$(seconds rust)")
-    p+=("$(seconds peer)")
-  done
-  local mr mp
-  mr=$(printf '%s\n' "${r[@]}" | median)
-  mp=$(printf '%s\n' "${p[@]}" | median)
-  echo "$mr $mp $(echo "$mp / $mr" | bc -l)"
+  "$PYTHON" - "$RUNS" "$bin" "$work" <<'PY'
+import statistics, subprocess, sys, time, shutil
+runs, binary, work = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+rust = [binary, "run", "--quiet", "--input", "input", "--output", f"{work}/rust"]
+peer = [sys.executable, "scripts/peer/peer.py", "input", f"{work}/peer"]
+def timed(cmd):
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+r, p = [], []
+for _ in range(runs):
+    r.append(timed(rust))
+    shutil.rmtree(f"{work}/peer", ignore_errors=True)
+    p.append(timed(peer))
+mr, mp = statistics.median(r), statistics.median(p)
+print(mr, mp, mp / mr)
+PY
 }
 
 echo "cores: $(nproc); load average: $(cut -d' ' -f1-3 /proc/loadavg); runs: $RUNS"

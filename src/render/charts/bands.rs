@@ -67,9 +67,10 @@ pub(super) struct Recorder<'a> {
 }
 
 impl<'a> Recorder<'a> {
-    /// A recorder writing into `bands`, one list per band of `rows` rows of a figure of `size`.
+    /// A recorder writing into `bands`, one list per band of `rows` rows of a figure of `size`
+    /// (emptied first; their room is kept).
     pub(super) fn new(size: (u32, u32), rows: u32, bands: &'a mut Vec<Vec<Op>>) -> Self {
-        bands.clear();
+        bands.iter_mut().for_each(Vec::clear);
         bands.resize_with(size.1.div_ceil(rows) as usize, Vec::new);
         Self { size, rows, bands }
     }

@@ -5,6 +5,7 @@
 //! CSS font size, ab_glyph scales the line box, ascent to descent, to `size`), so each target
 //! asks for the size that gives the em the layout measured.
 
+use std::cell::RefCell;
 use std::io::Write;
 use std::sync::Arc;
 
@@ -12,7 +13,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters_backend::DrawingErrorKind;
 
-use super::bands::{self, Recorder};
+use super::bands::{self, Op, Recorder};
 use super::font::{FAMILY, Glyph, Metrics, SVG_SIZE_DIVISOR, SVG_TOP_DY_EM};
 use super::layout::{Anchor, Label, Mark, Scene, Shape};
 
@@ -72,16 +73,28 @@ const IDAT_BYTES: usize = 1 << 16;
 /// # Errors
 /// plotters' or the PNG encoder's message.
 pub(crate) fn png(scene: &Scene) -> Result<Vec<u8>, String> {
+    SCRATCH.with_borrow_mut(|(marks, band)| png_with(scene, marks, band))
+}
+
+thread_local! {
+    /// A thread's marks by band and band of pixels, kept with their room for its next figure.
+    static SCRATCH: RefCell<(Vec<Vec<Op>>, Vec<u8>)> = const { RefCell::new((Vec::new(), Vec::new())) };
+}
+
+fn png_with(
+    scene: &Scene,
+    marks: &mut Vec<Vec<Op>>,
+    band: &mut Vec<u8>,
+) -> Result<Vec<u8>, String> {
     let scale = PNG_SCALE.unsigned_abs();
     let (w, h) = (scene.width * scale, scene.height * scale);
-    let mut marks = Vec::new();
     {
-        let root = Recorder::new((w, h), BAND_ROWS, &mut marks).into_drawing_area();
+        let root = Recorder::new((w, h), BAND_ROWS, marks).into_drawing_area();
         paint_marks(&root, scene, PNG_SCALE)?;
     }
     let inks = inks(scene, Metrics::embedded());
     let row = w as usize * 3;
-    let mut band = vec![0u8; row * BAND_ROWS.min(h) as usize];
+    band.resize(row * BAND_ROWS.min(h) as usize, 0);
     let mut bytes = Vec::with_capacity(row * h as usize / 16);
     {
         let mut writer = encoder(&mut bytes, w, h, PNG_ENCODING)
