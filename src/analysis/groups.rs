@@ -8,6 +8,7 @@
 use serde::Serialize;
 
 use super::levels::{Level, LevelRule};
+use super::stats;
 use super::tables::{self, Trend};
 use crate::model::{Measure, Year};
 use crate::normalise::Normalised;
@@ -150,15 +151,6 @@ fn memberships(normalised: &Normalised, panel: &Panel) -> Vec<(&'static str, Str
     out
 }
 
-fn median(sorted: &[f64]) -> f64 {
-    let n = sorted.len();
-    if n % 2 == 1 {
-        sorted[n / 2]
-    } else {
-        f64::midpoint(sorted[n / 2 - 1], sorted[n / 2])
-    }
-}
-
 /// The group rows and Table 1 by group.
 pub fn groups(
     normalised: &Normalised,
@@ -183,16 +175,17 @@ pub fn groups(
                 for v in &values {
                     counts[tables::column(rule.classify(*v))] += 1;
                 }
-                let mut sorted = values.clone();
-                sorted.sort_by(f64::total_cmp);
+                let mean = values.iter().sum::<f64>() / values.len() as f64;
+                let countries = values.len();
+                let mut values = values;
                 rows.push(GroupRow {
                     kind,
                     group: group.clone(),
                     year,
                     measure,
-                    countries: values.len(),
-                    mean: values.iter().sum::<f64>() / values.len() as f64,
-                    median: median(&sorted),
+                    countries,
+                    mean,
+                    median: stats::median(&mut values).expect("values is not empty"),
                     counts,
                     source: source.clone(),
                 });

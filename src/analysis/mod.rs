@@ -16,6 +16,7 @@ pub mod quality;
 pub mod ranks;
 pub mod reproduction;
 pub mod sensitivity;
+mod stats;
 pub mod tables;
 
 use rayon::prelude::*;

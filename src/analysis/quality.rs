@@ -7,6 +7,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::levels::{Level, LevelRule};
+use super::stats;
 use crate::model::{Measure, Year};
 use crate::normalise::Normalised;
 use crate::normalise::country::CountryId;
@@ -107,14 +108,7 @@ pub fn weighted_checks(panel: &Panel) -> Vec<WeightedCheck> {
                     (egdi > 0.0).then(|| sum / egdi)
                 })
                 .collect();
-            ratios.sort_by(f64::total_cmp);
-            let median = if ratios.is_empty() {
-                f64::NAN
-            } else if ratios.len() % 2 == 1 {
-                ratios[ratios.len() / 2]
-            } else {
-                f64::midpoint(ratios[ratios.len() / 2 - 1], ratios[ratios.len() / 2])
-            };
+            let median = stats::median(&mut ratios).unwrap_or(f64::NAN);
             WeightedCheck {
                 year,
                 median_ratio: median,

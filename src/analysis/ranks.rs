@@ -51,20 +51,22 @@ pub struct RankRow {
 pub fn ranks(normalised: &Normalised, years: &[Year]) -> Vec<RankRow> {
     let facts = &normalised.facts;
     // Per survey, the assessed EGDIs sorted descending: a computed rank is 1 + the number of
-    // countries with a strictly higher EGDI.
-    let assessed: Vec<Vec<f64>> = years
-        .iter()
-        .map(|&year| {
-            let mut egdi: Vec<f64> = normalised
-                .concordance
-                .iter()
-                .filter_map(|(c, _)| facts.value(c, year, Measure::Egdi))
-                .filter(|v| *v > 0.0)
-                .collect();
-            egdi.sort_by(|a, b| b.total_cmp(a));
-            egdi
-        })
-        .collect();
+    // countries with a strictly higher EGDI. Gathered country by country, in the facts' order
+    // (a pass over all countries per survey read the facts with a stride: at 20,000 entities
+    // x 30 surveys the ranks took 2.8 times the samples of 10,000).
+    let mut assessed: Vec<Vec<f64>> = vec![Vec::new(); years.len()];
+    for (country, _) in normalised.concordance.iter() {
+        for (egdi, &year) in assessed.iter_mut().zip(years) {
+            egdi.extend(
+                facts
+                    .value(country, year, Measure::Egdi)
+                    .filter(|v| *v > 0.0),
+            );
+        }
+    }
+    for egdi in &mut assessed {
+        egdi.sort_by(|a, b| b.total_cmp(a));
+    }
     let mut out = Vec::new();
     for (country, _) in normalised.concordance.iter() {
         let mut previous: Option<(usize, u32)> = None;
