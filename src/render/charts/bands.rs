@@ -8,6 +8,10 @@
 //! [`replay`] gives a band's ops, moved into the band, to a bitmap of the band's rows, which
 //! clips them there as it clips them to the figure: the same pixels as painting the figure
 //! on one buffer, which the tests check.
+//!
+//! The band lists a [`Recorder`] fills are the caller's, so a thread can keep them, with their
+//! room, from one figure to the next (`draw`'s thread-local scratch, which lives as long as
+//! the thread); [`Recorder::new`] empties them first.
 
 use plotters::prelude::BitMapBackend;
 use plotters_backend::{

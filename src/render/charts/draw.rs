@@ -30,12 +30,12 @@ pub(crate) fn svg(scene: &Scene) -> Result<String, String> {
         let root =
             SVGBackend::with_string(&mut out, (scene.width, scene.height)).into_drawing_area();
         // A PNG's pixel buffer starts white; the SVG needs its white background drawn.
-        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        root.fill(&WHITE).map_err(message)?;
         paint_marks(&root, scene, 1)?;
         for label in &scene.labels {
-            draw_svg_label(&root, label).map_err(|e| e.to_string())?;
+            draw_svg_label(&root, label).map_err(message)?;
         }
-        root.present().map_err(|e| e.to_string())?;
+        root.present().map_err(message)?;
     }
     Ok(out)
 }
@@ -78,6 +78,8 @@ pub(crate) fn png(scene: &Scene) -> Result<Vec<u8>, String> {
 
 thread_local! {
     /// A thread's marks by band and band of pixels, kept with their room for its next figure.
+    /// They live as long as the thread (a rayon worker's, for the run): at most one figure's
+    /// ops and one band, a few MB; each figure's PNG bytes are its own vector.
     static SCRATCH: RefCell<(Vec<Vec<Op>>, Vec<u8>)> = const { RefCell::new((Vec::new(), Vec::new())) };
 }
 
@@ -99,10 +101,10 @@ fn png_with(
     {
         let mut writer = encoder(&mut bytes, w, h, PNG_ENCODING)
             .write_header()
-            .map_err(|e| e.to_string())?;
+            .map_err(message)?;
         let mut stream = writer
             .stream_writer_with_size(IDAT_BYTES)
-            .map_err(|e| e.to_string())?;
+            .map_err(message)?;
         for (ops, top) in marks.iter().zip((0..h).step_by(BAND_ROWS as usize)) {
             let rows = BAND_ROWS.min(h - top);
             let pixels = &mut band[..row * rows as usize];
@@ -111,13 +113,13 @@ fn png_with(
             {
                 let mut bitmap = BitMapBackend::with_buffer(pixels, (w, rows));
                 let top = top as i32;
-                bands::replay(&mut bitmap, top, ops).map_err(|e| e.to_string())?;
-                draw_inks(&mut bitmap, top, &inks).map_err(|e| e.to_string())?;
+                bands::replay(&mut bitmap, top, ops).map_err(message)?;
+                draw_inks(&mut bitmap, top, &inks).map_err(message)?;
             }
-            stream.write_all(pixels).map_err(|e| e.to_string())?;
+            stream.write_all(pixels).map_err(message)?;
         }
-        stream.finish().map_err(|e| e.to_string())?;
-        writer.finish().map_err(|e| e.to_string())?;
+        stream.finish().map_err(message)?;
+        writer.finish().map_err(message)?;
     }
     Ok(bytes)
 }
@@ -147,12 +149,8 @@ fn rasterise_for(scene: &Scene, plotters_text: bool) -> Result<(u32, u32, Vec<u8
         if plotters_text {
             let metrics = Metrics::embedded();
             for label in &scene.labels {
-                let Placed {
-                    size,
-                    y,
-                    start,
-                    glyphs,
-                } = place(label, metrics);
+                let size = png_size(label, metrics);
+                let Placed { y, start, glyphs } = place(label, metrics);
                 let style = FontDesc::new(FontFamily::Name(FAMILY), size, FontStyle::Normal)
                     .color(&rgb(label.colour))
                     .pos(Pos::new(HPos::Left, VPos::Top));
@@ -160,15 +158,15 @@ fn rasterise_for(scene: &Scene, plotters_text: bool) -> Result<(u32, u32, Vec<u8
                 for (c, _, dx) in glyphs {
                     let text: &str = c.encode_utf8(&mut buf);
                     root.draw(&Text::new(text, (round(start + dx), y), style.clone()))
-                        .map_err(|e| e.to_string())?;
+                        .map_err(message)?;
                 }
             }
         }
-        root.present().map_err(|e| e.to_string())?;
+        root.present().map_err(message)?;
     }
     if !plotters_text {
         let mut bitmap = BitMapBackend::with_buffer(&mut pixels, (w, h));
-        draw_inks(&mut bitmap, 0, &inks(scene, Metrics::embedded())).map_err(|e| e.to_string())?;
+        draw_inks(&mut bitmap, 0, &inks(scene, Metrics::embedded())).map_err(message)?;
     }
     Ok((w, h, pixels))
 }
@@ -210,9 +208,9 @@ pub fn encode_rgb(
     {
         let mut writer = encoder(&mut bytes, width, height, encoding)
             .write_header()
-            .map_err(|e| e.to_string())?;
-        writer.write_image_data(pixels).map_err(|e| e.to_string())?;
-        writer.finish().map_err(|e| e.to_string())?;
+            .map_err(message)?;
+        writer.write_image_data(pixels).map_err(message)?;
+        writer.finish().map_err(message)?;
     }
     Ok(bytes)
 }
@@ -330,9 +328,7 @@ fn inks(scene: &Scene, metrics: &Metrics) -> Vec<Ink> {
     let mut inks = Vec::new();
     for label in &scene.labels {
         let colour = rgb(label.colour);
-        let Placed {
-            y, start, glyphs, ..
-        } = place(label, metrics);
+        let Placed { y, start, glyphs } = place(label, metrics);
         inks.extend(glyphs.into_iter().map(|(_, glyph, dx)| Ink {
             x: round(start + dx),
             y,
@@ -345,9 +341,6 @@ fn inks(scene: &Scene, metrics: &Metrics) -> Vec<Ink> {
 
 /// A label set in the PNG.
 struct Placed {
-    /// The ab_glyph size (which the tests' reference, plotters drawing the text, asks for).
-    #[cfg_attr(not(test), allow(dead_code))]
-    size: f64,
     /// Where plotters would draw the text from: its top and its left.
     y: i32,
     start: f64,
@@ -361,8 +354,7 @@ struct Placed {
 /// text wider than measured. Each glyph is placed on its own at its pen position.
 fn place(label: &Label, metrics: &Metrics) -> Placed {
     let s = f64::from(PNG_SCALE);
-    let ideal = label.size * s * metrics.line_height_em();
-    let size = (ideal / 2.0).floor() * 2.0;
+    let size = png_size(label, metrics);
     let baseline = f64::from(label.y) * s + SVG_TOP_DY_EM * label.size * s;
     let y = round(baseline - size / 2.0);
     let (glyphs, width) = metrics.glyph_offsets(&label.text, size);
@@ -372,12 +364,19 @@ fn place(label: &Label, metrics: &Metrics) -> Placed {
         Anchor::Middle => x - width / 2.0,
         Anchor::End => x - width,
     };
-    Placed {
-        size,
-        y,
-        start,
-        glyphs,
-    }
+    Placed { y, start, glyphs }
+}
+
+/// The ab_glyph size of a label in the PNG: the line box of the em the layout measured, at
+/// [`PNG_SCALE`], rounded down to an even whole size (see [`place`]).
+fn png_size(label: &Label, metrics: &Metrics) -> f64 {
+    let ideal = label.size * f64::from(PNG_SCALE) * metrics.line_height_em();
+    (ideal / 2.0).floor() * 2.0
+}
+
+/// An error of plotters or the PNG encoder as the renderer's message.
+fn message(e: impl std::fmt::Display) -> String {
+    e.to_string()
 }
 
 fn rgb(c: super::layout::Rgb) -> RGBColor {
