@@ -15,15 +15,15 @@ pub struct TablesCsv;
 
 /// A number as written in the CSVs and reports: the shortest form that reads back exactly.
 pub fn number(v: f64) -> String {
-    // When ryu's shortest form has at most 15 significant digits it is the only decimal of
+    // When zmij's shortest form has at most 15 significant digits it is the only decimal of
     // that length that reads back as `v` (any 15-digit decimal survives a round trip through an
-    // f64), so `Display`'s shortest form is the same; ryu adds ".0" to whole numbers, which
-    // `Display` does not. Longer forms (where the two can break a tie differently), ryu's
+    // f64), so `Display`'s shortest form is the same; zmij adds ".0" to whole numbers, which
+    // `Display` does not. Longer forms (where the two can break a tie differently), zmij's
     // exponent forms and the non-finite values go through `Display`. At 10,000 x 30 entities
-    // `Display` was a fifth of the tidy CSVs' time. `vendor/rust_xlsxwriter` writes the
-    // workbook's numbers by the same rule.
+    // `Display` was a fifth of the tidy CSVs' time; zmij formats a number in about two thirds
+    // of ryu's time. `vendor/rust_xlsxwriter` writes the workbook's numbers by the same rule.
     if v.is_finite() {
-        let mut buffer = ryu::Buffer::new();
+        let mut buffer = zmij::Buffer::new();
         let text = buffer.format_finite(v);
         let text = text.strip_suffix(".0").unwrap_or(text);
         let significant = text
@@ -152,9 +152,9 @@ impl Renderer for TablesCsv {
 pub(crate) mod tests {
     use super::number;
 
-    /// 40,000 finite numbers to compare with `Display`: ties that ryu and `Display` round
-    /// differently at 17 digits, whole numbers (ryu writes "1.0"), both zeros, the ends of
-    /// ryu's plain notation, random bit patterns and values like the surveys'.
+    /// 40,000 finite numbers to compare with `Display`: ties that zmij and `Display` round
+    /// differently at 17 digits, whole numbers (zmij writes "1.0"), both zeros, the ends of
+    /// zmij's plain notation, random bit patterns and values like the surveys'.
     pub(crate) fn display_samples() -> Vec<f64> {
         let mut rng = fastrand::Rng::with_seed(14);
         let mut numbers = vec![

@@ -806,11 +806,11 @@ mod tests {
         xml
     }
 
-    /// `vendor/rust_xlsxwriter` writes cell numbers with ryu where that gives `Display`'s text
+    /// `vendor/rust_xlsxwriter` writes cell numbers with zmij where that gives `Display`'s text
     /// (at most 15 significant digits, no exponent) and with `Display` otherwise: every number
     /// must read exactly as `{x}` formats it, in streamed and in-memory sheets alike. The
-    /// samples include ties that ryu and `Display` round differently at 17 digits, whole
-    /// numbers (ryu writes "1.0"), both zeros and the ends of ryu's plain notation.
+    /// samples include ties that zmij and `Display` round differently at 17 digits, whole
+    /// numbers (zmij writes "1.0"), both zeros and the ends of zmij's plain notation.
     #[test]
     fn cell_numbers_are_written_as_display_writes_them() {
         let numbers = crate::render::tables::tests::display_samples();

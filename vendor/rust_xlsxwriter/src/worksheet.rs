@@ -21568,14 +21568,14 @@ pub(crate) enum BorderPosition {
     BottomRight,
 }
 
-// Writes a finite `number` as `{number}` (`Display`) does, faster. When ryu's shortest form has
+// Writes a finite `number` as `{number}` (`Display`) does, faster. When zmij's shortest form has
 // at most 15 significant digits it is the only decimal of that length that reads back as
 // `number` (any 15-digit decimal survives a round trip through an f64), so `Display`'s shortest
-// form is the same; ryu adds ".0" to whole numbers, which `Display` does not. Longer forms
-// (where the two can break a tie differently) and ryu's exponent forms go through `Display`.
+// form is the same; zmij adds ".0" to whole numbers, which `Display` does not. Longer forms
+// (where the two can break a tie differently) and zmij's exponent forms go through `Display`.
 #[cfg(not(any(feature = "ryu", feature = "zmij")))]
 fn write_display_f64<W: Write>(writer: &mut W, number: f64) {
-    let mut buffer = ryu::Buffer::new();
+    let mut buffer = zmij::Buffer::new();
     let text = buffer.format_finite(number);
     let text = text.strip_suffix(".0").unwrap_or(text);
     let significant = text
