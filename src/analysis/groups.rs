@@ -164,7 +164,7 @@ pub fn groups(
         for (y, &year) in panel.years.iter().enumerate() {
             for &measure in &panel.measures {
                 // Countries without a value of an analysed (not required) index are left out.
-                let values: Vec<f64> = members
+                let mut values: Vec<f64> = members
                     .iter()
                     .filter_map(|&c| panel.value(c, y, measure))
                     .collect();
@@ -177,7 +177,6 @@ pub fn groups(
                 }
                 let mean = values.iter().sum::<f64>() / values.len() as f64;
                 let countries = values.len();
-                let mut values = values;
                 rows.push(GroupRow {
                     kind,
                     group: group.clone(),

@@ -34,6 +34,26 @@ pub(crate) fn skip(test: &str, reason: &str) {
     let _ = writeln!(std::io::stderr(), "skipped {test}: {reason}");
 }
 
+/// The program's path when it is on `PATH` (an external tool a test drives), else `None`.
+pub(crate) fn on_path(program: &str) -> Option<PathBuf> {
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|dir| dir.join(program))
+        .find(|p| p.is_file())
+}
+
+/// Decodes a PNG to 8-bit samples (palettes and low bit depths expanded, 16 bits stripped):
+/// (width, height, the pixels' bytes, bytes per pixel).
+pub(crate) fn decode_png(bytes: &[u8]) -> (u32, u32, Vec<u8>, usize) {
+    let mut decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+    decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
+    let mut reader = decoder.read_info().expect("a PNG header");
+    let mut buf = vec![0; reader.output_buffer_size().expect("a PNG's size")];
+    let info = reader.next_frame(&mut buf).expect("PNG image data");
+    buf.truncate(info.buffer_size());
+    assert_eq!(info.bit_depth, png::BitDepth::Eight);
+    (info.width, info.height, buf, info.color_type.samples())
+}
+
 /// The real UN re-exports in other shapes (`../shared/data/un-egov`), or `None` (with the reason
 /// shown) when they are absent: they live outside the repository.
 pub(crate) fn real_data(test: &str) -> Option<PathBuf> {

@@ -12,7 +12,7 @@ use quick_xml::Reader;
 use quick_xml::XmlVersion;
 use quick_xml::events::{BytesStart, Event};
 
-use crate::common::{root, run_paper_panel};
+use crate::common::{decode_png, root, run_paper_panel};
 
 const FIGURES: [u8; 4] = [1, 2, 3, 4];
 
@@ -250,18 +250,6 @@ fn svg_size(svg: &str) -> (f64, f64) {
 
 fn read_svg(out: &Path, n: u8) -> String {
     std::fs::read_to_string(out.join(format!("figures/figure{n}.svg"))).unwrap()
-}
-
-/// Decodes a PNG: (width, height, RGB or RGBA bytes, bytes per pixel).
-fn decode_png(bytes: &[u8]) -> (u32, u32, Vec<u8>, usize) {
-    let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
-    let mut reader = decoder.read_info().expect("a PNG header");
-    let mut buf = vec![0; reader.output_buffer_size().expect("a PNG's size")];
-    let info = reader.next_frame(&mut buf).expect("PNG image data");
-    buf.truncate(info.buffer_size());
-    let channels = info.color_type.samples();
-    assert_eq!(info.bit_depth, png::BitDepth::Eight);
-    (info.width, info.height, buf, channels)
 }
 
 /// All text of an SVG in document order, one space between elements.

@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::common::{paper_panel_input, run_bin, run_paper_panel, scratch, stderr};
+use crate::common::{
+    decode_png, on_path, paper_panel_input, run_bin, run_paper_panel, scratch, skip, stderr,
+};
 
 fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
@@ -328,12 +330,6 @@ fn two_runs_give_identical_reports() {
     }
 }
 
-fn on_path(program: &str) -> Option<PathBuf> {
-    std::env::split_paths(&std::env::var_os("PATH")?)
-        .map(|dir| dir.join(program))
-        .find(|p| p.is_file())
-}
-
 /// Screenshots `html` with headless Chromium (no network, fresh profile); the PNG's path.
 fn screenshot(chromium: &Path, html: &Path, dir: &Path) -> PathBuf {
     let profile = dir.join("profile");
@@ -372,21 +368,18 @@ fn screenshot(chromium: &Path, html: &Path, dir: &Path) -> PathBuf {
 #[test]
 fn html_report_renders_in_headless_chromium_in_both_languages() {
     let Some(chromium) = on_path("chromium") else {
-        eprintln!("skipped: chromium not installed");
+        skip(
+            "html_report_renders_in_headless_chromium_in_both_languages",
+            "chromium not installed",
+        );
         return;
     };
     for lang in ["en", "zh"] {
         let (guard, out) = run_paper_panel(&["--lang", lang]);
         let shot = screenshot(&chromium, &out.join("report.html"), guard.path());
         assert!(shot.is_file(), "{lang}: no screenshot written");
-        let file = std::io::BufReader::new(std::fs::File::open(&shot).unwrap());
-        let mut decoder = png::Decoder::new(file);
-        decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
-        let mut reader = decoder.read_info().expect("a PNG");
-        let mut pixels = vec![0; reader.output_buffer_size().expect("a PNG's size")];
-        let info = reader.next_frame(&mut pixels).expect("PNG image data");
-        let samples = info.color_type.samples();
-        let colours: BTreeSet<&[u8]> = pixels[..info.buffer_size()]
+        let (_, _, pixels, samples) = decode_png(&std::fs::read(&shot).unwrap());
+        let colours: BTreeSet<&[u8]> = pixels
             .chunks(samples)
             .map(|p| &p[..samples.min(3)])
             .collect();

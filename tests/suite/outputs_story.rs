@@ -8,7 +8,7 @@ use std::path::Path;
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
 
-use crate::common::{bundled_input, root, run_on, run_paper_panel, scratch, skip, stderr};
+use crate::common::{bundled_input, on_path, root, run_on, run_paper_panel, scratch, skip, stderr};
 
 fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
@@ -376,11 +376,6 @@ fn the_chinese_report_of_the_real_data_has_no_english_words() {
     );
 }
 
-fn on_path(program: &str) -> bool {
-    std::env::var_os("PATH")
-        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
-}
-
 /// One word box of `pdftotext -bbox`: page, xMin, yMin, xMax, yMax, text.
 type WordBox = (usize, f64, f64, f64, f64, String);
 
@@ -411,7 +406,7 @@ fn word_boxes(html: &str) -> (Vec<WordBox>, Vec<f64>) {
 
 #[test]
 fn libreoffice_prints_the_workbook_without_overlapping_text_within_the_page_width() {
-    if !on_path("soffice") || !on_path("pdftotext") {
+    if on_path("soffice").is_none() || on_path("pdftotext").is_none() {
         skip(
             "libreoffice_prints_the_workbook_without_overlapping_text_within_the_page_width",
             "soffice or pdftotext not installed",

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
 
-use crate::common::{paper_panel_input, run_bin, run_paper_panel, scratch, stderr};
+use crate::common::{on_path, paper_panel_input, run_bin, run_paper_panel, scratch, skip, stderr};
 
 const EN_SHEETS: [&str; 22] = [
     "Cover",
@@ -412,15 +412,13 @@ fn two_runs_give_byte_identical_workbooks() {
     assert!(a == b, "workbook.xlsx differs between two runs");
 }
 
-fn on_path(program: &str) -> bool {
-    std::env::var_os("PATH")
-        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
-}
-
 #[test]
 fn libreoffice_opens_every_sheet_and_reads_table1_and_the_streamed_panel_as_written() {
-    if !on_path("soffice") {
-        eprintln!("skipped: soffice not installed");
+    if on_path("soffice").is_none() {
+        skip(
+            "libreoffice_opens_every_sheet_and_reads_table1_and_the_streamed_panel_as_written",
+            "soffice not installed",
+        );
         return;
     }
     let (_guard, out) = run_paper_panel(&[]);

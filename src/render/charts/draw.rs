@@ -222,7 +222,6 @@ fn paint_marks<DB: DrawingBackend>(
     scale: i32,
 ) -> Result<(), String> {
     let at = |(x, y): (i32, i32)| (x * scale, y * scale);
-    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     for mark in &scene.marks {
         match mark {
             Mark::Line {
@@ -236,7 +235,8 @@ fn paint_marks<DB: DrawingBackend>(
                     stroke_width: width * scale.unsigned_abs(),
                 };
                 let points: Vec<(i32, i32)> = points.iter().map(|&p| at(p)).collect();
-                root.draw(&PathElement::new(points, style)).map_err(err)?;
+                root.draw(&PathElement::new(points, style))
+                    .map_err(message)?;
             }
             Mark::Dot {
                 centre,
@@ -267,7 +267,7 @@ fn paint_marks<DB: DrawingBackend>(
                         ))
                     }
                 }
-                .map_err(err)?;
+                .map_err(message)?;
             }
         }
     }
